@@ -1,0 +1,38 @@
+/**
+ * Natural-log probability of one token under a row of logits, computed stably (max-shifted
+ * log-sum-exp in float64), and whether that token is the row's argmax. Shared by the adapters that
+ * score from raw logits.
+ */
+export interface TokenLogprob {
+  /** ln softmax(logits)[tokenId]. */
+  logprob: number;
+  /** True when `tokenId` has the highest logit in the row (ties go to the lowest id, as argmax does). */
+  isArgmax: boolean;
+}
+
+/**
+ * @param logits a flat array holding rows of `vocabSize` logits
+ * @param offset index of the first logit of the row
+ * @param vocabSize length of the row
+ * @param tokenId the token whose log-probability is wanted
+ */
+export function logSoftmaxAt(
+  logits: ArrayLike<number>,
+  offset: number,
+  vocabSize: number,
+  tokenId: number,
+): TokenLogprob {
+  if (tokenId < 0 || tokenId >= vocabSize) throw new RangeError(`token id ${tokenId} outside vocabulary of ${vocabSize}`);
+  let max = -Infinity;
+  let argmax = 0;
+  for (let i = 0; i < vocabSize; i++) {
+    const v = logits[offset + i]!;
+    if (v > max) {
+      max = v;
+      argmax = i;
+    }
+  }
+  let sum = 0;
+  for (let i = 0; i < vocabSize; i++) sum += Math.exp(logits[offset + i]! - max);
+  return { logprob: logits[offset + tokenId]! - max - Math.log(sum), isArgmax: argmax === tokenId };
+}

@@ -1,0 +1,258 @@
+/**
+ * llama.cpp backend through node-llama-cpp. Uses the low-level sequence API so that generation is exactly
+ * `maxNewTokens` greedy tokens with end-of-sequence ignored, and scoring reads the model's next-token
+ * distribution at every continuation position.
+ */
+import os from 'node:os';
+import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import type { z } from 'zod';
+import {
+  BackendOptionError,
+  BackendRuntimeError,
+  BackendUnavailableError,
+  ModelFormatError,
+  SlmbenchError,
+} from '../../harness/errors.js';
+import type {
+  Adapter,
+  BackendVersions,
+  GenerateRequest,
+  LoadHints,
+  LoadedModel,
+  ModelSource,
+  RuntimeModelInfo,
+  ScoreResult,
+  TokenEvent,
+} from '../types.js';
+import { packageVersion } from '../common/packageVersion.js';
+import type { llamaCppOptions } from './index.js';
+
+type LlamaCppOptions = z.output<typeof llamaCppOptions>;
+
+/** Default thread count: leave one logical core for the event loop. */
+export function defaultThreads(): number {
+  return Math.max(1, os.availableParallelism() - 1);
+}
+
+export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
+  readonly id = 'llama-cpp';
+  readonly capabilities = { scoring: true, formats: ['gguf'] as const };
+  private llamaPromise: Promise<{ llama: Llama; logs: string[] }> | null = null;
+  private llamaGpu: LlamaCppOptions['gpu'] | null = null;
+
+  async versions(): Promise<BackendVersions> {
+    const versions: BackendVersions = { 'node-llama-cpp': packageVersion('node-llama-cpp') };
+    if (this.llamaPromise) {
+      const { llama } = await this.llamaPromise;
+      versions['llama.cpp'] = llama.llamaCppRelease.release;
+      versions['llama.cpp-build'] = `${llama.buildType}, gpu=${String(llama.gpu)}`;
+    }
+    return versions;
+  }
+
+  private getLlama(gpu: LlamaCppOptions['gpu']): Promise<{ llama: Llama; logs: string[] }> {
+    if (this.llamaPromise && this.llamaGpu !== gpu) {
+      throw new BackendOptionError(this.id, 'gpu', 'one worker process can hold one llama.cpp build');
+    }
+    if (!this.llamaPromise) {
+      this.llamaGpu = gpu;
+      this.llamaPromise = (async () => {
+        const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
+        const logs: string[] = [];
+        try {
+          const llama = await getLlama({
+            gpu,
+            // Prebuilt binaries only: never compile llama.cpp or download anything at run time.
+            build: 'never',
+            skipDownload: true,
+            progressLogs: false,
+            logLevel: LlamaLogLevel.info,
+            logger: (_level, message) => {
+              // Kept for resolving `auto` settings; llama.cpp's own chatter is not printed.
+              if (logs.length < 5000) logs.push(message);
+            },
+          });
+          return { llama, logs };
+        } catch (error) {
+          throw new BackendUnavailableError(
+            this.id,
+            `no usable prebuilt llama.cpp binary for gpu=${String(gpu)}: ${(error as Error).message.split('\n')[0]}`,
+            { cause: error },
+          );
+        }
+      })();
+    }
+    return this.llamaPromise;
+  }
+
+  async load(source: ModelSource, options: LlamaCppOptions, hints: LoadHints = {}): Promise<LoadedModel> {
+    if (source.format !== 'gguf') {
+      throw new ModelFormatError(source.path, `backend llama-cpp reads GGUF files, not ${source.format}`);
+    }
+    const { llama, logs } = await this.getLlama(options.gpu);
+    const threads = options.threads === 'auto' ? defaultThreads() : options.threads;
+    let model: LlamaModel;
+    try {
+      model = await llama.loadModel({
+        modelPath: source.path,
+        gpuLayers: options.gpuLayers,
+        useMmap: options.mmap,
+      });
+    } catch (error) {
+      throw new ModelFormatError(source.path, `llama.cpp could not load it: ${firstLine(error)}`, { cause: error });
+    }
+    const trained = model.trainContextSize;
+    const required = hints.requiredContext ?? 0;
+    const contextSize =
+      options.contextSize === 'auto' ? Math.max(256, Math.ceil(Math.max(required, 1) / 256) * 256) : options.contextSize;
+    const logStart = logs.length;
+    let context: LlamaContext;
+    try {
+      context = await model.createContext({
+        contextSize,
+        batchSize: Math.min(options.batchSize, contextSize),
+        threads,
+        flashAttention: options.flashAttention,
+        sequences: 1,
+      });
+    } catch (error) {
+      await model.dispose();
+      throw new BackendRuntimeError(this.id, `could not create a context of ${contextSize} tokens: ${firstLine(error)}`, {
+        cause: error,
+      });
+    }
+    const flashAttention = resolveFlashAttention(options.flashAttention, logs.slice(logStart));
+    const sequence = context.getSequence();
+    const vocabSize = vocabularySize(model);
+    const eos = [model.tokens.eos, model.tokens.eot].filter((t): t is Token => t !== null);
+    const info: RuntimeModelInfo = {
+      vocabSize,
+      contextLength: trained,
+      bosTokenId: model.tokens.bos,
+      eosTokenIds: [...new Set(eos)],
+      resolvedOptions: {
+        threads,
+        contextSize: context.contextSize,
+        batchSize: context.batchSize,
+        gpu: llama.gpu,
+        gpuLayers: model.gpuLayers,
+        flashAttention,
+        mmap: model.useMmap,
+      },
+      tokenHandover: 'stream',
+      device: llama.gpu === false ? 'cpu' : llama.gpu,
+    };
+    return new LlamaCppLoadedModel(this.id, model, context, sequence, info);
+  }
+}
+
+class LlamaCppLoadedModel implements LoadedModel {
+  constructor(
+    private readonly backend: string,
+    private readonly model: LlamaModel,
+    private readonly context: LlamaContext,
+    private readonly sequence: LlamaContextSequence,
+    readonly info: RuntimeModelInfo,
+  ) {}
+
+  async tokenize(text: string, { addBos }: { addBos: boolean }): Promise<number[]> {
+    const ids = this.model.tokenize(text, false) as number[];
+    const bos = this.model.tokens.bos;
+    return addBos && bos !== null ? [bos, ...ids] : ids;
+  }
+
+  async detokenize(tokenIds: number[]): Promise<string> {
+    return this.model.detokenize(tokenIds as Token[]);
+  }
+
+  async *generate(request: GenerateRequest): AsyncIterable<TokenEvent> {
+    const { promptTokenIds, maxNewTokens } = request;
+    this.checkFits(promptTokenIds.length + maxNewTokens);
+    await this.sequence.clearHistory();
+    const iterator = this.sequence.evaluate(promptTokenIds as Token[], {
+      temperature: 0,
+      // Yield end-of-generation tokens instead of stopping: output length is fixed.
+      yieldEogToken: true,
+      contextShift: { size: 0, strategy: 'eraseBeginning' },
+    });
+    let produced = 0;
+    try {
+      for await (const token of iterator) {
+        const time = performance.now();
+        produced++;
+        yield { tokenIds: [token], time };
+        if (produced >= maxNewTokens) break;
+      }
+    } finally {
+      await iterator.return();
+    }
+    if (produced < maxNewTokens) {
+      throw new BackendRuntimeError(this.backend, `generation stopped after ${produced} of ${maxNewTokens} tokens`);
+    }
+  }
+
+  async score(contextTokenIds: number[], continuationTokenIds: number[]): Promise<ScoreResult> {
+    if (contextTokenIds.length === 0) throw new BackendRuntimeError(this.backend, 'score needs a non-empty context');
+    const all = [...contextTokenIds, ...continuationTokenIds];
+    this.checkFits(all.length);
+    await this.sequence.clearHistory();
+    const firstScored = contextTokenIds.length - 1;
+    const input = all.slice(0, -1).map((token, index) =>
+      index >= firstScored
+        ? ([token as Token, { generateNext: { probabilities: true } }] as const)
+        : (token as Token),
+    );
+    const outputs = await this.sequence.controlledEvaluate(input as Parameters<LlamaContextSequence['controlledEvaluate']>[0]);
+    const logprobs: number[] = [];
+    let isGreedy = true;
+    for (let i = 0; i < continuationTokenIds.length; i++) {
+      const out = outputs[firstScored + i];
+      const probabilities = out?.next.probabilities;
+      if (!probabilities) throw new BackendRuntimeError(this.backend, `no probabilities at position ${firstScored + i}`);
+      const target = continuationTokenIds[i]!;
+      const p = probabilities.get(target as Token) ?? 0;
+      logprobs.push(Math.log(p));
+      // The map is sorted by probability, highest first.
+      const top = probabilities.entries().next().value as [Token, number] | undefined;
+      if (!top || (top[0] !== target && top[1] > p)) isGreedy = false;
+    }
+    await this.sequence.clearHistory();
+    return { logprobs, isGreedy };
+  }
+
+  async dispose(): Promise<void> {
+    await this.context.dispose();
+    await this.model.dispose();
+  }
+
+  private checkFits(tokens: number): void {
+    if (tokens > this.context.contextSize) {
+      throw new BackendOptionError(
+        this.backend,
+        'contextSize',
+        `${tokens} tokens do not fit a context of ${this.context.contextSize}`,
+      );
+    }
+  }
+}
+
+function vocabularySize(model: LlamaModel): number {
+  const tokens = model.fileInfo.metadata.tokenizer?.ggml?.tokens;
+  return Array.isArray(tokens) ? tokens.length : 0;
+}
+
+/** Reads what llama.cpp resolved `flash_attn = auto` to from its log. */
+function resolveFlashAttention(requested: LlamaCppOptions['flashAttention'], logs: string[]): boolean | 'unknown' {
+  if (requested !== 'auto') return requested;
+  for (const line of logs) {
+    // llama.cpp logs e.g. "resolve_fused_ops: Flash Attention enabled" or "... was auto, set to disabled".
+    const m = /Flash Attention (?:was auto, set to )?(enabled|disabled)/i.exec(line);
+    if (m) return m[1]!.toLowerCase() === 'enabled';
+  }
+  return 'unknown';
+}
+
+function firstLine(error: unknown): string {
+  if (error instanceof SlmbenchError) return error.message;
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}

@@ -1,0 +1,49 @@
+/**
+ * llama.cpp through node-llama-cpp: local GGUF files. This module is light (zod only); the backend's
+ * package is imported by `create()`.
+ */
+import { z } from 'zod';
+import type { BackendDefinition } from '../types.js';
+
+export const llamaCppOptions = z
+  .object({
+    /**
+     * Threads for evaluation. Default: `auto` = logical cores − 1 (at least 1), leaving one core for the
+     * event loop: with every core busy, ggml's spinning workers stall and decode drops by half.
+     */
+    threads: z.union([z.literal('auto'), z.number().int().min(1).max(1024)]).default('auto'),
+    /**
+     * Context size in tokens. Default: `auto` = prompt tokens + generated tokens, rounded up to a
+     * multiple of 256 (llama.cpp pads to that anyway).
+     */
+    contextSize: z.union([z.literal('auto'), z.number().int().min(16)]).default('auto'),
+    /** Logical batch size for prompt processing. Default: 512 (llama-bench's default). */
+    batchSize: z.number().int().min(1).default(512),
+    /**
+     * Compute device: `false` (CPU), `auto` (a GPU build when one is present, else CPU), or a GPU type.
+     * Default: `auto`. Prebuilt binaries only: slmbench never builds llama.cpp from source.
+     */
+    gpu: z.union([z.literal(false), z.enum(['auto', 'cuda', 'vulkan', 'metal'])]).default('auto'),
+    /** Layers offloaded to the GPU: a count, `max` or `auto`. Ignored on CPU. Default: `auto`. */
+    gpuLayers: z.union([z.enum(['auto', 'max']), z.number().int().min(0)]).default('auto'),
+    /**
+     * Flash attention. Default: `auto` (llama.cpp decides; on CPU it resolves to on). The resolved
+     * value is recorded with every entry.
+     */
+    flashAttention: z.union([z.literal('auto'), z.boolean()]).default('auto'),
+    /** Memory-map the model file. Default: true. */
+    mmap: z.boolean().default(true),
+  })
+  .strict();
+
+const definition: BackendDefinition<typeof llamaCppOptions> = {
+  id: 'llama-cpp',
+  description: 'llama.cpp via node-llama-cpp (GGUF files)',
+  formats: ['gguf'],
+  optionsSchema: llamaCppOptions,
+  async create() {
+    const { LlamaCppAdapter } = await import('./LlamaCppAdapter.js');
+    return new LlamaCppAdapter();
+  },
+};
+export default definition;

@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+/**
+ * The `slmbench` command line. Every command has `--help`; unknown flags are rejected with a suggestion.
+ * Exit codes: 0 ok (also when some entries errored: they are reported), 1 runtime failure of the harness,
+ * 2 usage or config error, 3 failed gate.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT_RUNTIME, EXIT_USAGE, SlmbenchError } from '../errors.js';
+import { harnessInfo } from '../util/harnessInfo.js';
+
+function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive integer, got "${value}"`);
+    return n;
+  };
+}
+
+function positiveNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} must be a positive number, got "${value}"`);
+    return n;
+  };
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function buildProgram(): Command {
+  const program = new Command('slmbench')
+    .description('Benchmark small language models on this device: llama.cpp, ONNX Runtime and transformers.js')
+    .version(harnessInfo().version)
+    .option('--verbose', 'print stack traces with errors')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({
+      // Usage errors as one line.
+      outputError: (text, write) => write(`${text.replace(/\s*\n\s*/g, ' ').trim()}\n`),
+    });
+
+  program
+    .command('run')
+    .description('run a benchmark sweep: every model × backend setting × workload in its own worker process')
+    .option('-c, --config <file>', 'config file (YAML or JSON)')
+    .option('-m, --model <path>', 'model file or folder (repeatable; replaces the config\'s models)', collect)
+    .option('-b, --backend <id>', 'backend id (repeatable; replaces the config\'s backends)', collect)
+    .option('--prompt-tokens <n>', 'prompt length in tokens, BOS included (default 128)', positiveInt('--prompt-tokens'))
+    .option('--gen-tokens <n>', 'tokens to generate; end-of-sequence does not stop (default 128)', positiveInt('--gen-tokens'))
+    .option('--prompt <text>', 'explicit prompt text instead of --prompt-tokens ("" = BOS alone)')
+    .option('-r, --repetitions <n>', 'exactly this many measured repetitions per entry', positiveInt('--repetitions'))
+    .option('-o, --out <dir>', 'output folder (default slmbench-results/<time>)')
+    .option('--resume', 'continue the sweep in --out without repeating finished entries')
+    .option('--timeout <seconds>', 'per-entry time limit, load included (default 600)', positiveNumber('--timeout'))
+    .option('--json', 'print result.json to stdout instead of the table')
+    .action(async (flags) => {
+      const { runCommand } = await import('./runCommand.js');
+      process.exitCode = await runCommand(flags);
+    });
+
+  program
+    .command('inspect')
+    .description('describe a model: format, architecture, parameters, quantization, size, sha256, context, vocabulary')
+    .argument('<path>', 'GGUF file, ONNX file or transformers.js model folder')
+    .option('--json', 'print JSON')
+    .action(async (path: string, flags: { json?: boolean }) => {
+      const { inspectCommand } = await import('./inspectCommand.js');
+      process.exitCode = await inspectCommand(path, flags);
+    });
+
+  program
+    .command('device')
+    .description('print this device\'s fingerprint (CPU, memory, OS, runtime, GPUs, backend versions)')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const { deviceCommand } = await import('./deviceCommand.js');
+      process.exitCode = await deviceCommand(flags);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of config files (for editors)')
+    .addOption(new Option('-o, --out <file>', 'write to a file instead of stdout'))
+    .action(async (flags: { out?: string }) => {
+      const { schemaCommand } = await import('./schemaCommand.js');
+      process.exitCode = await schemaCommand(flags);
+    });
+
+  for (const command of program.commands) {
+    command
+      .showSuggestionAfterError(true)
+      .exitOverride()
+      .configureOutput({ outputError: (text, write) => write(`${text.replace(/\s*\n\s*/g, ' ').trim()}\n`) });
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const verbose = argv.includes('--verbose');
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (error instanceof SlmbenchError) {
+      process.stderr.write(`slmbench: ${error.message}\n`);
+      if (verbose && error.stack) process.stderr.write(`${error.stack}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`slmbench: internal error: ${message.split('\n')[0]}\n`);
+    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return EXIT_RUNTIME;
+  }
+}
+
+const exitCode = await main(process.argv);
+process.exitCode = exitCode;

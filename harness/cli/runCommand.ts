@@ -1,0 +1,267 @@
+/**
+ * `slmbench run`: config → matrix → sweep in isolated workers → entries.jsonl → result.json → table.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { backendRegistry } from '../../adapters/registry.js';
+import type { SweepConfig } from '../config/configSchema.js';
+import { parseConfig, readConfigFile } from '../config/parseConfig.js';
+import { collectDeviceFingerprint } from '../device/collectDeviceFingerprint.js';
+import { ConfigError, ModelNotFoundError, OutputError } from '../errors.js';
+import type { MatrixEntry } from '../matrix/MatrixEntry.js';
+import { expandMatrix } from '../matrix/expandMatrix.js';
+import { inspectModel } from '../model/inspectModel.js';
+import { EntryLog } from '../result/EntryLog.js';
+import type { EntryModel, EntryRecord } from '../result/EntryRecord.js';
+import { RESULT_SCHEMA_VERSION, type RunResult } from '../result/RunResult.js';
+import { writeJsonAtomic } from '../result/writeJsonAtomic.js';
+import { runSweep } from '../runner/runSweep.js';
+import { harnessInfo } from '../util/harnessInfo.js';
+import { renderEntriesTable } from '../../reports/console/renderEntriesTable.js';
+import { SweepProgress } from '../../reports/console/SweepProgress.js';
+
+/** Flags of `slmbench run`. */
+export interface RunFlags {
+  /** Config file (YAML or JSON). */
+  config?: string;
+  /** Model paths; replace the config's models. */
+  model?: string[];
+  /** Backend ids; replace the config's backends (keeping a same-id backend's options from the config). */
+  backend?: string[];
+  /** Prompt length in tokens (one workload). */
+  promptTokens?: number;
+  /** Tokens to generate (one workload). */
+  genTokens?: number;
+  /** Explicit prompt text (one workload). */
+  prompt?: string;
+  /** Exactly this many measured repetitions (sets min = max, min seconds 0). */
+  repetitions?: number;
+  /** Output folder. */
+  out?: string;
+  /** Continue the sweep in `--out`. */
+  resume?: boolean;
+  /** Per-entry timeout in seconds. */
+  timeout?: number;
+  /** Print result.json to stdout instead of the table. */
+  json?: boolean;
+}
+
+/** The sweep manifest written before the first entry runs, so `--resume` repeats exactly this matrix. */
+interface SweepManifest {
+  schemaVersion: number;
+  startedAt: string;
+  configSource: string;
+  config: SweepConfig;
+  entries: MatrixEntry[];
+}
+
+const MANIFEST = 'sweep.json';
+const ENTRIES = 'entries.jsonl';
+const RESULT = 'result.json';
+
+export async function runCommand(flags: RunFlags): Promise<number> {
+  const plan = flags.resume ? resumePlan(flags) : newPlan(flags);
+  const { config, entries, outDir, configSource } = plan;
+  const err = process.stderr;
+  err.write(`slmbench: ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} → ${outDir}\n`);
+  for (const entry of entries) err.write(`  ${String(entry.index + 1).padStart(3)}. ${entry.label}  [${entry.id}]\n`);
+
+  const models = await inspectModels(entries);
+  if (!flags.resume) prepareOutDir(outDir);
+  const startedAt = plan.startedAt ?? new Date().toISOString();
+  if (!flags.resume) {
+    const manifest: SweepManifest = { schemaVersion: RESULT_SCHEMA_VERSION, startedAt, configSource, config, entries };
+    writeJsonAtomic(join(outDir, MANIFEST), manifest);
+  }
+  const devicePromise = collectDeviceFingerprint();
+  const log = new EntryLog(join(outDir, ENTRIES));
+  const progress = new SweepProgress(entries, log.read().map((r) => r.id));
+  let current: ChildProcess | undefined;
+  const interrupt = (signal: NodeJS.Signals) => {
+    current?.kill('SIGKILL');
+    progress.stop();
+    err.write(`slmbench: interrupted by ${signal}; finished entries are in ${join(outDir, ENTRIES)}; continue with --resume --out ${outDir}\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  let records: EntryRecord[];
+  try {
+    records = await runSweep({
+      entries,
+      measure: config.measure,
+      log,
+      models,
+      onSpawn: (child) => (current = child),
+      onEntryStart: (entry) => progress.start(entry),
+      onPhase: (entry, phase) => progress.phase(entry, phase),
+      onEntryEnd: (record) => progress.end(record),
+    });
+  } finally {
+    progress.stop();
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
+
+  const device = await devicePromise;
+  const backendVersions: Record<string, string> = {};
+  for (const record of records) Object.assign(backendVersions, record.backend.versions);
+  const result: RunResult = {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    harness: harnessInfo(),
+    startedAt,
+    endedAt: new Date().toISOString(),
+    config: { source: configSource, resolved: config },
+    device: { ...device, backendVersions },
+    summary: {
+      entries: records.length,
+      ok: records.filter((r) => r.status === 'ok').length,
+      errored: records.filter((r) => r.status === 'errored').length,
+      skipped: records.filter((r) => r.status === 'skipped').length,
+    },
+    entries: records,
+  };
+  const resultPath = join(outDir, RESULT);
+  writeJsonAtomic(resultPath, result);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${renderEntriesTable(records)}\n`);
+    process.stdout.write(`\nresult: ${resultPath}\nentries: ${join(outDir, ENTRIES)}\n`);
+  }
+  return 0;
+}
+
+interface Plan {
+  config: SweepConfig;
+  entries: MatrixEntry[];
+  outDir: string;
+  configSource: string;
+  startedAt?: string;
+}
+
+function newPlan(flags: RunFlags): Plan {
+  const { config, source, baseDir } = buildConfig(flags);
+  const entries = expandMatrix(config, backendRegistry, baseDir);
+  const outDir = resolve(flags.out ?? config.out ?? defaultOutDir());
+  return { config, entries, outDir, configSource: source };
+}
+
+function resumePlan(flags: RunFlags): Plan {
+  if (!flags.out) throw new ConfigError('--resume needs --out DIR naming the sweep to continue');
+  const outDir = resolve(flags.out);
+  const manifestPath = join(outDir, MANIFEST);
+  if (!existsSync(manifestPath)) throw new OutputError(`${outDir}: no sweep to resume (${MANIFEST} is missing)`);
+  let manifest: SweepManifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as SweepManifest;
+  } catch (error) {
+    throw new OutputError(`${manifestPath}: unreadable (${(error as Error).message})`);
+  }
+  if (flags.config || flags.model?.length || flags.backend?.length) {
+    const fresh = newPlan(flags);
+    const same = fresh.entries.map((e) => e.id).join() === manifest.entries.map((e) => e.id).join();
+    if (!same) throw new ConfigError(`--resume: the config given differs from the sweep in ${outDir}; use another --out`);
+  }
+  return { config: manifest.config, entries: manifest.entries, outDir, configSource: manifest.configSource, startedAt: manifest.startedAt };
+}
+
+/** Builds the config from `--config` and the flags that override it. */
+export function buildConfig(flags: RunFlags): { config: SweepConfig; source: string; baseDir: string } {
+  let data: Record<string, unknown> = {};
+  let source = 'command line';
+  let baseDir = process.cwd();
+  if (flags.config) {
+    const file = resolve(flags.config);
+    const fromFile = readConfigFile(file, backendRegistry);
+    data = JSON.parse(JSON.stringify(fromFile)) as Record<string, unknown>;
+    source = flags.config;
+    baseDir = dirname(file);
+  }
+  const sweep = { ...((data.sweep as Record<string, unknown> | undefined) ?? {}) };
+  if (flags.model?.length) {
+    sweep.models = flags.model;
+    baseDir = process.cwd(); // command-line paths are relative to where the command runs
+  }
+  if (!sweep.models) {
+    throw new ConfigError('no model to run: pass --model PATH or --config FILE');
+  }
+  if (flags.backend?.length) {
+    const previous = (sweep.backends as { id: string }[] | undefined) ?? [];
+    sweep.backends = flags.backend.map((id) => previous.find((b) => b.id === id) ?? { id });
+  }
+  if (flags.promptTokens !== undefined || flags.genTokens !== undefined || flags.prompt !== undefined) {
+    if (flags.prompt !== undefined && flags.promptTokens !== undefined) {
+      throw new ConfigError('--prompt and --prompt-tokens exclude each other');
+    }
+    const previous = ((sweep.workloads as Record<string, unknown>[] | undefined) ?? [])[0] ?? {};
+    sweep.workloads = [
+      {
+        ...(flags.prompt !== undefined
+          ? { prompt: flags.prompt }
+          : flags.promptTokens !== undefined
+            ? { promptTokens: flags.promptTokens }
+            : previous.prompt !== undefined
+              ? { prompt: previous.prompt }
+              : previous.promptTokens !== undefined
+                ? { promptTokens: previous.promptTokens }
+                : {}),
+        genTokens: flags.genTokens ?? previous.genTokens ?? 128,
+      },
+    ];
+  }
+  const measure = { ...((data.measure as Record<string, unknown> | undefined) ?? {}) };
+  if (flags.repetitions !== undefined) {
+    measure.minRepetitions = flags.repetitions;
+    measure.maxRepetitions = flags.repetitions;
+    measure.minSeconds = 0;
+  }
+  if (flags.timeout !== undefined) measure.timeoutSeconds = flags.timeout;
+  const merged = { ...data, sweep, measure };
+  return { config: parseConfig(merged, source, backendRegistry), source, baseDir };
+}
+
+async function inspectModels(entries: readonly MatrixEntry[]): Promise<Map<string, EntryModel>> {
+  const models = new Map<string, EntryModel>();
+  for (const entry of entries) {
+    if (models.has(entry.model.path)) continue;
+    if (!existsSync(entry.model.path)) throw new ModelNotFoundError(entry.model.spec);
+    const record = await inspectModel(entry.model.path);
+    models.set(entry.model.path, {
+      spec: entry.model.spec,
+      path: entry.model.path,
+      name: entry.model.name,
+      format: record.format,
+      sha256: record.sha256,
+      sizeBytes: record.sizeBytes,
+      params: record.params ?? null,
+      quant: record.quant ?? null,
+      arch: record.arch ?? null,
+      contextLength: record.contextLength ?? null,
+      vocabSize: record.vocabSize ?? null,
+    });
+  }
+  return models;
+}
+
+function prepareOutDir(outDir: string): void {
+  if (existsSync(join(outDir, MANIFEST)) || existsSync(join(outDir, ENTRIES))) {
+    throw new OutputError(`${outDir} already holds a sweep; continue it with --resume or choose another --out`);
+  }
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new OutputError(`${outDir}: exists and is not a folder`);
+  try {
+    mkdirSync(outDir, { recursive: true });
+    const probe = join(outDir, `.slmbench-write-test-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (error) {
+    throw new OutputError(`${outDir}: output folder is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+function defaultOutDir(): string {
+  const stamp = new Date().toISOString().replace(/[:]/g, '-').replace(/\..*$/, '');
+  return join('slmbench-results', stamp);
+}
+

@@ -1,0 +1,111 @@
+/**
+ * The config file's schema (zod). Backend option schemas come from the adapter registry, so a new backend's
+ * options are validated, documented and emitted to the JSON Schema without touching this file.
+ */
+import { z } from 'zod';
+import type { BackendDefinition } from '../../adapters/types.js';
+
+/** A model: a local path (file or folder), as a string or `{ path, name }`. */
+export const modelSpecSchema = z.union([
+  z.string().min(1),
+  z
+    .object({
+      /** Local path of a GGUF file, an ONNX file or a transformers.js model folder. Required. */
+      path: z.string().min(1),
+      /** Display name. Default: the file or folder name. */
+      name: z.string().min(1).optional(),
+    })
+    .strict(),
+]);
+
+const positiveInt = z.number().int().min(1);
+const oneOrMany = <T extends z.ZodType>(schema: T) => z.union([schema, z.array(schema).min(1)]);
+
+/**
+ * A workload: a prompt of exactly `promptTokens` tokens (real English text cut to length with the model's
+ * own tokenizer, BOS included) or an explicit `prompt`, then exactly `genTokens` generated tokens.
+ * Lists expand into the matrix.
+ */
+export const workloadSpecSchema = z
+  .object({
+    /** Prompt length in tokens, BOS included. Default: 128 when `prompt` is not given. */
+    promptTokens: oneOrMany(positiveInt).optional(),
+    /** Explicit prompt text (tokenized with BOS prepended); `""` is BOS alone. Excludes `promptTokens`. */
+    prompt: oneOrMany(z.string()).optional(),
+    /** Tokens to generate; end-of-sequence does not stop generation. Default: 128. */
+    genTokens: oneOrMany(positiveInt).default(128),
+  })
+  .strict()
+  .refine((w) => !(w.promptTokens !== undefined && w.prompt !== undefined), {
+    message: 'give either promptTokens or prompt, not both',
+  });
+
+/** Measurement policy of every entry. */
+export const measureSchema = z
+  .object({
+    /** Generations run and discarded before measuring. Default: 1. */
+    warmupRuns: z.number().int().min(0).default(1),
+    /** Measured repetitions at least. Default: 5. */
+    minRepetitions: positiveInt.default(5),
+    /** Measure for at least this many seconds (after warmup). Default: 1. */
+    minSeconds: z.number().min(0).default(1),
+    /** Never measure more than this many repetitions. Default: 1000. */
+    maxRepetitions: positiveInt.default(1000),
+    /** Per-entry time limit in seconds, load included; the worker is killed past it. Default: 600. */
+    timeoutSeconds: z.number().positive().default(600),
+  })
+  .strict()
+  .refine((m) => m.maxRepetitions >= m.minRepetitions, { message: 'maxRepetitions must be ≥ minRepetitions' });
+
+/** Builds the schema of one backend entry: `id` plus that backend's options, each a value or a list. */
+export function backendEntrySchema(definition: BackendDefinition) {
+  const fields: Record<string, z.ZodType> = { id: z.literal(definition.id) };
+  for (const [key, field] of Object.entries(definition.optionsSchema.shape as Record<string, z.ZodType>)) {
+    const element = field instanceof z.ZodDefault ? (field.def.innerType as z.ZodType) : field;
+    fields[key] = z.union([element, z.array(element).min(1)]).optional().describe(field.description ?? '');
+  }
+  return z.object(fields).strict().describe(definition.description);
+}
+
+/** The whole config file. */
+export function configSchema(registry: readonly BackendDefinition[]) {
+  const backendEntries = registry.map(backendEntrySchema);
+  const backendEntry =
+    backendEntries.length === 1
+      ? backendEntries[0]!
+      : z.discriminatedUnion('id', backendEntries as unknown as [z.ZodObject, z.ZodObject, ...z.ZodObject[]]);
+  return z
+    .object({
+      /** Optional `$schema` reference for editors. */
+      $schema: z.string().optional(),
+      /** What to run: every model × backend option combination × workload. */
+      sweep: z
+        .object({
+          /** Models to run. Required (at least one). */
+          models: z.array(modelSpecSchema).min(1),
+          /** Backends with their options; a list in an option expands into one entry per value. Default: llama-cpp. */
+          backends: z.array(backendEntry).min(1).default([{ id: 'llama-cpp' }]),
+          /** Workloads. Default: one workload of 128 prompt tokens and 128 generated tokens. */
+          workloads: z.array(workloadSpecSchema).min(1).default([{ genTokens: 128 }]),
+        })
+        .strict(),
+      /** Measurement policy. Defaults as documented on each field. */
+      measure: measureSchema.default({
+        warmupRuns: 1,
+        minRepetitions: 5,
+        minSeconds: 1,
+        maxRepetitions: 1000,
+        timeoutSeconds: 600,
+      }),
+      /** Output folder. Default: `slmbench-results/<start time>`. */
+      out: z.string().min(1).optional(),
+    })
+    .strict();
+}
+
+export type ModelSpec = z.output<typeof modelSpecSchema>;
+export type WorkloadSpec = z.output<typeof workloadSpecSchema>;
+export type MeasurePolicy = z.output<typeof measureSchema>;
+export type SweepConfig = z.output<ReturnType<typeof configSchema>>;
+/** One backend entry of a config as written: `id` plus options whose values may be lists. */
+export type BackendSpec = { id: string } & Record<string, unknown>;

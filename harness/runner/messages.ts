@@ -1,0 +1,68 @@
+/** Typed IPC messages between the runner and a worker process (one worker per matrix entry). */
+import type { ErrorRecord } from '../errors.js';
+import type { MeasurePolicy } from '../config/configSchema.js';
+import type { MatrixEntry } from '../matrix/MatrixEntry.js';
+import type { RepetitionSample } from '../trackers/latencySample.js';
+import type { RuntimeModelInfo, BackendVersions } from '../../adapters/types.js';
+
+/** Runner → worker: measure this entry. */
+export interface RunMessage {
+  type: 'run';
+  entry: MatrixEntry;
+  measure: MeasurePolicy;
+}
+
+/** Worker → runner: the worker entered a phase (for progress display). */
+export interface PhaseMessage {
+  type: 'phase';
+  phase: 'loading' | 'warmup' | 'measuring';
+  /** Measured repetitions so far. */
+  repetitions?: number;
+}
+
+/** What a worker measured for its entry. */
+export interface WorkerMeasurement {
+  /** Versions of the backend's packages. */
+  versions: BackendVersions;
+  /** What the loaded model reported (resolved options, vocabulary, special tokens). */
+  runtime: RuntimeModelInfo;
+  /** Cold load time (ms), measured once. */
+  loadMs: number;
+  /** Time to tokenize the prompt (ms). */
+  tokenizeMs: number;
+  /** Prompt token ids as handed to the backend. */
+  promptTokenIds: number[];
+  /** Warmup repetitions run and discarded. */
+  warmupRuns: number;
+  /** Measured repetitions in order; the first is the coldest. */
+  repetitions: RepetitionSample[];
+  /** Seconds spent in the measured loop. */
+  measuredSeconds: number;
+  /** Text of the last repetition's tokens. */
+  text: string;
+  /** Whether every repetition (warmup included) produced the same token ids. */
+  outputsConsistent: boolean;
+  memory: {
+    /** VmHWM of the worker at the end (bytes), where /proc exists. */
+    vmHwmBytes: number | null;
+    /** RSS before the model was loaded (bytes). */
+    rssBeforeLoadBytes: number;
+    /** RSS right after load (bytes). */
+    rssAfterLoadBytes: number;
+  };
+}
+
+/** Worker → runner: the entry finished. */
+export interface DoneMessage {
+  type: 'done';
+  measurement: WorkerMeasurement;
+}
+
+/** Worker → runner: the entry failed with a known error. */
+export interface FailedMessage {
+  type: 'failed';
+  error: ErrorRecord;
+}
+
+export type RunnerToWorker = RunMessage;
+export type WorkerToRunner = PhaseMessage | DoneMessage | FailedMessage;

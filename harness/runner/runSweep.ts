@@ -1,0 +1,60 @@
+/**
+ * Runs the matrix one entry at a time, each in its own worker process, appending each record to
+ * `entries.jsonl` as it ends. Entries already in the log (a resumed sweep) are not run again.
+ */
+import type { ChildProcess } from 'node:child_process';
+import type { MeasurePolicy } from '../config/configSchema.js';
+import type { MatrixEntry } from '../matrix/MatrixEntry.js';
+import type { EntryLog } from '../result/EntryLog.js';
+import type { EntryModel, EntryRecord } from '../result/EntryRecord.js';
+import { failedEntryRecord, okEntryRecord } from '../result/buildEntryRecord.js';
+import type { PhaseMessage } from './messages.js';
+import { runEntryInWorker } from './runEntryInWorker.js';
+
+/** Options of {@link runSweep}. */
+export interface SweepOptions {
+  entries: readonly MatrixEntry[];
+  measure: MeasurePolicy;
+  log: EntryLog;
+  /** Model records by absolute path (inspected once before the sweep). */
+  models: ReadonlyMap<string, EntryModel>;
+  /** Called before an entry runs. */
+  onEntryStart?: (entry: MatrixEntry) => void;
+  /** Called with the worker's phase messages. */
+  onPhase?: (entry: MatrixEntry, phase: PhaseMessage) => void;
+  /** Called when an entry's record is written. */
+  onEntryEnd?: (record: EntryRecord) => void;
+  /** Called with each worker process (the CLI kills it on Ctrl-C). */
+  onSpawn?: (child: ChildProcess) => void;
+  /** Worker entry point (tests). Default: the compiled worker. */
+  workerPath?: string;
+}
+
+/** Runs every entry not yet in the log; returns all records in matrix order. */
+export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
+  const done = new Map(options.log.read().map((record) => [record.id, record]));
+  for (const entry of options.entries) {
+    if (done.has(entry.id)) continue;
+    options.onEntryStart?.(entry);
+    const model = options.models.get(entry.model.path);
+    const startedAt = new Date();
+    const outcome = await runEntryInWorker(entry, options.measure, {
+      onPhase: (phase) => options.onPhase?.(entry, phase),
+      onSpawn: options.onSpawn,
+      workerPath: options.workerPath,
+    });
+    const timing = { startedAt, endedAt: new Date(), peakRssSampledBytes: outcome.peakRssSampledBytes };
+    const modelRecord = model ?? { spec: entry.model.spec, path: entry.model.path, name: entry.model.name };
+    let record: EntryRecord;
+    if (outcome.ok && model) {
+      record = okEntryRecord(entry, model, outcome.measurement, timing);
+    } else {
+      const error = outcome.ok ? { code: 'INTERNAL', message: 'model record missing' } : outcome.error;
+      record = failedEntryRecord(entry, modelRecord, error, timing);
+    }
+    options.log.append(record);
+    done.set(record.id, record);
+    options.onEntryEnd?.(record);
+  }
+  return options.entries.map((entry) => done.get(entry.id)).filter((r): r is EntryRecord => r !== undefined);
+}

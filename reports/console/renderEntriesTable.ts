@@ -1,0 +1,47 @@
+/**
+ * The console table at the end of a run: one row per entry, `mean ± stdev`, and the identity columns
+ * (model, backend, options, workload) shown only where they vary across the run.
+ */
+import Table from 'cli-table3';
+import type { EntryRecord } from '../../harness/result/EntryRecord.js';
+import { varyingOptions } from '../../harness/matrix/expandMatrix.js';
+import { formatStat } from './formatStat.js';
+
+interface Column {
+  head: string;
+  cell: (record: EntryRecord) => string;
+  /** Identity columns are hidden when every row has the same value. */
+  identity?: boolean;
+}
+
+const MiB = 1024 * 1024;
+
+export function renderEntriesTable(records: readonly EntryRecord[]): string {
+  if (records.length === 0) return '(no entries)';
+  const varying = varyingOptions(records);
+  const columns: Column[] = [
+    { head: 'model', cell: (r) => r.model.name, identity: true },
+    { head: 'backend', cell: (r) => r.backend.id, identity: true },
+    {
+      head: 'options',
+      cell: (r) => (varying.get(r.backend.id) ?? []).map((k) => `${k}=${String(r.backend.options[k])}`).join(' '),
+      identity: true,
+    },
+    { head: 'workload', cell: (r) => r.workload.name, identity: true },
+    { head: 'status', cell: (r) => (r.status === 'ok' ? 'ok' : `${r.status}: ${r.error?.code ?? ''}`) },
+    { head: 'load ms', cell: (r) => formatStat(r.metrics?.loadMs, 1) },
+    { head: 'TTFT ms', cell: (r) => formatStat(r.metrics?.ttftMs) },
+    { head: 'prefill tok/s', cell: (r) => formatStat(r.metrics?.prefillTps, 0) },
+    { head: 'decode tok/s', cell: (r) => formatStat(r.metrics?.decodeTps, 1) },
+    { head: 'TPOT ms', cell: (r) => formatStat(r.metrics?.tpotMs, 3) },
+    { head: 'peak RSS MiB', cell: (r) => (r.metrics ? (r.metrics.peakRssBytes / MiB).toFixed(1) : '—') },
+    { head: 'n', cell: (r) => (r.metrics ? String(r.metrics.ttftMs.n) : '—') },
+  ];
+  const shown = columns.filter((c) => !c.identity || new Set(records.map(c.cell)).size > 1 || (c.head === 'model' && records.length === 1));
+  const table = new Table({ head: shown.map((c) => c.head), style: { head: [], border: [] } });
+  for (const record of records) table.push(shown.map((c) => c.cell(record)));
+  const errors = records
+    .filter((r) => r.error)
+    .map((r) => `  ${r.label}: ${r.error!.code}: ${r.error!.message}`);
+  return errors.length ? `${table.toString()}\nerrors:\n${errors.join('\n')}` : table.toString();
+}
