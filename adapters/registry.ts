@@ -6,4 +6,6 @@ import type { BackendDefinition } from './types.js';
 
 export const backendRegistry: readonly BackendDefinition[] = [
   (await import('./llama-cpp/index.js')).default,
+  (await import('./onnxruntime/index.js')).default,
+  (await import('./transformers-js/index.js')).default,
 ];

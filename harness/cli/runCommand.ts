@@ -63,12 +63,12 @@ const RESULT = 'result.json';
 export async function runCommand(flags: RunFlags): Promise<number> {
   const plan = flags.resume ? resumePlan(flags) : newPlan(flags);
   const { config, entries, outDir, configSource } = plan;
+  // Everything that can be wrong with the input is checked before anything runs or is written.
+  const models = await inspectModels(entries);
+  if (!flags.resume) prepareOutDir(outDir);
   const err = process.stderr;
   err.write(`slmbench: ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} → ${outDir}\n`);
   for (const entry of entries) err.write(`  ${String(entry.index + 1).padStart(3)}. ${entry.label}  [${entry.id}]\n`);
-
-  const models = await inspectModels(entries);
-  if (!flags.resume) prepareOutDir(outDir);
   const startedAt = plan.startedAt ?? new Date().toISOString();
   if (!flags.resume) {
     const manifest: SweepManifest = { schemaVersion: RESULT_SCHEMA_VERSION, startedAt, configSource, config, entries };
@@ -93,7 +93,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       measure: config.measure,
       log,
       models,
-      onSpawn: (child) => (current = child),
+      onSpawn: (entry, child) => {
+        current = child;
+        progress.spawned(entry, child.pid);
+      },
       onEntryStart: (entry) => progress.start(entry),
       onPhase: (entry, phase) => progress.phase(entry, phase),
       onEntryEnd: (record) => progress.end(record),

@@ -25,7 +25,7 @@ export interface SweepOptions {
   /** Called when an entry's record is written. */
   onEntryEnd?: (record: EntryRecord) => void;
   /** Called with each worker process (the CLI kills it on Ctrl-C). */
-  onSpawn?: (child: ChildProcess) => void;
+  onSpawn?: (entry: MatrixEntry, child: ChildProcess) => void;
   /** Worker entry point (tests). Default: the compiled worker. */
   workerPath?: string;
 }
@@ -40,7 +40,7 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
     const startedAt = new Date();
     const outcome = await runEntryInWorker(entry, options.measure, {
       onPhase: (phase) => options.onPhase?.(entry, phase),
-      onSpawn: options.onSpawn,
+      onSpawn: (child) => options.onSpawn?.(entry, child),
       workerPath: options.workerPath,
     });
     const timing = { startedAt, endedAt: new Date(), peakRssSampledBytes: outcome.peakRssSampledBytes };

@@ -5,7 +5,7 @@
  */
 import type { LoadedModel } from '../../adapters/types.js';
 import { backendRegistry } from '../../adapters/registry.js';
-import { BackendRuntimeError, SlmbenchError, WorkloadError, toErrorRecord } from '../errors.js';
+import { BackendRuntimeError, WorkloadError, toErrorRecord } from '../errors.js';
 import { detectModelFormat } from '../model/detectModelFormat.js';
 import { readProcMemory } from '../trackers/readProcMemory.js';
 import { latencySample, type RepetitionSample } from '../trackers/latencySample.js';
@@ -106,12 +106,14 @@ process.once('message', (message: RunMessage) => {
     .catch(() => undefined)
     .finally(() => {
       // Native backends may keep handles open; the entry is reported, so leave now.
-      process.disconnect?.();
       process.exit(0);
     });
 });
 
 // Unhandled failures still become a report rather than a silent crash.
 process.on('uncaughtException', (error) => {
-  void send({ type: 'failed', error: toErrorRecord(error instanceof SlmbenchError ? error : error) }).finally(() => process.exit(1));
+  void send({ type: 'failed', error: toErrorRecord(error) }).finally(() => process.exit(1));
 });
+
+// A runner that dies (killed, crashed) must not leave its worker running: the IPC channel closes, leave.
+process.on('disconnect', () => process.exit(1));

@@ -40,6 +40,11 @@ export class SweepProgress {
     this.bar?.update(this.finished, { label: entry.label, phase: 'starting' });
   }
 
+  /** A worker process started for the entry (its pid is printed in logs, for profilers and tests). */
+  spawned(entry: MatrixEntry, pid: number | undefined): void {
+    if (!this.bar) process.stderr.write(`[${this.finished + 1}/${this.total}] start ${entry.label} (worker pid ${pid ?? '?'})\n`);
+  }
+
   phase(entry: MatrixEntry, phase: PhaseMessage): void {
     const text = phase.phase === 'measuring' ? `measuring (${phase.repetitions ?? 0})` : phase.phase;
     this.bar?.update(this.finished, { label: entry.label, phase: text });

@@ -1,0 +1,225 @@
+/**
+ * A decoder loaded in an onnxruntime-node session, driven by slmbench's own loop: the prompt is
+ * prefilled in one run, then each step feeds one token and the previous step's `present.*` outputs as
+ * `past_key_values.*` (the prompt is never run again). Greedy argmax over the last position's logits.
+ *
+ * A graph without `past_key_values.*` inputs runs in **no-cache mode** (`resolvedOptions.kvCache =
+ * false`): every step re-runs the whole sequence. That is correct but costs O(n²); the mode is labelled
+ * so such numbers are never compared with cached runs unknowingly.
+ */
+import * as ort from 'onnxruntime-node';
+import { BackendRuntimeError, WorkloadError } from '../../harness/errors.js';
+import { logSoftmaxAt } from '../common/logSoftmaxAt.js';
+import type { GenerateRequest, LoadedModel, RuntimeModelInfo, ScoreResult, TokenEvent } from '../types.js';
+import { decoderFeeds, emptyPast, type Feeds } from './decoderFeeds.js';
+import type { DecoderGraph } from './describeDecoderGraph.js';
+import { firstLine } from './firstLine.js';
+import { float16ToFloat32, halfTable } from './float16ToFloat32.js';
+
+/** The part of a transformers.js tokenizer this model uses. */
+export interface TextTokenizer {
+  encode(text: string, options: { add_special_tokens: boolean }): number[];
+  decode(tokenIds: number[], options: { skip_special_tokens: boolean }): string;
+}
+
+/** Everything a loaded model is made of; built by the adapter. */
+export interface OnnxRuntimeModelParts {
+  session: ort.InferenceSession;
+  graph: DecoderGraph;
+  tokenizer: TextTokenizer;
+  info: RuntimeModelInfo;
+}
+
+const BACKEND = 'onnxruntime';
+
+/** One loaded decoder: tokenizer, greedy generation with a KV cache, and scoring. */
+export class OnnxRuntimeModel implements LoadedModel {
+  readonly info: RuntimeModelInfo;
+  readonly #session: ort.InferenceSession;
+  readonly #graph: DecoderGraph;
+  readonly #tokenizer: TextTokenizer;
+  readonly #eos: ReadonlySet<number>;
+  readonly #presentNames: readonly string[];
+  #disposed = false;
+
+  constructor(parts: OnnxRuntimeModelParts) {
+    this.info = parts.info;
+    this.#session = parts.session;
+    this.#graph = parts.graph;
+    this.#tokenizer = parts.tokenizer;
+    this.#eos = new Set(parts.info.eosTokenIds);
+    this.#presentNames = parts.graph.kv.map((slot) => slot.present);
+  }
+
+  /**
+   * Tokenizes without the tokenizer's special tokens, then prepends `info.bosTokenId` when `addBos` is
+   * set and the model has a BOS (the id the tokenizer's own template puts first). The template's other
+   * additions (an EOS suffix, for example) are never added.
+   */
+  async tokenize(text: string, options: { addBos: boolean }): Promise<number[]> {
+    const ids = this.#tokenizer.encode(text, { add_special_tokens: false });
+    return options.addBos && this.info.bosTokenId !== null ? [this.info.bosTokenId, ...ids] : ids;
+  }
+
+  /** Decodes ids as the tokenizer does by default: special tokens are kept in the text. */
+  async detokenize(tokenIds: number[]): Promise<string> {
+    if (tokenIds.length === 0) return '';
+    return this.#tokenizer.decode(tokenIds, { skip_special_tokens: false });
+  }
+
+  async *generate(request: GenerateRequest): AsyncGenerator<TokenEvent> {
+    const { promptTokenIds, maxNewTokens, ignoreEos } = request;
+    this.#checkOpen();
+    if (promptTokenIds.length === 0) throw new WorkloadError('generate: the prompt must hold at least one token (BOS)');
+    if (!Number.isInteger(maxNewTokens) || maxNewTokens < 0) throw new WorkloadError(`generate: maxNewTokens must be a whole number ≥ 0, got ${maxNewTokens}`);
+    this.#checkIds(promptTokenIds);
+    const total = promptTokenIds.length + maxNewTokens;
+    if (this.info.contextLength > 0 && total > this.info.contextLength) {
+      throw new WorkloadError(`generate: ${promptTokenIds.length} prompt + ${maxNewTokens} new tokens exceed the context length of ${this.info.contextLength}`);
+    }
+    if (maxNewTokens === 0) return;
+    if (this.#graph.kv.length > 0) yield* this.#generateWithCache(promptTokenIds, maxNewTokens, ignoreEos);
+    else yield* this.#generateWithoutCache(promptTokenIds, maxNewTokens, ignoreEos);
+  }
+
+  async *#generateWithCache(prompt: number[], maxNewTokens: number, ignoreEos: boolean): AsyncGenerator<TokenEvent> {
+    let past = emptyPast(this.#graph);
+    let stepIds = prompt;
+    let pastLength = 0;
+    try {
+      for (let produced = 0; produced < maxNewTokens; produced++) {
+        const outputs = await this.#run(decoderFeeds(this.#graph, stepIds, pastLength, past));
+        const token = this.#argmaxLastRow(outputs['logits']!);
+        const time = performance.now();
+        const next: Feeds = {};
+        for (const slot of this.#graph.kv) next[slot.past] = outputs[slot.present]!;
+        disposeExcept(outputs, this.#presentNames);
+        disposeAll(past);
+        past = next;
+        yield { tokenIds: [token], time };
+        if (!ignoreEos && this.#eos.has(token)) return;
+        pastLength += stepIds.length;
+        stepIds = [token];
+      }
+    } finally {
+      disposeAll(past);
+    }
+  }
+
+  async *#generateWithoutCache(prompt: number[], maxNewTokens: number, ignoreEos: boolean): AsyncGenerator<TokenEvent> {
+    const sequence = [...prompt];
+    for (let produced = 0; produced < maxNewTokens; produced++) {
+      const outputs = await this.#run(decoderFeeds(this.#graph, sequence, 0, {}));
+      const token = this.#argmaxLastRow(outputs['logits']!);
+      const time = performance.now();
+      disposeAll(outputs);
+      yield { tokenIds: [token], time };
+      if (!ignoreEos && this.#eos.has(token)) return;
+      sequence.push(token);
+    }
+  }
+
+  /**
+   * One forward pass over context + continuation (empty KV cache); continuation token i is read from
+   * the logits row at position `context.length + i − 1`.
+   */
+  async score(contextTokenIds: number[], continuationTokenIds: number[]): Promise<ScoreResult> {
+    this.#checkOpen();
+    if (contextTokenIds.length === 0) throw new WorkloadError('score: the context must hold at least one token (BOS)');
+    this.#checkIds(contextTokenIds);
+    this.#checkIds(continuationTokenIds);
+    if (continuationTokenIds.length === 0) return { logprobs: [], isGreedy: true };
+    const ids = [...contextTokenIds, ...continuationTokenIds];
+    if (this.info.contextLength > 0 && ids.length > this.info.contextLength) {
+      throw new WorkloadError(`score: ${ids.length} tokens exceed the context length of ${this.info.contextLength}`);
+    }
+    const past = emptyPast(this.#graph);
+    const outputs = await this.#run(decoderFeeds(this.#graph, ids, 0, past));
+    disposeAll(past);
+    try {
+      const logits = outputs['logits']!;
+      const vocab = this.info.vocabSize;
+      if (logits.dims.length !== 3 || logits.dims[1] !== ids.length || logits.dims[2] !== vocab) {
+        throw new BackendRuntimeError(BACKEND, `score needs logits for every position: got shape [${logits.dims.join(', ')}] for ${ids.length} tokens`);
+      }
+      const half = this.#graph.logitsType === 'float16';
+      const row = half ? new Float32Array(vocab) : null;
+      const logprobs: number[] = [];
+      let isGreedy = true;
+      for (let i = 0; i < continuationTokenIds.length; i++) {
+        const offset = (contextTokenIds.length + i - 1) * vocab;
+        const token = continuationTokenIds[i]!;
+        const result = row
+          ? logSoftmaxAt(float16ToFloat32((logits.data as Uint16Array).subarray(offset, offset + vocab), row), 0, vocab, token)
+          : logSoftmaxAt(logits.data as Float32Array, offset, vocab, token);
+        logprobs.push(result.logprob);
+        isGreedy &&= result.isArgmax;
+      }
+      return { logprobs, isGreedy };
+    } finally {
+      disposeAll(outputs);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    await this.#session.release();
+  }
+
+  async #run(feeds: Feeds): Promise<ort.InferenceSession.ReturnType> {
+    try {
+      return await this.#session.run(feeds);
+    } catch (error) {
+      throw new BackendRuntimeError(BACKEND, `inference failed: ${firstLine(error)}`, { cause: error });
+    }
+  }
+
+  /** Greedy token: index of the highest logit of the last position (ties go to the lowest id). */
+  #argmaxLastRow(logits: ort.Tensor): number {
+    const vocab = logits.dims[logits.dims.length - 1]!;
+    const offset = logits.size - vocab;
+    let best = 0;
+    let max = -Infinity;
+    if (this.#graph.logitsType === 'float16' && logits.data instanceof Uint16Array) {
+      const values = halfTable();
+      const bits = logits.data;
+      for (let i = 0; i < vocab; i++) {
+        const v = values[bits[offset + i]!]!;
+        if (v > max) {
+          max = v;
+          best = i;
+        }
+      }
+    } else {
+      const data = logits.data as ArrayLike<number>;
+      for (let i = 0; i < vocab; i++) {
+        const v = data[offset + i]!;
+        if (v > max) {
+          max = v;
+          best = i;
+        }
+      }
+    }
+    return best;
+  }
+
+  #checkIds(ids: number[]): void {
+    const vocab = this.info.vocabSize;
+    for (const id of ids) {
+      if (!Number.isInteger(id) || id < 0 || id >= vocab) throw new WorkloadError(`token id ${id} is outside the vocabulary (0 … ${vocab - 1})`);
+    }
+  }
+
+  #checkOpen(): void {
+    if (this.#disposed) throw new BackendRuntimeError(BACKEND, 'the model was disposed');
+  }
+}
+
+function disposeAll(values: Record<string, ort.OnnxValue>): void {
+  for (const value of Object.values(values)) value.dispose();
+}
+
+function disposeExcept(values: Record<string, ort.OnnxValue>, keep: readonly string[]): void {
+  for (const [name, value] of Object.entries(values)) if (!keep.includes(name)) value.dispose();
+}

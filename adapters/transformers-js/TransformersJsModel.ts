@@ -1,0 +1,272 @@
+/**
+ * A model loaded by the transformers-js backend: tokenizes with the folder's tokenizer, generates through
+ * `model.generate()` with a streamer that timestamps each token where transformers.js hands it over, and
+ * scores with one forward pass over context + continuation.
+ */
+import { InterruptableStoppingCriteria, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { BackendRuntimeError, WorkloadError } from '../../harness/errors.js';
+import { logSoftmaxAt } from '../common/logSoftmaxAt.js';
+import type { GenerateRequest, LoadedModel, RuntimeModelInfo, ScoreResult, TokenEvent } from '../types.js';
+import { TokenEventQueue } from './TokenEventQueue.js';
+import { TokenStreamer } from './TokenStreamer.js';
+
+const BACKEND = 'transformers-js';
+
+/** What the adapter learned about the model from its folder and the loaded session. */
+export interface ModelFacts {
+  /** Absolute path of the model folder (for messages). */
+  folder: string;
+  /** config.json's `vocab_size`; undefined when absent (then read from the logits). */
+  vocabSize: number | undefined;
+  /** config.json's `max_position_embeddings` (0 when unknown). */
+  contextLength: number;
+  bosTokenId: number | null;
+  eosTokenIds: number[];
+  /** Device the session runs on. */
+  device: string;
+  resolvedOptions: Record<string, unknown>;
+}
+
+/**
+ * Generation settings that make `generate()` a plain greedy search whatever the folder's
+ * generation_config.json asks for (sampling, beams, penalties, forced or suppressed tokens).
+ */
+const GREEDY_ONLY: Record<string, unknown> = {
+  do_sample: false,
+  num_beams: 1,
+  num_return_sequences: 1,
+  repetition_penalty: 1.0,
+  no_repeat_ngram_size: 0,
+  min_length: 0,
+  bad_words_ids: null,
+  forced_bos_token_id: null,
+  forced_eos_token_id: null,
+  suppress_tokens: null,
+  begin_suppress_tokens: null,
+  guidance_scale: null,
+};
+
+/** The output of a forward call: logits plus the present key/values. */
+type ForwardOutput = Record<string, Tensor | undefined>;
+
+export class TransformersJsModel implements LoadedModel {
+  private disposed = false;
+
+  private constructor(
+    private readonly tokenizer: PreTrainedTokenizer,
+    private readonly model: PreTrainedModel,
+    readonly info: RuntimeModelInfo,
+    /** BOS the tokenizer prepends (its own `bos_token`), falling back to the config's. */
+    private readonly tokenizerBosId: number | null,
+    /** The model folder, for messages. */
+    private readonly folder: string,
+  ) {}
+
+  /** Wraps a loaded tokenizer and model; reads the vocabulary size from the logits when config.json lacks it. */
+  static async open(tokenizer: PreTrainedTokenizer, model: PreTrainedModel, facts: ModelFacts): Promise<TransformersJsModel> {
+    let vocabSize = facts.vocabSize;
+    if (vocabSize === undefined) {
+      const probeId = facts.bosTokenId ?? 0;
+      const outputs = await forward(model, [probeId]);
+      vocabSize = logitsOf(outputs).dims[2] ?? 0;
+      disposeOutputs(outputs);
+    }
+    const info: RuntimeModelInfo = {
+      vocabSize,
+      contextLength: facts.contextLength,
+      bosTokenId: facts.bosTokenId,
+      eosTokenIds: facts.eosTokenIds,
+      resolvedOptions: facts.resolvedOptions,
+      tokenHandover: 'stream',
+      device: facts.device,
+    };
+    const tokenizerBos = (tokenizer as { bos_token_id?: unknown }).bos_token_id;
+    const tokenizerBosId = typeof tokenizerBos === 'number' && Number.isInteger(tokenizerBos) ? tokenizerBos : facts.bosTokenId;
+    return new TransformersJsModel(tokenizer, model, info, tokenizerBosId, facts.folder);
+  }
+
+  /**
+   * The tokenizer's encoding without special tokens, with the tokenizer's BOS prepended when `addBos`.
+   * (With `add_special_tokens: true` these Llama tokenizers' post-processor adds the same BOS; building it
+   * here keeps EOS and other template tokens out.)
+   */
+  async tokenize(text: string, options: { addBos: boolean }): Promise<number[]> {
+    this.assertOpen();
+    const ids = this.tokenizer.encode(text, { add_special_tokens: false });
+    return options.addBos && this.tokenizerBosId !== null ? [this.tokenizerBosId, ...ids] : ids;
+  }
+
+  /** Decodes ids to text; special tokens (BOS, EOS) are left out. */
+  async detokenize(tokenIds: number[]): Promise<string> {
+    this.assertOpen();
+    return this.tokenizer.decode(tokenIds, { skip_special_tokens: true });
+  }
+
+  generate(request: GenerateRequest): AsyncIterable<TokenEvent> {
+    return this.stream(request);
+  }
+
+  async score(contextTokenIds: number[], continuationTokenIds: number[]): Promise<ScoreResult> {
+    this.assertOpen();
+    if (contextTokenIds.length === 0) throw new WorkloadError('score needs at least one context token (BOS where the model has one)');
+    if (continuationTokenIds.length === 0) return { logprobs: [], isGreedy: true };
+    const ids = [...contextTokenIds, ...continuationTokenIds];
+    this.checkTokens(ids, 0, 'score');
+
+    let outputs: ForwardOutput;
+    try {
+      outputs = await forward(this.model, ids);
+    } catch (error) {
+      throw new BackendRuntimeError(BACKEND, `forward pass of ${this.folder} failed: ${firstLine(error)}`, { cause: error });
+    }
+    try {
+      const logits = logitsOf(outputs);
+      const [batch, positions, vocabSize] = logits.dims;
+      if (batch !== 1 || positions !== ids.length || !vocabSize) {
+        throw new BackendRuntimeError(BACKEND, `unexpected logits shape [${logits.dims.join(', ')}] for ${ids.length} tokens`);
+      }
+      const values = (logits.type === 'float32' ? logits : logits.to('float32')).data as Float32Array;
+      const logprobs: number[] = [];
+      let isGreedy = true;
+      for (let i = 0; i < continuationTokenIds.length; i++) {
+        const position = contextTokenIds.length + i - 1;
+        const { logprob, isArgmax } = logSoftmaxAt(values, position * vocabSize, vocabSize, continuationTokenIds[i]!);
+        logprobs.push(logprob);
+        isGreedy &&= isArgmax;
+      }
+      return { logprobs, isGreedy };
+    } finally {
+      disposeOutputs(outputs);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.model.dispose();
+  }
+
+  private async *stream(request: GenerateRequest): AsyncGenerator<TokenEvent> {
+    this.assertOpen();
+    const prompt = request.promptTokenIds;
+    const maxNewTokens = request.maxNewTokens;
+    if (prompt.length === 0) throw new WorkloadError('generate needs a non-empty prompt (BOS where the model has one)');
+    if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) {
+      throw new WorkloadError(`maxNewTokens must be a positive integer, got ${maxNewTokens}`);
+    }
+    this.checkTokens(prompt, maxNewTokens, 'generate');
+
+    const queue = new TokenEventQueue();
+    const stopper = new InterruptableStoppingCriteria();
+    const streamer = new TokenStreamer(prompt, (tokenIds, time) => queue.push({ tokenIds, time }));
+    const run = this.runGenerate(request, streamer, stopper).then(
+      () => queue.close(),
+      (error: unknown) => queue.fail(error),
+    );
+    let completed = false;
+    try {
+      for await (const event of queue) yield event;
+      completed = true;
+    } finally {
+      // A consumer that stops early: ask generate() to stop at its next step, and wait for it so the
+      // session is idle when control returns.
+      if (!completed) stopper.interrupt();
+      await run;
+    }
+  }
+
+  private async runGenerate(
+    request: GenerateRequest,
+    streamer: TokenStreamer,
+    stopper: InterruptableStoppingCriteria,
+  ): Promise<void> {
+    const prompt = request.promptTokenIds;
+    const M = request.maxNewTokens;
+    let output: unknown;
+    try {
+      // Typed loosely: transformers.js's typings want a TextStreamer and no nulls, its code takes any
+      // BaseStreamer and uses null for "off".
+      const parameters: Record<string, unknown> = {
+        ...GREEDY_ONLY,
+        input_ids: idsTensor(prompt),
+        attention_mask: onesTensor(prompt.length),
+        max_new_tokens: M,
+        // min_new_tokens makes transformers.js mask every EOS logit until M tokens exist, so the
+        // runner-up is taken where the model would have ended (resolvedOptions.eosHandling).
+        min_new_tokens: request.ignoreEos ? M : null,
+        streamer,
+        stopping_criteria: [stopper],
+      };
+      output = await this.model.generate(parameters);
+    } catch (error) {
+      if (error instanceof BackendRuntimeError) throw error;
+      throw new BackendRuntimeError(BACKEND, `generate() on ${this.folder} failed: ${firstLine(error)}`, { cause: error });
+    }
+    if (stopper.interrupted) return;
+
+    if (!(output instanceof Tensor) || output.dims.length !== 2 || output.dims[0] !== 1) {
+      throw new BackendRuntimeError(BACKEND, 'generate() did not return a [1, length] tensor of ids');
+    }
+    const sequence = (output.tolist()[0] as bigint[]).map(Number);
+    const returned = sequence.slice(prompt.length);
+    const streamed = streamer.tokenIds;
+    if (!prompt.every((id, i) => sequence[i] === id)) {
+      throw new BackendRuntimeError(BACKEND, 'generate() returned a sequence that does not start with the prompt');
+    }
+    if (returned.length !== streamed.length || returned.some((id, i) => id !== streamed[i])) {
+      throw new BackendRuntimeError(
+        BACKEND,
+        `streamed ids differ from generate()'s result (${streamed.length} streamed, ${returned.length} returned)`,
+      );
+    }
+    if (request.ignoreEos && returned.length !== M) {
+      throw new BackendRuntimeError(BACKEND, `generate() produced ${returned.length} tokens where ${M} were requested`);
+    }
+  }
+
+  /** Ids must lie in the vocabulary and, with what is generated, fit the context. */
+  private checkTokens(ids: readonly number[], newTokens: number, what: string): void {
+    const vocabSize = this.info.vocabSize;
+    const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= vocabSize);
+    if (bad !== undefined) throw new WorkloadError(`${what}: token id ${bad} is outside the vocabulary of ${vocabSize}`);
+    const context = this.info.contextLength;
+    if (context > 0 && ids.length + newTokens > context) {
+      throw new WorkloadError(
+        `${what}: ${ids.length} tokens${newTokens ? ` + ${newTokens} new` : ''} exceed the model's context of ${context}`,
+      );
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.disposed) throw new BackendRuntimeError(BACKEND, 'the model was disposed');
+  }
+}
+
+/** One forward call on a single sequence; the model builds position ids and an empty cache itself. */
+async function forward(model: PreTrainedModel, ids: readonly number[]): Promise<ForwardOutput> {
+  return (await model({ input_ids: idsTensor(ids), attention_mask: onesTensor(ids.length) })) as ForwardOutput;
+}
+
+function logitsOf(outputs: ForwardOutput): Tensor {
+  const logits = outputs['logits'];
+  if (!logits) throw new BackendRuntimeError(BACKEND, 'the model returned no logits');
+  return logits;
+}
+
+/** Frees output tensors (GPU buffers on webgpu; on CPU this only drops the data). */
+function disposeOutputs(outputs: ForwardOutput): void {
+  for (const tensor of Object.values(outputs)) tensor?.dispose();
+}
+
+function idsTensor(ids: readonly number[]): Tensor {
+  return new Tensor('int64', BigInt64Array.from(ids, (id) => BigInt(id)), [1, ids.length]);
+}
+
+function onesTensor(length: number): Tensor {
+  return new Tensor('int64', new BigInt64Array(length).fill(1n), [1, length]);
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (text.split('\n').find((line) => line.trim() !== '') ?? text).trim();
+}
