@@ -34,62 +34,70 @@ export function defaultThreads(): number {
   return Math.max(1, os.availableParallelism() - 1);
 }
 
+/** GGML type names of the `kvCacheType` option. */
+const KV_CACHE_TYPES = { f32: 'F32', f16: 'F16', q8_0: 'Q8_0', q4_0: 'Q4_0' } as const;
+
+/**
+ * node-llama-cpp keeps one native binding per process, with the logger of its first `getLlama` call; the
+ * log (read to resolve `auto` settings) is therefore shared by every adapter instance in the process.
+ */
+let llamaPromise: Promise<{ llama: Llama }> | null = null;
+/** Receives llama.cpp's log lines while a context is being created; null otherwise. */
+let logCapture: string[] | null = null;
+let llamaGpu: LlamaCppOptions['gpu'] | null = null;
+
+function getSharedLlama(backend: string, gpu: LlamaCppOptions['gpu']): Promise<{ llama: Llama }> {
+  if (llamaPromise && llamaGpu !== gpu) {
+    throw new BackendOptionError(backend, 'gpu', 'one process can hold one llama.cpp build');
+  }
+  if (!llamaPromise) {
+    llamaGpu = gpu;
+    llamaPromise = (async () => {
+      const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
+      try {
+        const llama = await getLlama({
+          gpu,
+          // Prebuilt binaries only: never compile llama.cpp or download anything at run time.
+          build: 'never',
+          skipDownload: true,
+          progressLogs: false,
+          logLevel: LlamaLogLevel.info,
+          // llama.cpp's chatter is not printed; lines logged while a context is created are kept to resolve `auto`.
+          logger: (_level, message) => logCapture?.push(message),
+        });
+        return { llama };
+      } catch (error) {
+        llamaPromise = null;
+        throw new BackendUnavailableError(
+          backend,
+          `no usable prebuilt llama.cpp binary for gpu=${String(gpu)}: ${firstLine(error)}`,
+          { cause: error },
+        );
+      }
+    })();
+  }
+  return llamaPromise;
+}
+
 export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
   readonly id = 'llama-cpp';
   readonly capabilities = { scoring: true, formats: ['gguf'] as const };
-  private llamaPromise: Promise<{ llama: Llama; logs: string[] }> | null = null;
-  private llamaGpu: LlamaCppOptions['gpu'] | null = null;
 
   async versions(): Promise<BackendVersions> {
     const versions: BackendVersions = { 'node-llama-cpp': packageVersion('node-llama-cpp') };
-    if (this.llamaPromise) {
-      const { llama } = await this.llamaPromise;
+    if (llamaPromise) {
+      const { llama } = await llamaPromise;
       versions['llama.cpp'] = llama.llamaCppRelease.release;
       versions['llama.cpp-build'] = `${llama.buildType}, gpu=${String(llama.gpu)}`;
     }
     return versions;
   }
 
-  private getLlama(gpu: LlamaCppOptions['gpu']): Promise<{ llama: Llama; logs: string[] }> {
-    if (this.llamaPromise && this.llamaGpu !== gpu) {
-      throw new BackendOptionError(this.id, 'gpu', 'one worker process can hold one llama.cpp build');
-    }
-    if (!this.llamaPromise) {
-      this.llamaGpu = gpu;
-      this.llamaPromise = (async () => {
-        const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
-        const logs: string[] = [];
-        try {
-          const llama = await getLlama({
-            gpu,
-            // Prebuilt binaries only: never compile llama.cpp or download anything at run time.
-            build: 'never',
-            skipDownload: true,
-            progressLogs: false,
-            logLevel: LlamaLogLevel.info,
-            logger: (_level, message) => {
-              // Kept for resolving `auto` settings; llama.cpp's own chatter is not printed.
-              if (logs.length < 5000) logs.push(message);
-            },
-          });
-          return { llama, logs };
-        } catch (error) {
-          throw new BackendUnavailableError(
-            this.id,
-            `no usable prebuilt llama.cpp binary for gpu=${String(gpu)}: ${(error as Error).message.split('\n')[0]}`,
-            { cause: error },
-          );
-        }
-      })();
-    }
-    return this.llamaPromise;
-  }
-
   async load(source: ModelSource, options: LlamaCppOptions, hints: LoadHints = {}): Promise<LoadedModel> {
     if (source.format !== 'gguf') {
       throw new ModelFormatError(source.path, `backend llama-cpp reads GGUF files, not ${source.format}`);
     }
-    const { llama, logs } = await this.getLlama(options.gpu);
+    const { llama } = await getSharedLlama(this.id, options.gpu);
     const threads = options.threads === 'auto' ? defaultThreads() : options.threads;
     let model: LlamaModel;
     try {
@@ -105,7 +113,8 @@ export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
     const required = hints.requiredContext ?? 0;
     const contextSize =
       options.contextSize === 'auto' ? Math.max(256, Math.ceil(Math.max(required, 1) / 256) * 256) : options.contextSize;
-    const logStart = logs.length;
+    const logs: string[] = [];
+    logCapture = logs;
     let context: LlamaContext;
     try {
       context = await model.createContext({
@@ -113,15 +122,19 @@ export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
         batchSize: Math.min(options.batchSize, contextSize),
         threads,
         flashAttention: options.flashAttention,
+        experimentalKvCacheKeyType: KV_CACHE_TYPES[options.kvCacheType],
+        experimentalKvCacheValueType: KV_CACHE_TYPES[options.kvCacheType],
         sequences: 1,
       });
     } catch (error) {
+      logCapture = null;
       await model.dispose();
       throw new BackendRuntimeError(this.id, `could not create a context of ${contextSize} tokens: ${firstLine(error)}`, {
         cause: error,
       });
     }
-    const flashAttention = resolveFlashAttention(options.flashAttention, logs.slice(logStart));
+    logCapture = null;
+    const flashAttention = resolveFlashAttention(options.flashAttention, logs);
     const sequence = context.getSequence();
     const vocabSize = vocabularySize(model);
     const eos = [model.tokens.eos, model.tokens.eot].filter((t): t is Token => t !== null);
@@ -137,6 +150,7 @@ export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
         gpu: llama.gpu,
         gpuLayers: model.gpuLayers,
         flashAttention,
+        kvCacheType: options.kvCacheType,
         mmap: model.useMmap,
       },
       tokenHandover: 'stream',

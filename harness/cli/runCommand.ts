@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { dirname, join, resolve } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { backendRegistry } from '../../adapters/registry.js';
+import type { ModelFormat } from '../../adapters/types.js';
 import type { SweepConfig } from '../config/configSchema.js';
 import { parseConfig, readConfigFile } from '../config/parseConfig.js';
 import { collectDeviceFingerprint } from '../device/collectDeviceFingerprint.js';
@@ -93,6 +94,12 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       measure: config.measure,
       log,
       models,
+      skipReason: (entry, model) => {
+        const definition = backendRegistry.find((d) => d.id === entry.backend.id);
+        return definition && !definition.formats.includes(model.format as ModelFormat)
+          ? `backend ${definition.id} does not read ${model.format} models (it reads ${definition.formats.join(', ')})`
+          : undefined;
+      },
       onSpawn: (entry, child) => {
         current = child;
         progress.spawned(entry, child.pid);

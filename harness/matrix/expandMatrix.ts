@@ -2,7 +2,7 @@
  * Expands a validated config into the sweep matrix: models × backend option combinations × workloads,
  * in that order (llama-bench style: every list in an option multiplies the matrix).
  */
-import { basename, extname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { BackendDefinition } from '../../adapters/types.js';
 import type { ModelSpec, SweepConfig, WorkloadSpec } from '../config/configSchema.js';
 import { ConfigError } from '../errors.js';
@@ -73,9 +73,19 @@ function formatOption(value: unknown): string {
 function normalizeModel(spec: ModelSpec, baseDir: string): MatrixEntry['model'] {
   const path = typeof spec === 'string' ? spec : spec.path;
   const absolute = isAbsolute(path) ? path : resolve(baseDir, path);
-  const fallbackName = basename(absolute, extname(absolute)) || absolute;
+  const fallbackName = displayName(absolute);
   const name = typeof spec === 'string' ? fallbackName : (spec.name ?? fallbackName);
   return { spec: path, path: absolute, name };
+}
+
+/** Folder names that say how a model is stored, not which model it is. */
+const GENERIC_FOLDERS = new Set(['transformersjs', 'transformers-js', 'onnx', 'gguf', 'model', 'models']);
+
+/** The file name without extension; for a folder with a generic name, `parent/folder`. */
+function displayName(path: string): string {
+  const name = basename(path, extname(path)) || path;
+  if (GENERIC_FOLDERS.has(basename(path).toLowerCase())) return `${basename(dirname(path))}/${basename(path)}`;
+  return name;
 }
 
 function expandBackend(

@@ -30,6 +30,7 @@ interface GgufPart {
  * model (`…-00001-of-0000N.gguf`), the parts are read together and listed in `files`.
  */
 export async function inspectGguf(path: string): Promise<ModelRecord> {
+  await checkGgufPreamble(path);
   const { readGgufFileInfo, GgufFileType, GgmlType } = await import('node-llama-cpp');
   let info;
   try {
@@ -152,6 +153,46 @@ export async function inspectGguf(path: string): Promise<ModelRecord> {
     tensorTypes,
     details,
   };
+}
+
+/**
+ * Checks the fixed preamble (magic, version, tensor count, metadata count) before node-llama-cpp parses
+ * the file: its reader reads zeros past the end of a file, so a garbage count of 2^60 would make it loop
+ * practically forever instead of failing.
+ */
+async function checkGgufPreamble(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  let size: number;
+  const preamble = Buffer.alloc(24);
+  let bytesRead: number;
+  try {
+    size = (await handle.stat()).size;
+    ({ bytesRead } = await handle.read(preamble, 0, 24, 0));
+  } finally {
+    await handle.close();
+  }
+  if (bytesRead < 24) {
+    throw new ModelFormatError(path, `truncated or damaged GGUF file: ${size} bytes, shorter than the 24-byte GGUF preamble`);
+  }
+  const version = preamble.readUInt32LE(4);
+  if (version !== 2 && version !== 3) {
+    throw new ModelFormatError(
+      path,
+      version === 1
+        ? 'GGUF version 1 is not supported (llama.cpp reads versions 2 and 3; convert the file with a current llama.cpp)'
+        : `damaged GGUF file: version ${version} (llama.cpp reads versions 2 and 3)`,
+    );
+  }
+  // A tensor info takes at least 24 bytes (name length, dimension count, one dimension, type, offset),
+  // a metadata entry at least 13 (key length, value type, one-byte value).
+  const tensorCount = preamble.readBigUInt64LE(8);
+  const metadataCount = preamble.readBigUInt64LE(16);
+  if (tensorCount * 24n > BigInt(size) || metadataCount * 13n > BigInt(size)) {
+    throw new ModelFormatError(
+      path,
+      `truncated or damaged GGUF file: it declares ${tensorCount} tensors and ${metadataCount} metadata entries, more than its ${size} bytes can hold`,
+    );
+  }
 }
 
 function sameDims(a: readonly (number | bigint)[], b: readonly (number | bigint)[]): boolean {

@@ -26,6 +26,11 @@ export interface SweepOptions {
   onEntryEnd?: (record: EntryRecord) => void;
   /** Called with each worker process (the CLI kills it on Ctrl-C). */
   onSpawn?: (entry: MatrixEntry, child: ChildProcess) => void;
+  /**
+   * Says why an entry is not run (e.g. a backend that cannot read the model's format): it is recorded as
+   * `skipped` with that reason. Default: every entry runs.
+   */
+  skipReason?: (entry: MatrixEntry, model: EntryModel) => string | undefined;
   /** Worker entry point (tests). Default: the compiled worker. */
   workerPath?: string;
 }
@@ -35,8 +40,17 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
   const done = new Map(options.log.read().map((record) => [record.id, record]));
   for (const entry of options.entries) {
     if (done.has(entry.id)) continue;
-    options.onEntryStart?.(entry);
     const model = options.models.get(entry.model.path);
+    const reason = model ? options.skipReason?.(entry, model) : undefined;
+    if (reason) {
+      const now = new Date();
+      const record = failedEntryRecord(entry, model!, { code: 'FORMAT_UNSUPPORTED', message: reason }, { startedAt: now, endedAt: now, peakRssSampledBytes: null }, 'skipped');
+      options.log.append(record);
+      done.set(record.id, record);
+      options.onEntryEnd?.(record);
+      continue;
+    }
+    options.onEntryStart?.(entry);
     const startedAt = new Date();
     const outcome = await runEntryInWorker(entry, options.measure, {
       onPhase: (phase) => options.onPhase?.(entry, phase),

@@ -58,14 +58,14 @@ describe.skipIf(!hasShared)(`slmbench run reproduces golden greedy ids ${hasShar
   });
 
   for (const model of MODELS) {
-    it(`${model.name}: every golden case on llama-cpp`, async () => {
+    it(`${model.name}: every golden case on all three backends (GGUF on llama.cpp, ONNX folder on the others)`, async () => {
       const golden = JSON.parse(readFileSync(sharedPath(`models/${model.name}/golden_greedy.json`), 'utf8')) as Golden;
       const dir = mkdtempSync(join(tmpdir(), 'slmbench-golden-'));
       const config = join(dir, 'config.json');
       writeFileSync(config, JSON.stringify({
         sweep: {
-          models: [sharedPath(model.gguf)],
-          backends: [{ id: 'llama-cpp' }],
+          models: [sharedPath(model.gguf), sharedPath(`models/${model.name}/transformersjs`)],
+          backends: [{ id: 'llama-cpp' }, { id: 'onnxruntime' }, { id: 'transformers-js' }],
           workloads: [{ prompt: golden.cases.map((c) => c.prompt), genTokens: golden.max_new_tokens }],
         },
         measure: { warmupRuns: 0, minRepetitions: 2, minSeconds: 0 },
@@ -73,15 +73,48 @@ describe.skipIf(!hasShared)(`slmbench run reproduces golden greedy ids ${hasShar
       const result = await runCli(['run', '--config', config, '--out', join(dir, 'out'), '--json']);
       expect(result.code).toBe(0);
       const run = JSON.parse(result.stdout) as RunResult;
-      expect(run.entries).toHaveLength(golden.cases.length);
-      for (const [i, c] of golden.cases.entries()) {
-        const entry = run.entries[i]!;
-        expect(entry.workload.prompt).toBe(c.prompt);
-        expect(entry.status).toBe('ok');
-        expect(entry.outputs!.promptTokenIds).toEqual(c.prompt_ids);
-        expect(entry.outputs!.tokenIds).toEqual(c.greedy_ids);
+      // 2 models × 3 backends × N prompts; a backend never meets a format it cannot read.
+      expect(run.entries).toHaveLength(2 * 3 * golden.cases.length);
+      const ok = run.entries.filter((e) => e.status === 'ok');
+      const skipped = run.entries.filter((e) => e.status === 'skipped');
+      expect(ok).toHaveLength(3 * golden.cases.length);
+      expect(skipped).toHaveLength(3 * golden.cases.length);
+      for (const entry of skipped) expect(entry.error!.code).toBe('FORMAT_UNSUPPORTED');
+      expect(new Set(ok.map((e) => `${e.backend.id}:${e.model.format}`))).toEqual(
+        new Set(['llama-cpp:gguf', 'onnxruntime:transformers-js', 'transformers-js:transformers-js']),
+      );
+      for (const entry of ok) {
+        const c = golden.cases.find((k) => k.prompt === entry.workload.prompt)!;
+        expect({ backend: entry.backend.id, prompt: c.prompt, ids: entry.outputs!.tokenIds, promptIds: entry.outputs!.promptTokenIds })
+          .toEqual({ backend: entry.backend.id, prompt: c.prompt, ids: c.greedy_ids, promptIds: c.prompt_ids });
         expect(entry.workload.promptTokenCount).toBe(c.prompt_ids.length);
       }
+      // The metric set is identical in shape for every backend.
+      const shape = (e: (typeof ok)[number]) =>
+        JSON.stringify(Object.entries(e.metrics!).map(([k, v]) => [k, v && typeof v === 'object' ? Object.keys(v) : typeof v]));
+      expect(new Set(ok.map(shape)).size).toBe(1);
+      expect(new Set(ok.map((e) => JSON.stringify(Object.keys(e.samples!)))).size).toBe(1);
+      expect(run.device.backendVersions).toMatchObject({
+        'node-llama-cpp': '3.21.1',
+        'onnxruntime-node': '1.30.0',
+        '@huggingface/transformers': '4.3.1',
+      });
     });
   }
+
+  it('the fp16 contrib-op model runs on both ONNX backends', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slmbench-fp16-'));
+    const result = await runCli([
+      'run', '--model', sharedPath('models/tiny-random-LlamaForCausalLM-fp16'), '--backend', 'onnxruntime', '--backend', 'transformers-js',
+      '--prompt', 'Hello world', '--gen-tokens', '16', '--repetitions', '2', '--out', join(dir, 'out'), '--json',
+    ]);
+    expect(result.code).toBe(0);
+    const run = JSON.parse(result.stdout) as RunResult;
+    expect(run.entries.map((e) => e.status)).toEqual(['ok', 'ok']);
+    const [ort, tjs] = run.entries;
+    expect(ort!.outputs!.tokenIds).toHaveLength(16);
+    expect(tjs!.outputs!.tokenIds).toEqual(ort!.outputs!.tokenIds);
+    expect(ort!.backend.resolvedOptions).toMatchObject({ modelFile: 'onnx/model_fp16.onnx', elementType: 'float16' });
+    expect(tjs!.backend.resolvedOptions).toMatchObject({ modelFile: 'onnx/model_fp16.onnx' });
+  });
 });

@@ -94,7 +94,7 @@ describe('matrix expansion', () => {
       [2, 'pp16+tg8'], [2, 'pp64+tg8'], [2, expect.stringMatching(/^prompt#[0-9a-f]{6}\+tg4$/)],
     ]);
     expect(entries[0]!.backend.options).toEqual({
-      threads: 1, contextSize: 'auto', batchSize: 512, gpu: 'auto', gpuLayers: 'auto', flashAttention: false, mmap: true,
+      threads: 1, contextSize: 'auto', batchSize: 512, gpu: 'auto', gpuLayers: 'auto', flashAttention: false, kvCacheType: 'f16', mmap: true,
     });
     expect(entries[0]!.label).toBe('a · llama-cpp threads=1 · pp16+tg8');
     expect(new Set(entries.map((e) => e.id)).size).toBe(12);

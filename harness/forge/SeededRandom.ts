@@ -1,0 +1,91 @@
+/**
+ * A small seeded pseudo-random generator for the model forge: xoshiro128** (32-bit state words, period
+ * 2^128 − 1) seeded through splitmix32, with Box-Muller normals. Every value it returns is a pure function
+ * of the seed, so a forged model is reproducible from its seed alone.
+ */
+
+/** 2^-32: turns a uint32 into a number in [0, 1). */
+const TWO_POW_MINUS_32 = 1 / 4294967296;
+
+export class SeededRandom {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+  /** The second value of the last Box-Muller pair, not yet handed out. */
+  private spareNormal: number | null = null;
+
+  /** `seed` is taken modulo 2^32. */
+  constructor(seed: number) {
+    let state = seed >>> 0;
+    const splitmix32 = (): number => {
+      state = (state + 0x9e3779b9) | 0;
+      let z = state;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = splitmix32();
+    this.s1 = splitmix32();
+    this.s2 = splitmix32();
+    this.s3 = splitmix32();
+    // An all-zero state would stay zero forever; splitmix32 cannot give four zeros, but be explicit.
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /**
+   * A generator for one named stream (for example one tensor) of a seeded model: the name is hashed
+   * (FNV-1a, 32 bits) and mixed with the seed, so each tensor can be generated on its own, in any order.
+   */
+  static forStream(seed: number, name: string): SeededRandom {
+    let hash = 0x811c9dc5;
+    for (const byte of new TextEncoder().encode(name)) {
+      hash = Math.imul(hash ^ byte, 0x01000193);
+    }
+    return new SeededRandom((Math.imul(seed >>> 0, 0x9e3779b1) ^ hash) >>> 0);
+  }
+
+  /** The next uint32 (xoshiro128**). */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** A uniform number in [0, 1) with 32 random bits. */
+  nextFloat(): number {
+    return this.nextUint32() * TWO_POW_MINUS_32;
+  }
+
+  /** A standard normal number (Box-Muller; values come in pairs, the second is kept for the next call). */
+  nextNormal(): number {
+    if (this.spareNormal !== null) {
+      const spare = this.spareNormal;
+      this.spareNormal = null;
+      return spare;
+    }
+    // u1 in (0, 1] so that the logarithm is finite.
+    const u1 = (this.nextUint32() + 1) * TWO_POW_MINUS_32;
+    const u2 = this.nextUint32() * TWO_POW_MINUS_32;
+    const radius = Math.sqrt(-2 * Math.log(u1));
+    const angle = 2 * Math.PI * u2;
+    this.spareNormal = radius * Math.sin(angle);
+    return radius * Math.cos(angle);
+  }
+
+  /** Fills `target` with normal numbers of mean 0 and standard deviation `std` (rounded to float32). */
+  fillNormal(target: Float32Array, std: number): Float32Array {
+    for (let i = 0; i < target.length; i++) target[i] = this.nextNormal() * std;
+    return target;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}

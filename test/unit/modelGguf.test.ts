@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelFormatError } from '../../harness/errors.js';
+import { inspectModel } from '../../harness/model/inspectModel.js';
+
+let root: string;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'slmbench-gguf-'));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A GGUF preamble: magic, version (u32), tensor count (u64), metadata count (u64), then `rest`. */
+function gguf(name: string, version: number, tensors: bigint, entries: bigint, rest = Buffer.alloc(0)): string {
+  const preamble = Buffer.alloc(24);
+  preamble.write('GGUF', 0, 'latin1');
+  preamble.writeUInt32LE(version, 4);
+  preamble.writeBigUInt64LE(tensors, 8);
+  preamble.writeBigUInt64LE(entries, 16);
+  const path = join(root, name);
+  writeFileSync(path, Buffer.concat([preamble, rest]));
+  return path;
+}
+
+async function message(path: string): Promise<string> {
+  const error = await inspectModel(path).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ModelFormatError);
+  return (error as ModelFormatError).message;
+}
+
+describe('inspectModel: GGUF preamble checks (before node-llama-cpp parses the file)', () => {
+  it('rejects a file shorter than the preamble', async () => {
+    const path = join(root, 'short.gguf');
+    writeFileSync(path, 'GGUF\x03\x00');
+    expect(await message(path)).toBe(`${path}: truncated or damaged GGUF file: 6 bytes, shorter than the 24-byte GGUF preamble`);
+  });
+
+  it('rejects GGUF version 1 and unknown versions', async () => {
+    const v1 = gguf('v1.gguf', 1, 0n, 0n);
+    expect(await message(v1)).toBe(
+      `${v1}: GGUF version 1 is not supported (llama.cpp reads versions 2 and 3; convert the file with a current llama.cpp)`,
+    );
+    const v9 = gguf('v9.gguf', 9, 0n, 0n);
+    expect(await message(v9)).toBe(`${v9}: damaged GGUF file: version 9 (llama.cpp reads versions 2 and 3)`);
+  });
+
+  it('rejects counts the file cannot hold instead of parsing zeros for ever', async () => {
+    const path = gguf('huge.gguf', 3, 1n << 48n, 1n, Buffer.alloc(1000));
+    expect(await message(path)).toBe(
+      `${path}: truncated or damaged GGUF file: it declares 281474976710656 tensors and 1 metadata entries, more than its 1024 bytes can hold`,
+    );
+  });
+});
