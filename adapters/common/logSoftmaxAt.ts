@@ -3,6 +3,8 @@
  * log-sum-exp in float64), and whether that token is the row's argmax. Shared by the adapters that
  * score from raw logits.
  */
+import { argmax } from './argmax.js';
+
 export interface TokenLogprob {
   /** ln softmax(logits)[tokenId]. */
   logprob: number;
@@ -23,16 +25,9 @@ export function logSoftmaxAt(
   tokenId: number,
 ): TokenLogprob {
   if (tokenId < 0 || tokenId >= vocabSize) throw new RangeError(`token id ${tokenId} outside vocabulary of ${vocabSize}`);
-  let max = -Infinity;
-  let argmax = 0;
-  for (let i = 0; i < vocabSize; i++) {
-    const v = logits[offset + i]!;
-    if (v > max) {
-      max = v;
-      argmax = i;
-    }
-  }
+  const best = argmax(logits, offset, vocabSize);
+  const max = logits[offset + best]!;
   let sum = 0;
   for (let i = 0; i < vocabSize; i++) sum += Math.exp(logits[offset + i]! - max);
-  return { logprob: logits[offset + tokenId]! - max - Math.log(sum), isArgmax: argmax === tokenId };
+  return { logprob: logits[offset + tokenId]! - max - Math.log(sum), isArgmax: best === tokenId };
 }

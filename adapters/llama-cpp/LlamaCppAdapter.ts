@@ -3,7 +3,6 @@
  * `maxNewTokens` greedy tokens with end-of-sequence ignored, and scoring reads the model's next-token
  * distribution at every continuation position.
  */
-import os from 'node:os';
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { z } from 'zod';
 import {
@@ -11,8 +10,11 @@ import {
   BackendRuntimeError,
   BackendUnavailableError,
   ModelFormatError,
-  SlmbenchError,
 } from '../../harness/errors.js';
+import { firstLine } from '../common/firstLine.js';
+import { readPackageVersion } from '../common/readPackageVersion.js';
+import { resolveThreadCount } from '../common/resolveThreadCount.js';
+import { scoreContinuation } from '../common/scoreContinuation.js';
 import type {
   Adapter,
   BackendVersions,
@@ -24,15 +26,9 @@ import type {
   ScoreResult,
   TokenEvent,
 } from '../types.js';
-import { packageVersion } from '../common/packageVersion.js';
 import type { llamaCppOptions } from './index.js';
 
 type LlamaCppOptions = z.output<typeof llamaCppOptions>;
-
-/** Default thread count: leave one logical core for the event loop. */
-export function defaultThreads(): number {
-  return Math.max(1, os.availableParallelism() - 1);
-}
 
 /** GGML type names of the `kvCacheType` option. */
 const KV_CACHE_TYPES = { f32: 'F32', f16: 'F16', q8_0: 'Q8_0', q4_0: 'Q4_0' } as const;
@@ -84,7 +80,9 @@ export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
   readonly capabilities = { scoring: true, formats: ['gguf'] as const };
 
   async versions(): Promise<BackendVersions> {
-    const versions: BackendVersions = { 'node-llama-cpp': packageVersion('node-llama-cpp') };
+    const versions: BackendVersions = {
+      'node-llama-cpp': readPackageVersion('node-llama-cpp', import.meta.url)?.version ?? 'unknown',
+    };
     if (llamaPromise) {
       const { llama } = await llamaPromise;
       versions['llama.cpp'] = llama.llamaCppRelease.release;
@@ -98,7 +96,7 @@ export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
       throw new ModelFormatError(source.path, `backend llama-cpp reads GGUF files, not ${source.format}`);
     }
     const { llama } = await getSharedLlama(this.id, options.gpu);
-    const threads = options.threads === 'auto' ? defaultThreads() : options.threads;
+    const threads = resolveThreadCount(options.threads);
     let model: LlamaModel;
     try {
       model = await llama.loadModel({
@@ -217,21 +215,16 @@ class LlamaCppLoadedModel implements LoadedModel {
         : (token as Token),
     );
     const outputs = await this.sequence.controlledEvaluate(input as Parameters<LlamaContextSequence['controlledEvaluate']>[0]);
-    const logprobs: number[] = [];
-    let isGreedy = true;
-    for (let i = 0; i < continuationTokenIds.length; i++) {
-      const out = outputs[firstScored + i];
-      const probabilities = out?.next.probabilities;
-      if (!probabilities) throw new BackendRuntimeError(this.backend, `no probabilities at position ${firstScored + i}`);
-      const target = continuationTokenIds[i]!;
+    const result = scoreContinuation(contextTokenIds.length, continuationTokenIds, (position, target) => {
+      const probabilities = outputs[position]?.next.probabilities;
+      if (!probabilities) throw new BackendRuntimeError(this.backend, `no probabilities at position ${position}`);
       const p = probabilities.get(target as Token) ?? 0;
-      logprobs.push(Math.log(p));
       // The map is sorted by probability, highest first.
       const top = probabilities.entries().next().value as [Token, number] | undefined;
-      if (!top || (top[0] !== target && top[1] > p)) isGreedy = false;
-    }
+      return { logprob: Math.log(p), isArgmax: top !== undefined && (top[0] === target || top[1] <= p) };
+    });
     await this.sequence.clearHistory();
-    return { logprobs, isGreedy };
+    return result;
   }
 
   async dispose(): Promise<void> {
@@ -264,9 +257,4 @@ function resolveFlashAttention(requested: LlamaCppOptions['flashAttention'], log
     if (m) return m[1]!.toLowerCase() === 'enabled';
   }
   return 'unknown';
-}
-
-function firstLine(error: unknown): string {
-  if (error instanceof SlmbenchError) return error.message;
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }

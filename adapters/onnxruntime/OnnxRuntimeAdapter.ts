@@ -3,18 +3,21 @@
  * tokenizer with transformers.js (tokenizer only, local files only), and hands both to
  * {@link OnnxRuntimeModel}, which runs slmbench's own greedy KV-cache loop.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { BackendOptionError, BackendUnavailableError, ModelFormatError } from '../../harness/errors.js';
+import { BackendUnavailableError, ModelFormatError } from '../../harness/errors.js';
+import { configSizes } from '../common/configSizes.js';
+import { firstLine } from '../common/firstLine.js';
+import { loadLocalTokenizer } from '../common/loadLocalTokenizer.js';
+import { parseBackendOptions } from '../common/parseBackendOptions.js';
+import type { JsonObject } from '../common/readJsonIfPresent.js';
+import { readPackageVersion } from '../common/readPackageVersion.js';
+import { resolveThreadCount } from '../common/resolveThreadCount.js';
 import type { Adapter, AdapterCapabilities, BackendVersions, LoadedModel, ModelSource } from '../types.js';
 import { decoderFeeds, emptyPast } from './decoderFeeds.js';
 import { describeDecoderGraph, type DecoderGraph } from './describeDecoderGraph.js';
-import { firstLine } from './firstLine.js';
 import { onnxRuntimeOptions, type OnnxRuntimeOptions } from './index.js';
 import { OnnxRuntimeModel, type TextTokenizer } from './OnnxRuntimeModel.js';
-import { resolveModelFiles, type JsonObject, type ModelFiles } from './resolveModelFiles.js';
+import { resolveModelFiles, type ModelFiles } from './resolveModelFiles.js';
 
 const BACKEND = 'onnxruntime';
 
@@ -29,8 +32,8 @@ export class OnnxRuntimeAdapter implements Adapter<OnnxRuntimeOptions> {
    * library of its own version).
    */
   async versions(): Promise<BackendVersions> {
-    const require = createRequire(import.meta.url);
-    const manifest = JSON.parse(readFileSync(require.resolve('onnxruntime-node/package.json'), 'utf8')) as { version: string };
+    const manifest = readPackageVersion('onnxruntime-node', import.meta.url);
+    if (!manifest) throw new BackendUnavailableError(BACKEND, 'cannot find the package.json of onnxruntime-node');
     return { 'onnxruntime-node': manifest.version, onnxruntime: ort.env.versions.node ?? manifest.version };
   }
 
@@ -41,27 +44,22 @@ export class OnnxRuntimeAdapter implements Adapter<OnnxRuntimeOptions> {
    *   BackendOptionError (bad option, dtype file missing), BackendUnavailableError (cuda not available)
    */
   async load(model: ModelSource, options: OnnxRuntimeOptions): Promise<LoadedModel> {
-    const parsed = onnxRuntimeOptions.safeParse(options);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new BackendOptionError(BACKEND, issue?.path.join('.') || '(options)', issue?.message ?? 'invalid');
-    }
-    const opts = parsed.data;
+    const opts = parseBackendOptions(BACKEND, onnxRuntimeOptions, options);
     const files = resolveModelFiles(model.path, opts.dtype);
-    const intraOpThreads = opts.intraOpThreads === 'auto' ? Math.max(1, availableParallelism() - 1) : opts.intraOpThreads;
+    const intraOpThreads = resolveThreadCount(opts.intraOpThreads);
     const session = await createSession(files.onnxPath, opts, intraOpThreads);
     try {
       const graph = describeDecoderGraph(session.inputMetadata, session.outputMetadata, files.onnxPath, files.config);
       const tokenizer = await loadTokenizer(files.folder);
-      const vocabSize = graph.vocabSize ?? positiveInteger(files.config?.['vocab_size']) ?? (await probeVocabSize(session, graph));
-      const contextLength = positiveInteger(files.config?.['max_position_embeddings']) ?? positiveInteger(files.config?.['n_positions']) ?? 0;
+      const sizes = configSizes(files.config);
+      const vocabSize = graph.vocabSize ?? sizes.vocabSize ?? (await probeVocabSize(session, graph));
       return new OnnxRuntimeModel({
         session,
         graph,
         tokenizer,
         info: {
           vocabSize,
-          contextLength,
+          contextLength: sizes.contextLength,
           bosTokenId: templateBos(tokenizer),
           eosTokenIds: eosTokenIds(files, tokenizer),
           resolvedOptions: {
@@ -119,13 +117,8 @@ async function createSession(path: string, opts: OnnxRuntimeOptions, intraOpThre
 
 /** The tokenizer of `folder` through transformers.js, never fetching anything. */
 async function loadTokenizer(folder: string): Promise<TextTokenizer> {
-  const { AutoTokenizer, env } = await import('@huggingface/transformers');
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
   try {
-    // An absolute path is read as given (env.localModelPath applies to hub-style ids only).
-    const tokenizer = await AutoTokenizer.from_pretrained(folder, { local_files_only: true });
-    return tokenizer as unknown as TextTokenizer;
+    return await loadLocalTokenizer(folder);
   } catch (error) {
     throw new ModelFormatError(`${folder}/tokenizer.json`, `transformers.js cannot load the tokenizer: ${firstLine(error)}`, { cause: error });
   }
@@ -168,8 +161,4 @@ async function probeVocabSize(session: ort.InferenceSession, graph: DecoderGraph
   const vocab = outputs['logits']?.dims.at(-1) ?? 0;
   for (const value of Object.values(outputs)) value.dispose();
   return vocab;
-}
-
-function positiveInteger(value: unknown): number | null {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : null;
 }

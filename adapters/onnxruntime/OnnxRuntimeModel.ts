@@ -9,12 +9,15 @@
  */
 import * as ort from 'onnxruntime-node';
 import { BackendRuntimeError, WorkloadError } from '../../harness/errors.js';
+import { argmax } from '../common/argmax.js';
+import { checkTokenIds } from '../common/checkTokenIds.js';
+import { firstLine } from '../common/firstLine.js';
 import { logSoftmaxAt } from '../common/logSoftmaxAt.js';
+import { scoreContinuation } from '../common/scoreContinuation.js';
 import type { GenerateRequest, LoadedModel, RuntimeModelInfo, ScoreResult, TokenEvent } from '../types.js';
 import { decoderFeeds, emptyPast, type Feeds } from './decoderFeeds.js';
 import type { DecoderGraph } from './describeDecoderGraph.js';
-import { firstLine } from './firstLine.js';
-import { float16ToFloat32, halfTable } from './float16ToFloat32.js';
+import { float16ToFloat32 } from './float16ToFloat32.js';
 
 /** The part of a transformers.js tokenizer this model uses. */
 export interface TextTokenizer {
@@ -41,6 +44,8 @@ export class OnnxRuntimeModel implements LoadedModel {
   readonly #eos: ReadonlySet<number>;
   readonly #presentNames: readonly string[];
   #disposed = false;
+  /** Scratch row for the last position's float16 logits as float32 (float16 graphs only). */
+  #halfRow: Float32Array | null = null;
 
   constructor(parts: OnnxRuntimeModelParts) {
     this.info = parts.info;
@@ -72,11 +77,7 @@ export class OnnxRuntimeModel implements LoadedModel {
     this.#checkOpen();
     if (promptTokenIds.length === 0) throw new WorkloadError('generate: the prompt must hold at least one token (BOS)');
     if (!Number.isInteger(maxNewTokens) || maxNewTokens < 0) throw new WorkloadError(`generate: maxNewTokens must be a whole number ≥ 0, got ${maxNewTokens}`);
-    this.#checkIds(promptTokenIds);
-    const total = promptTokenIds.length + maxNewTokens;
-    if (this.info.contextLength > 0 && total > this.info.contextLength) {
-      throw new WorkloadError(`generate: ${promptTokenIds.length} prompt + ${maxNewTokens} new tokens exceed the context length of ${this.info.contextLength}`);
-    }
+    checkTokenIds('generate', promptTokenIds, maxNewTokens, this.info);
     if (maxNewTokens === 0) return;
     if (this.#graph.kv.length > 0) yield* this.#generateWithCache(promptTokenIds, maxNewTokens, ignoreEos);
     else yield* this.#generateWithoutCache(promptTokenIds, maxNewTokens, ignoreEos);
@@ -126,13 +127,9 @@ export class OnnxRuntimeModel implements LoadedModel {
   async score(contextTokenIds: number[], continuationTokenIds: number[]): Promise<ScoreResult> {
     this.#checkOpen();
     if (contextTokenIds.length === 0) throw new WorkloadError('score: the context must hold at least one token (BOS)');
-    this.#checkIds(contextTokenIds);
-    this.#checkIds(continuationTokenIds);
-    if (continuationTokenIds.length === 0) return { logprobs: [], isGreedy: true };
     const ids = [...contextTokenIds, ...continuationTokenIds];
-    if (this.info.contextLength > 0 && ids.length > this.info.contextLength) {
-      throw new WorkloadError(`score: ${ids.length} tokens exceed the context length of ${this.info.contextLength}`);
-    }
+    checkTokenIds('score', ids, 0, this.info);
+    if (continuationTokenIds.length === 0) return { logprobs: [], isGreedy: true };
     const past = emptyPast(this.#graph);
     const outputs = await this.#run(decoderFeeds(this.#graph, ids, 0, past));
     disposeAll(past);
@@ -142,20 +139,13 @@ export class OnnxRuntimeModel implements LoadedModel {
       if (logits.dims.length !== 3 || logits.dims[1] !== ids.length || logits.dims[2] !== vocab) {
         throw new BackendRuntimeError(BACKEND, `score needs logits for every position: got shape [${logits.dims.join(', ')}] for ${ids.length} tokens`);
       }
-      const half = this.#graph.logitsType === 'float16';
-      const row = half ? new Float32Array(vocab) : null;
-      const logprobs: number[] = [];
-      let isGreedy = true;
-      for (let i = 0; i < continuationTokenIds.length; i++) {
-        const offset = (contextTokenIds.length + i - 1) * vocab;
-        const token = continuationTokenIds[i]!;
-        const result = row
+      const row = this.#graph.logitsType === 'float16' ? new Float32Array(vocab) : null;
+      return scoreContinuation(contextTokenIds.length, continuationTokenIds, (position, token) => {
+        const offset = position * vocab;
+        return row
           ? logSoftmaxAt(float16ToFloat32((logits.data as Uint16Array).subarray(offset, offset + vocab), row), 0, vocab, token)
           : logSoftmaxAt(logits.data as Float32Array, offset, vocab, token);
-        logprobs.push(result.logprob);
-        isGreedy &&= result.isArgmax;
-      }
-      return { logprobs, isGreedy };
+      });
     } finally {
       disposeAll(outputs);
     }
@@ -179,36 +169,11 @@ export class OnnxRuntimeModel implements LoadedModel {
   #argmaxLastRow(logits: ort.Tensor): number {
     const vocab = logits.dims[logits.dims.length - 1]!;
     const offset = logits.size - vocab;
-    let best = 0;
-    let max = -Infinity;
     if (this.#graph.logitsType === 'float16' && logits.data instanceof Uint16Array) {
-      const values = halfTable();
-      const bits = logits.data;
-      for (let i = 0; i < vocab; i++) {
-        const v = values[bits[offset + i]!]!;
-        if (v > max) {
-          max = v;
-          best = i;
-        }
-      }
-    } else {
-      const data = logits.data as ArrayLike<number>;
-      for (let i = 0; i < vocab; i++) {
-        const v = data[offset + i]!;
-        if (v > max) {
-          max = v;
-          best = i;
-        }
-      }
+      if (this.#halfRow === null || this.#halfRow.length !== vocab) this.#halfRow = new Float32Array(vocab);
+      return argmax(float16ToFloat32(logits.data.subarray(offset, offset + vocab), this.#halfRow), 0, vocab);
     }
-    return best;
-  }
-
-  #checkIds(ids: number[]): void {
-    const vocab = this.info.vocabSize;
-    for (const id of ids) {
-      if (!Number.isInteger(id) || id < 0 || id >= vocab) throw new WorkloadError(`token id ${id} is outside the vocabulary (0 … ${vocab - 1})`);
-    }
+    return argmax(logits.data as ArrayLike<number>, offset, vocab);
   }
 
   #checkOpen(): void {

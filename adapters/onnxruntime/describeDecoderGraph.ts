@@ -4,7 +4,7 @@
  */
 import type { InferenceSession } from 'onnxruntime-node';
 import { ModelFormatError } from '../../harness/errors.js';
-import type { JsonObject } from './resolveModelFiles.js';
+import type { JsonObject } from '../common/readJsonIfPresent.js';
 
 /** Element types of the float tensors the loop handles. */
 export type FloatType = 'float32' | 'float16';

@@ -22,8 +22,8 @@ export function halfBitsToNumber(bits: number): number {
 let table: Float32Array | null = null;
 
 /**
- * All 65,536 half values as float32, indexed by bit pattern; built once on first use (256 KiB). Loops
- * over float16 data (argmax over logits) index it directly. Do not write to it.
+ * All 65,536 half values as float32, indexed by bit pattern; built once on first use (256 KiB).
+ * {@link float16ToFloat32} converts through it. Do not write to it.
  */
 export function halfTable(): Float32Array {
   if (table === null) {

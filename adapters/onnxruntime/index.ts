@@ -6,8 +6,8 @@
  * `create()`.
  */
 import { z } from 'zod';
+import { ONNX_DTYPES } from '../common/onnxDtypes.js';
 import type { BackendDefinition } from '../types.js';
-import { ONNX_DTYPES } from './dtypeFiles.js';
 
 export const onnxRuntimeOptions = z
   .object({

@@ -1,15 +1,15 @@
 /**
  * Finds the files of a model for the onnxruntime backend: the ONNX graph to load, the folder holding the
  * tokenizer, and the model's config files. Touches only the file system (no onnxruntime), so its rules
- * can be tested on empty files.
+ * can be tested on empty files. The choice of file inside a transformers.js folder is
+ * {@link resolveOnnxDtype}'s, shared with the transformers-js backend.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { BackendOptionError, ModelFormatError, ModelNotFoundError } from '../../harness/errors.js';
-import { DTYPE_FILES, ONNX_DTYPES, type OnnxDtype } from './dtypeFiles.js';
-
-/** A JSON object read from a model's config file. */
-export type JsonObject = Record<string, unknown>;
+import { onnxDtypeOfFileName, type OnnxDtype } from '../common/onnxDtypes.js';
+import { readJsonIfPresent, type JsonObject } from '../common/readJsonIfPresent.js';
+import { resolveOnnxDtype } from '../common/resolveOnnxDtype.js';
 
 /** The files behind one model source. */
 export interface ModelFiles {
@@ -28,7 +28,6 @@ export interface ModelFiles {
 }
 
 const BACKEND = 'onnxruntime';
-const MODEL_FILE = /^model(_[A-Za-z0-9]+)?\.onnx$/;
 
 /**
  * Resolves a model path to its files.
@@ -65,41 +64,8 @@ interface Located {
 }
 
 function pickFromFolder(folder: string, dtype: OnnxDtype | 'auto'): Located {
-  const onnxFolder = join(folder, 'onnx');
-  const present = existsSync(onnxFolder) && statSync(onnxFolder).isDirectory()
-    ? readdirSync(onnxFolder).filter((name) => MODEL_FILE.test(name)).sort()
-    : [];
-  if (present.length === 0) {
-    throw new ModelFormatError(folder, 'no ONNX model: a transformers.js model folder holds onnx/model.onnx or onnx/model_<dtype>.onnx');
-  }
-  const listing = present.map((name) => {
-    const known = dtypeOfFileName(name);
-    return known ? `${known} (onnx/${name})` : `onnx/${name}`;
-  }).join(', ');
-
-  if (dtype !== 'auto') {
-    const file = join(folder, DTYPE_FILES[dtype]);
-    if (!existsSync(file)) {
-      throw new BackendOptionError(BACKEND, 'dtype', `${dtype} needs ${file}, which does not exist; this folder has ${listing}`);
-    }
-    return { folder, onnxPath: file, fileDtype: dtype };
-  }
-  if (present.includes('model.onnx')) return { folder, onnxPath: join(onnxFolder, 'model.onnx'), fileDtype: 'fp32' };
-
-  const configPath = join(folder, 'config.json');
-  const named = configuredDtype(readJsonIfPresent(configPath), configPath);
-  if (named !== null) {
-    const file = join(folder, DTYPE_FILES[named]);
-    if (!existsSync(file)) {
-      throw new ModelFormatError(file, `missing: config.json names dtype ${named} (transformers.js_config.dtype), but the folder has ${listing}; set the dtype option to choose`);
-    }
-    return { folder, onnxPath: file, fileDtype: named };
-  }
-  const only = present[0]!;
-  if (present.length > 1) {
-    throw new ModelFormatError(folder, `several ONNX models and no onnx/model.onnx or transformers.js_config.dtype to choose from: ${listing}; set the dtype option`);
-  }
-  return { folder, onnxPath: join(onnxFolder, only), fileDtype: dtypeOfFileName(only) };
+  const resolved = resolveOnnxDtype(folder, dtype, BACKEND);
+  return { folder, onnxPath: resolved.file, fileDtype: resolved.dtype };
 }
 
 function locateBareFile(file: string, dtype: OnnxDtype | 'auto'): Located {
@@ -115,38 +81,5 @@ function locateBareFile(file: string, dtype: OnnxDtype | 'auto'): Located {
   if (folder === undefined) {
     throw new ModelFormatError(join(own, 'tokenizer.json'), `missing: a bare .onnx file needs tokenizer.json in its folder or in ${join(parent, 'tokenizer.json')}`);
   }
-  return { folder, onnxPath: file, fileDtype: dtypeOfFileName(basename(file)) };
-}
-
-/** The dtype whose transformers.js file name is `name` (`model_fp16.onnx` → fp16), or null. */
-function dtypeOfFileName(name: string): OnnxDtype | null {
-  return ONNX_DTYPES.find((dtype) => DTYPE_FILES[dtype] === `onnx/${name}`) ?? null;
-}
-
-/**
- * The dtype named by `transformers.js_config.dtype`: a string, or an object per sub-model of which the
- * `model` entry counts. Null when absent; an unknown name is an error naming the file.
- */
-function configuredDtype(config: JsonObject | null, configPath: string): OnnxDtype | null {
-  const section = config?.['transformers.js_config'];
-  if (typeof section !== 'object' || section === null) return null;
-  let value = (section as JsonObject)['dtype'];
-  if (typeof value === 'object' && value !== null) value = (value as JsonObject)['model'];
-  if (value === undefined) return null;
-  if (typeof value === 'string' && (ONNX_DTYPES as readonly string[]).includes(value)) return value as OnnxDtype;
-  throw new ModelFormatError(configPath, `transformers.js_config.dtype ${JSON.stringify(value)} is not one of ${ONNX_DTYPES.join(', ')}`);
-}
-
-function readJsonIfPresent(file: string): JsonObject | null {
-  if (!existsSync(file)) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ModelFormatError(file, `not valid JSON: ${(error as Error).message}`, { cause: error });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ModelFormatError(file, 'expected a JSON object');
-  }
-  return parsed as JsonObject;
+  return { folder, onnxPath: file, fileDtype: onnxDtypeOfFileName(basename(file)) };
 }

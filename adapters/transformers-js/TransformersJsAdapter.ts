@@ -4,21 +4,22 @@
  * Node, running onnxruntime-node). Everything is read from the folder itself: remote loading is off, the
  * file cache is off, and absolute paths are never joined to `env.localModelPath`.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
-import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
-import {
-  BackendOptionError,
-  BackendRuntimeError,
-  BackendUnavailableError,
-  ModelFormatError,
-  ModelNotFoundError,
-} from '../../harness/errors.js';
+import { existsSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { AutoModelForCausalLM, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { BackendRuntimeError, BackendUnavailableError, ModelFormatError, ModelNotFoundError } from '../../harness/errors.js';
+import { configSizes } from '../common/configSizes.js';
+import { firstLine } from '../common/firstLine.js';
+import { loadLocalTokenizer } from '../common/loadLocalTokenizer.js';
+import { ONNX_DTYPES } from '../common/onnxDtypes.js';
+import { parseBackendOptions } from '../common/parseBackendOptions.js';
+import { readJsonIfPresent } from '../common/readJsonIfPresent.js';
+import { readPackageVersion } from '../common/readPackageVersion.js';
+import { resolveOnnxDtype } from '../common/resolveOnnxDtype.js';
+import { resolveThreadCount } from '../common/resolveThreadCount.js';
+import { useLocalModelFolder } from '../common/useLocalModelFolder.js';
 import type { Adapter, AdapterCapabilities, BackendVersions, LoadedModel, ModelSource } from '../types.js';
 import { transformersJsOptions, type TransformersJsOptions } from './index.js';
-import { readPackageVersion } from './readPackageVersion.js';
-import { resolveDtype } from './resolveDtype.js';
 import { TransformersJsModel, type ModelFacts } from './TransformersJsModel.js';
 
 const BACKEND = 'transformers-js';
@@ -44,13 +45,14 @@ export class TransformersJsAdapter implements Adapter<TransformersJsOptions> {
     };
   }
 
+  /**
+   * Checks the folder, resolves the dtype to its ONNX file, then loads the tokenizer and the model.
+   * @throws ModelNotFoundError, ModelFormatError (missing or invalid files, a dtype named by config.json
+   *   whose file is missing), BackendOptionError (bad option, requested dtype's file missing),
+   *   BackendUnavailableError (device not available here), BackendRuntimeError (any other load failure)
+   */
   async load(model: ModelSource, rawOptions: TransformersJsOptions): Promise<LoadedModel> {
-    const parsed = transformersJsOptions.safeParse(rawOptions ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new BackendOptionError(BACKEND, issue?.path.join('.') || '(options)', issue?.message ?? 'invalid options');
-    }
-    const options = parsed.data;
+    const options = parseBackendOptions(BACKEND, transformersJsOptions, rawOptions ?? {});
 
     const folder = resolve(model.path);
     if (!existsSync(folder)) throw new ModelNotFoundError(folder);
@@ -64,34 +66,31 @@ export class TransformersJsAdapter implements Adapter<TransformersJsOptions> {
       const file = join(folder, name);
       if (!existsSync(file)) throw new ModelFormatError(file, 'missing: a transformers.js model folder needs config.json, tokenizer.json and tokenizer_config.json');
     }
-    const config = readJson(join(folder, 'config.json'));
-    const generationConfigPath = join(folder, 'generation_config.json');
-    const generationConfig = existsSync(generationConfigPath) ? readJson(generationConfigPath) : {};
-    const resolvedDtype = resolveDtype(folder, options.dtype, config);
+    const config = readJsonIfPresent(join(folder, 'config.json')) ?? {};
+    const generationConfig = readJsonIfPresent(join(folder, 'generation_config.json')) ?? {};
+    const resolvedDtype = resolveOnnxDtype(folder, options.dtype, BACKEND);
+    const dtype = resolvedDtype.dtype;
+    if (dtype === null) {
+      throw new ModelFormatError(
+        resolvedDtype.file,
+        `transformers.js loads onnx/model.onnx or onnx/model_<dtype>.onnx of a known dtype (${ONNX_DTYPES.join(', ')}), and this name is none of them`,
+      );
+    }
 
-    const intraOpThreads = options.intraOpThreads === 'auto' ? Math.max(1, availableParallelism() - 1) : options.intraOpThreads;
+    const intraOpThreads = resolveThreadCount(options.intraOpThreads);
     const interOpThreads = options.interOpThreads;
-
-    // Local files only. An absolute path never matches transformers.js's model-id pattern, so it is used
-    // as is (never joined to env.localModelPath); the file-system cache is turned off so a stale cached
-    // copy under env.cacheDir can never shadow the folder's own files.
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.useFSCache = false;
-    env.useBrowserCache = false;
-    const modelPath = toModelPath(folder);
 
     let tokenizer: PreTrainedTokenizer;
     let loaded: PreTrainedModel;
     try {
-      tokenizer = await AutoTokenizer.from_pretrained(modelPath, { local_files_only: true });
+      tokenizer = await loadLocalTokenizer(folder);
     } catch (error) {
       throw mapLoadError(error, folder, options.device, 'tokenizer');
     }
     try {
-      loaded = await AutoModelForCausalLM.from_pretrained(modelPath, {
+      loaded = await AutoModelForCausalLM.from_pretrained(await useLocalModelFolder(folder), {
         local_files_only: true,
-        dtype: resolvedDtype.dtype,
+        dtype,
         device: options.device,
         session_options: { intraOpNumThreads: intraOpThreads, interOpNumThreads: interOpThreads },
       });
@@ -100,15 +99,16 @@ export class TransformersJsAdapter implements Adapter<TransformersJsOptions> {
     }
 
     const session = (loaded.sessions as Record<string, { config?: { dtype?: string; device?: string } } | undefined>)['model'];
+    const sizes = configSizes(config);
     const facts: ModelFacts = {
       folder,
-      vocabSize: positiveInt(config['vocab_size']),
-      contextLength: positiveInt(config['max_position_embeddings']) ?? positiveInt(config['n_positions']) ?? 0,
-      bosTokenId: tokenId(generationConfig['bos_token_id']) ?? tokenId(config['bos_token_id']) ?? null,
+      vocabSize: sizes.vocabSize,
+      contextLength: sizes.contextLength,
+      bosTokenId: tokenizerBos(tokenizer) ?? tokenId(generationConfig['bos_token_id']) ?? tokenId(config['bos_token_id']) ?? null,
       eosTokenIds: tokenIds(generationConfig['eos_token_id']) ?? tokenIds(config['eos_token_id']) ?? [],
       device: session?.config?.device ?? options.device,
       resolvedOptions: {
-        dtype: session?.config?.dtype ?? resolvedDtype.dtype,
+        dtype: session?.config?.dtype ?? dtype,
         dtypeSource: resolvedDtype.reason,
         modelFile: relative(folder, resolvedDtype.file).split('\\').join('/'),
         device: session?.config?.device ?? options.device,
@@ -126,13 +126,6 @@ export class TransformersJsAdapter implements Adapter<TransformersJsOptions> {
   }
 }
 
-/** The folder as transformers.js should see it: absolute, forward slashes, no trailing slash. */
-function toModelPath(folder: string): string {
-  if (!isAbsolute(folder)) throw new Error(`internal: model folder ${folder} is not absolute`);
-  const path = folder.split('\\').join('/');
-  return path.length > 1 ? path.replace(/\/+$/, '') : path;
-}
-
 function mapLoadError(error: unknown, folder: string, device: string, what: 'tokenizer' | 'model'): Error {
   const message = firstLine(error);
   if (/not found locally|could not locate file|ENOENT/i.test(message)) {
@@ -147,19 +140,12 @@ function mapLoadError(error: unknown, folder: string, device: string, what: 'tok
   return new BackendRuntimeError(BACKEND, `loading the ${what} of ${folder} on ${device} failed: ${message}`, { cause: error });
 }
 
-function readJson(path: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new ModelFormatError(path, `not valid JSON: ${firstLine(error)}`, { cause: error });
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ModelFormatError(path, 'not a JSON object');
-  return value as Record<string, unknown>;
-}
-
-function positiveInt(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+/**
+ * The BOS the tokenizer itself names (`bos_token` of tokenizer_config.json), which `tokenize()` prepends
+ * for `addBos`; undefined when it names none.
+ */
+function tokenizerBos(tokenizer: PreTrainedTokenizer): number | undefined {
+  return tokenId((tokenizer as { bos_token_id?: unknown }).bos_token_id);
 }
 
 function tokenId(value: unknown): number | undefined {
@@ -173,9 +159,4 @@ function tokenIds(value: unknown): number[] | undefined {
   }
   const id = tokenId(value);
   return id === undefined ? undefined : [id];
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return (text.split('\n').find((line) => line.trim() !== '') ?? text).trim();
 }

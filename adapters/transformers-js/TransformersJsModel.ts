@@ -5,7 +5,10 @@
  */
 import { InterruptableStoppingCriteria, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { BackendRuntimeError, WorkloadError } from '../../harness/errors.js';
+import { checkTokenIds } from '../common/checkTokenIds.js';
+import { firstLine } from '../common/firstLine.js';
 import { logSoftmaxAt } from '../common/logSoftmaxAt.js';
+import { scoreContinuation } from '../common/scoreContinuation.js';
 import type { GenerateRequest, LoadedModel, RuntimeModelInfo, ScoreResult, TokenEvent } from '../types.js';
 import { TokenEventQueue } from './TokenEventQueue.js';
 import { TokenStreamer } from './TokenStreamer.js';
@@ -16,10 +19,11 @@ const BACKEND = 'transformers-js';
 export interface ModelFacts {
   /** Absolute path of the model folder (for messages). */
   folder: string;
-  /** config.json's `vocab_size`; undefined when absent (then read from the logits). */
-  vocabSize: number | undefined;
+  /** config.json's `vocab_size`; null when absent (then read from the logits). */
+  vocabSize: number | null;
   /** config.json's `max_position_embeddings` (0 when unknown). */
   contextLength: number;
+  /** The BOS `tokenize()` prepends: the tokenizer's own, else the config files'. */
   bosTokenId: number | null;
   eosTokenIds: number[];
   /** Device the session runs on. */
@@ -56,8 +60,6 @@ export class TransformersJsModel implements LoadedModel {
     private readonly tokenizer: PreTrainedTokenizer,
     private readonly model: PreTrainedModel,
     readonly info: RuntimeModelInfo,
-    /** BOS the tokenizer prepends (its own `bos_token`), falling back to the config's. */
-    private readonly tokenizerBosId: number | null,
     /** The model folder, for messages. */
     private readonly folder: string,
   ) {}
@@ -65,7 +67,7 @@ export class TransformersJsModel implements LoadedModel {
   /** Wraps a loaded tokenizer and model; reads the vocabulary size from the logits when config.json lacks it. */
   static async open(tokenizer: PreTrainedTokenizer, model: PreTrainedModel, facts: ModelFacts): Promise<TransformersJsModel> {
     let vocabSize = facts.vocabSize;
-    if (vocabSize === undefined) {
+    if (vocabSize === null) {
       const probeId = facts.bosTokenId ?? 0;
       const outputs = await forward(model, [probeId]);
       vocabSize = logitsOf(outputs).dims[2] ?? 0;
@@ -80,20 +82,18 @@ export class TransformersJsModel implements LoadedModel {
       tokenHandover: 'stream',
       device: facts.device,
     };
-    const tokenizerBos = (tokenizer as { bos_token_id?: unknown }).bos_token_id;
-    const tokenizerBosId = typeof tokenizerBos === 'number' && Number.isInteger(tokenizerBos) ? tokenizerBos : facts.bosTokenId;
-    return new TransformersJsModel(tokenizer, model, info, tokenizerBosId, facts.folder);
+    return new TransformersJsModel(tokenizer, model, info, facts.folder);
   }
 
   /**
-   * The tokenizer's encoding without special tokens, with the tokenizer's BOS prepended when `addBos`.
-   * (With `add_special_tokens: true` these Llama tokenizers' post-processor adds the same BOS; building it
-   * here keeps EOS and other template tokens out.)
+   * The tokenizer's encoding without special tokens, with `info.bosTokenId` (the tokenizer's BOS)
+   * prepended when `addBos`. (With `add_special_tokens: true` these Llama tokenizers' post-processor adds
+   * the same BOS; building it here keeps EOS and other template tokens out.)
    */
   async tokenize(text: string, options: { addBos: boolean }): Promise<number[]> {
     this.assertOpen();
     const ids = this.tokenizer.encode(text, { add_special_tokens: false });
-    return options.addBos && this.tokenizerBosId !== null ? [this.tokenizerBosId, ...ids] : ids;
+    return options.addBos && this.info.bosTokenId !== null ? [this.info.bosTokenId, ...ids] : ids;
   }
 
   /** Decodes ids to text; special tokens (BOS, EOS) are left out. */
@@ -109,9 +109,9 @@ export class TransformersJsModel implements LoadedModel {
   async score(contextTokenIds: number[], continuationTokenIds: number[]): Promise<ScoreResult> {
     this.assertOpen();
     if (contextTokenIds.length === 0) throw new WorkloadError('score needs at least one context token (BOS where the model has one)');
-    if (continuationTokenIds.length === 0) return { logprobs: [], isGreedy: true };
     const ids = [...contextTokenIds, ...continuationTokenIds];
-    this.checkTokens(ids, 0, 'score');
+    checkTokenIds('score', ids, 0, this.info);
+    if (continuationTokenIds.length === 0) return { logprobs: [], isGreedy: true };
 
     let outputs: ForwardOutput;
     try {
@@ -126,15 +126,9 @@ export class TransformersJsModel implements LoadedModel {
         throw new BackendRuntimeError(BACKEND, `unexpected logits shape [${logits.dims.join(', ')}] for ${ids.length} tokens`);
       }
       const values = (logits.type === 'float32' ? logits : logits.to('float32')).data as Float32Array;
-      const logprobs: number[] = [];
-      let isGreedy = true;
-      for (let i = 0; i < continuationTokenIds.length; i++) {
-        const position = contextTokenIds.length + i - 1;
-        const { logprob, isArgmax } = logSoftmaxAt(values, position * vocabSize, vocabSize, continuationTokenIds[i]!);
-        logprobs.push(logprob);
-        isGreedy &&= isArgmax;
-      }
-      return { logprobs, isGreedy };
+      return scoreContinuation(contextTokenIds.length, continuationTokenIds, (position, token) =>
+        logSoftmaxAt(values, position * vocabSize, vocabSize, token),
+      );
     } finally {
       disposeOutputs(outputs);
     }
@@ -154,7 +148,7 @@ export class TransformersJsModel implements LoadedModel {
     if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) {
       throw new WorkloadError(`maxNewTokens must be a positive integer, got ${maxNewTokens}`);
     }
-    this.checkTokens(prompt, maxNewTokens, 'generate');
+    checkTokenIds('generate', prompt, maxNewTokens, this.info);
 
     const queue = new TokenEventQueue();
     const stopper = new InterruptableStoppingCriteria();
@@ -224,19 +218,6 @@ export class TransformersJsModel implements LoadedModel {
     }
   }
 
-  /** Ids must lie in the vocabulary and, with what is generated, fit the context. */
-  private checkTokens(ids: readonly number[], newTokens: number, what: string): void {
-    const vocabSize = this.info.vocabSize;
-    const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= vocabSize);
-    if (bad !== undefined) throw new WorkloadError(`${what}: token id ${bad} is outside the vocabulary of ${vocabSize}`);
-    const context = this.info.contextLength;
-    if (context > 0 && ids.length + newTokens > context) {
-      throw new WorkloadError(
-        `${what}: ${ids.length} tokens${newTokens ? ` + ${newTokens} new` : ''} exceed the model's context of ${context}`,
-      );
-    }
-  }
-
   private assertOpen(): void {
     if (this.disposed) throw new BackendRuntimeError(BACKEND, 'the model was disposed');
   }
@@ -264,9 +245,4 @@ function idsTensor(ids: readonly number[]): Tensor {
 
 function onesTensor(length: number): Tensor {
   return new Tensor('int64', new BigInt64Array(length).fill(1n), [1, length]);
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return (text.split('\n').find((line) => line.trim() !== '') ?? text).trim();
 }

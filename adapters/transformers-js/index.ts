@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { BackendUnavailableError } from '../../harness/errors.js';
+import { firstLine } from '../common/firstLine.js';
+import { ONNX_DTYPES } from '../common/onnxDtypes.js';
 import type { BackendDefinition } from '../types.js';
 
 export const transformersJsOptions = z
@@ -17,7 +19,7 @@ export const transformersJsOptions = z
      * named by `config.json`'s `transformers.js_config.dtype`, else the folder's only `model*.onnx`.
      * The resolved dtype and file are recorded with every entry.
      */
-    dtype: z.enum(['auto', 'fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4']).default('auto'),
+    dtype: z.enum(['auto', ...ONNX_DTYPES]).default('auto'),
     /**
      * Execution device. Default: `cpu`. `cuda` needs onnxruntime-node's CUDA provider libraries and a
      * CUDA 12 GPU; `webgpu` needs a WebGPU adapter (Dawn). transformers.js's own `auto` is not offered:
@@ -52,8 +54,3 @@ const definition: BackendDefinition<typeof transformersJsOptions> = {
   },
 };
 export default definition;
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0] ?? text;
-}

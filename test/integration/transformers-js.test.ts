@@ -3,7 +3,7 @@
  * the fp16 contrib-ops model, scoring checked against a raw onnxruntime-node forward pass, and the errors
  * bad inputs must raise.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import definition, { transformersJsOptions, type TransformersJsOptions } from '../../adapters/transformers-js/index.js';
 import type { Adapter, LoadedModel, TokenEvent } from '../../adapters/types.js';
 import {
+  BackendOptionError,
   BackendUnavailableError,
   ModelFormatError,
   ModelNotFoundError,
@@ -122,6 +123,7 @@ describe.skipIf(!hasShared)(
           for (const c of golden.cases) {
             const promptIds = await model.tokenize(c.prompt, { addBos: true });
             expect(promptIds).toEqual(c.prompt_ids);
+            expect(promptIds[0]).toBe(model.info.bosTokenId);
             expect(await model.tokenize(c.prompt, { addBos: false })).toEqual(c.prompt_ids.slice(1));
 
             const events = await collect(
@@ -281,11 +283,25 @@ describe.skipIf(!hasShared)(
         await expect(load).rejects.toThrow(join(copy, 'tokenizer.json'));
       });
 
-      it('dtype q4 without onnx/model_q4.onnx → ModelFormatError naming the file', async () => {
+      it('dtype q4 without onnx/model_q4.onnx → BackendOptionError naming the file', async () => {
         const folder = sharedPath('models', 'stories260K', 'transformersjs');
         const load = adapter.load({ path: folder, format: 'transformers-js' }, options({ dtype: 'q4' }));
-        await expect(load).rejects.toThrow(ModelFormatError);
+        await expect(load).rejects.toThrow(BackendOptionError);
         await expect(load).rejects.toThrow(join(folder, 'onnx', 'model_q4.onnx'));
+      });
+
+      it('config.json naming dtype q4 without onnx/model_q4.onnx → ModelFormatError naming the file', async () => {
+        const copy = join(temp, 'config-names-q4');
+        mkdirSync(join(copy, 'onnx'), { recursive: true });
+        for (const name of ['tokenizer.json', 'tokenizer_config.json']) {
+          cpSync(sharedPath('models', 'stories260K', 'transformersjs', name), join(copy, name));
+        }
+        const config = JSON.parse(readFileSync(sharedPath('models', 'stories260K', 'transformersjs', 'config.json'), 'utf8')) as object;
+        writeFileSync(join(copy, 'config.json'), JSON.stringify({ ...config, 'transformers.js_config': { dtype: 'q4' } }));
+        writeFileSync(join(copy, 'onnx', 'model_fp16.onnx'), '');
+        const load = adapter.load({ path: copy, format: 'transformers-js' }, options());
+        await expect(load).rejects.toThrow(ModelFormatError);
+        await expect(load).rejects.toThrow(join(copy, 'onnx', 'model_q4.onnx'));
       });
 
       it('a missing folder → ModelNotFoundError naming it', async () => {

@@ -1,7 +1,9 @@
 /**
  * Reads the installed version of a package from its package.json, as Node would resolve the package from
- * a given file. Works for packages whose `exports` hide `package.json` (such as @huggingface/transformers):
- * it resolves the package's entry point and walks up to the package.json that carries the package's name.
+ * a given file; every adapter's `versions()` uses it. Works for packages whose `exports` hide
+ * `package.json` (such as @huggingface/transformers) and for ESM-only packages: it resolves the package's
+ * entry point, or else looks in Node's lookup folders, and walks up to the package.json that carries the
+ * package's name.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
