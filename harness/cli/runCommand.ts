@@ -13,6 +13,8 @@ import { ConfigError, ModelNotFoundError, OutputError } from '../errors.js';
 import type { MatrixEntry } from '../matrix/MatrixEntry.js';
 import { expandMatrix } from '../matrix/expandMatrix.js';
 import { inspectModel } from '../model/inspectModel.js';
+import { resolveModelSpec } from '../model/resolveModelSpec.js';
+import { projectPath } from '../util/projectPath.js';
 import { EntryLog } from '../result/EntryLog.js';
 import type { EntryModel, EntryRecord } from '../result/EntryRecord.js';
 import { RESULT_SCHEMA_VERSION, type RunResult } from '../result/RunResult.js';
@@ -63,8 +65,9 @@ const RESULT = 'result.json';
 
 export async function runCommand(flags: RunFlags): Promise<number> {
   const plan = flags.resume ? resumePlan(flags) : newPlan(flags);
-  const { config, entries, outDir, configSource } = plan;
+  const { config, outDir, configSource } = plan;
   // Everything that can be wrong with the input is checked before anything runs or is written.
+  const entries = await resolveModels(plan.entries);
   const models = await inspectModels(entries);
   if (!flags.resume) prepareOutDir(outDir);
   const err = process.stderr;
@@ -195,7 +198,10 @@ export function buildConfig(flags: RunFlags): { config: SweepConfig; source: str
     baseDir = process.cwd(); // command-line paths are relative to where the command runs
   }
   if (!sweep.models) {
-    throw new ConfigError('no model to run: pass --model PATH or --config FILE');
+    if (flags.config) throw new ConfigError(`${flags.config}: sweep.models: no model to run (or pass --model PATH)`);
+    // No config and no model: the built-in quick sweep.
+    const quick = projectPath('suites', 'sweeps', 'quick.yaml');
+    return buildConfig({ ...flags, config: quick });
   }
   if (flags.backend?.length) {
     const previous = (sweep.backends as { id: string }[] | undefined) ?? [];
@@ -230,6 +236,19 @@ export function buildConfig(flags: RunFlags): { config: SweepConfig; source: str
   if (flags.timeout !== undefined) measure.timeoutSeconds = flags.timeout;
   const merged = { ...data, sweep, measure };
   return { config: parseConfig(merged, source, backendRegistry), source, baseDir };
+}
+
+/** Resolves model specs with a scheme (forge:…) to local files, forging them into the cache when needed. */
+async function resolveModels(entries: readonly MatrixEntry[]): Promise<MatrixEntry[]> {
+  const resolved = new Map<string, string>();
+  for (const entry of entries) {
+    if (resolved.has(entry.model.spec)) continue;
+    const path = await resolveModelSpec(entry.model.spec, entry.model.path, {
+      onForge: (spec, folder) => process.stderr.write(`slmbench: forging ${spec} into ${folder} (once; reused after)\n`),
+    });
+    resolved.set(entry.model.spec, path);
+  }
+  return entries.map((entry) => ({ ...entry, model: { ...entry.model, path: resolved.get(entry.model.spec)! } }));
 }
 
 async function inspectModels(entries: readonly MatrixEntry[]): Promise<Map<string, EntryModel>> {

@@ -8,6 +8,7 @@ import type { ModelSpec, SweepConfig, WorkloadSpec } from '../config/configSchem
 import { ConfigError } from '../errors.js';
 import { formatIssuePath } from '../config/formatIssuePath.js';
 import { stableHash } from '../util/stableHash.js';
+import { hasScheme } from '../model/hasScheme.js';
 import type { MatrixEntry, Workload } from './MatrixEntry.js';
 
 /** Default prompt length of a workload that gives neither `promptTokens` nor `prompt`. */
@@ -72,7 +73,8 @@ function formatOption(value: unknown): string {
 
 function normalizeModel(spec: ModelSpec, baseDir: string): MatrixEntry['model'] {
   const path = typeof spec === 'string' ? spec : spec.path;
-  const absolute = isAbsolute(path) ? path : resolve(baseDir, path);
+  // A spec with a scheme (forge:…) is resolved to files just before the sweep runs.
+  const absolute = hasScheme(path) || isAbsolute(path) ? path : resolve(baseDir, path);
   const fallbackName = displayName(absolute);
   const name = typeof spec === 'string' ? fallbackName : (spec.name ?? fallbackName);
   return { spec: path, path: absolute, name };
@@ -83,6 +85,7 @@ const GENERIC_FOLDERS = new Set(['transformersjs', 'transformers-js', 'onnx', 'g
 
 /** The file name without extension; for a folder with a generic name, `parent/folder`. */
 function displayName(path: string): string {
+  if (hasScheme(path)) return path.replace(/^[a-z][a-z0-9+.-]*:/i, '');
   const name = basename(path, extname(path)) || path;
   if (GENERIC_FOLDERS.has(basename(path).toLowerCase())) return `${basename(dirname(path))}/${basename(path)}`;
   return name;

@@ -16,8 +16,12 @@ interface Column {
 
 const MiB = 1024 * 1024;
 
-export function renderEntriesTable(records: readonly EntryRecord[]): string {
-  if (records.length === 0) return '(no entries)';
+export function renderEntriesTable(all: readonly EntryRecord[]): string {
+  // Skipped entries (a backend that cannot read the model's format) are counted, not listed.
+  const records = all.filter((r) => r.status !== 'skipped');
+  const skipped = all.length - records.length;
+  const note = skipped ? `\n${skipped} ${skipped === 1 ? 'entry' : 'entries'} skipped (see result.json): ${[...new Set(all.filter((r) => r.status === 'skipped').map((r) => r.error?.code ?? ''))].join(', ')}` : '';
+  if (records.length === 0) return `(no entries run)${note}`;
   const varying = varyingOptions(records);
   const columns: Column[] = [
     { head: 'model', cell: (r) => r.model.name, identity: true },
@@ -43,5 +47,5 @@ export function renderEntriesTable(records: readonly EntryRecord[]): string {
   const errors = records
     .filter((r) => r.error)
     .map((r) => `  ${r.label}: ${r.error!.code}: ${r.error!.message}`);
-  return errors.length ? `${table.toString()}\nerrors:\n${errors.join('\n')}` : table.toString();
+  return `${table.toString()}${errors.length ? `\nerrors:\n${errors.join('\n')}` : ''}${note}`;
 }
