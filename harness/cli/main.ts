@@ -78,6 +78,30 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('forge')
+    .description('make a benchmark model with seeded random weights: GGUF (F32, F16, Q8_0, Q4_0) + transformers.js ONNX, same weights')
+    .option('-p, --preset <name>', 'shape: tiny, stories15M, smollm2-135M (default tiny)')
+    .option('-o, --out <dir>', 'output folder (default forged/<preset>-seed<seed>)')
+    .option('--seed <n>', 'seed of the weights (default 0)')
+    .option('--formats <list>', 'comma-separated: F32,F16,Q8_0,Q4_0,transformers-js (default all)')
+    .option('--vocab-size <n>', 'vocabulary size (default: the preset\'s)')
+    .option('--hidden-size <n>', 'embedding width (default: the preset\'s)')
+    .option('--intermediate-size <n>', 'SwiGLU width (default: the preset\'s)')
+    .option('--num-layers <n>', 'decoder blocks (default: the preset\'s)')
+    .option('--num-heads <n>', 'query heads (default: the preset\'s)')
+    .option('--num-kv-heads <n>', 'key/value heads (default: the preset\'s)')
+    .option('--context-length <n>', 'context length (default: the preset\'s)')
+    .option('--tied-embeddings <bool>', 'share embedding and output matrices (default: the preset\'s)')
+    .option('--rope-theta <x>', 'RoPE base (default: the preset\'s)')
+    .option('--rms-norm-eps <x>', 'RMSNorm epsilon (default: the preset\'s)')
+    .option('--force', 'replace forge files already in the output folder')
+    .option('--json', 'print forge.json instead of the summary')
+    .action(async (flags) => {
+      const { forgeCommand } = await import('./forgeCommand.js');
+      process.exitCode = await forgeCommand(flags);
+    });
+
+  program
     .command('schema')
     .description('print the JSON Schema of config files (for editors)')
     .addOption(new Option('-o, --out <file>', 'write to a file instead of stdout'))

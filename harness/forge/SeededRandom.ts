@@ -79,9 +79,50 @@ export class SeededRandom {
     return radius * Math.cos(angle);
   }
 
-  /** Fills `target` with normal numbers of mean 0 and standard deviation `std` (rounded to float32). */
+  /**
+   * Fills `target` with normal numbers of mean 0 and standard deviation `std` (rounded to float32): the
+   * same values as `nextNormal() * std` called `target.length` times, generated with the state in locals.
+   */
   fillNormal(target: Float32Array, std: number): Float32Array {
-    for (let i = 0; i < target.length; i++) target[i] = this.nextNormal() * std;
+    const n = target.length;
+    let i = 0;
+    if (this.spareNormal !== null && n > 0) {
+      target[i++] = this.spareNormal * std;
+      this.spareNormal = null;
+    }
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    const twoPi = 2 * Math.PI;
+    for (; i < n; i += 2) {
+      // Two xoshiro128** steps, as nextUint32() twice.
+      const a = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      let t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+      const b = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+      const radius = Math.sqrt(-2 * Math.log((a + 1) * TWO_POW_MINUS_32));
+      const angle = twoPi * (b * TWO_POW_MINUS_32);
+      target[i] = radius * Math.cos(angle) * std;
+      if (i + 1 < n) target[i + 1] = radius * Math.sin(angle) * std;
+      else this.spareNormal = radius * Math.sin(angle);
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
     return target;
   }
 }

@@ -10,7 +10,11 @@ const u32 = new Uint32Array(f32.buffer);
 /** The binary16 bit pattern of `value` (first rounded to float32), round-to-nearest-even. */
 export function float32ToFloat16(value: number): number {
   f32[0] = value;
-  const bits = u32[0]!;
+  return halfFromSingleBits(u32[0]!);
+}
+
+/** The binary16 bit pattern of the binary32 value with bit pattern `bits`. */
+function halfFromSingleBits(bits: number): number {
   const sign = (bits >>> 16) & 0x8000;
   const exponent = (bits >>> 23) & 0xff;
   const mantissa = bits & 0x7fffff;
@@ -50,7 +54,8 @@ export function float16ToFloat32(bits: number): number {
 
 /** Converts a float32 array to binary16 values (host byte order; the forge runs on little-endian hosts). */
 export function encodeFloat16(values: Float32Array): Uint16Array {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = float32ToFloat16(values[i]!);
+  for (let i = 0; i < bits.length; i++) out[i] = halfFromSingleBits(bits[i]!);
   return out;
 }

@@ -17,11 +17,15 @@ export function quantizeQ8_0(values: Float32Array): Uint8Array {
   }
   const blocks = values.length / Q8_0_BLOCK_VALUES;
   const out = new Uint8Array(blocks * Q8_0_BLOCK_BYTES);
+  const signed = new Int8Array(out.buffer);
   const fround = Math.fround;
   for (let b = 0; b < blocks; b++) {
     const start = b * Q8_0_BLOCK_VALUES;
     let amax = 0;
-    for (let j = 0; j < Q8_0_BLOCK_VALUES; j++) amax = Math.max(amax, Math.abs(values[start + j]!));
+    for (let j = 0; j < Q8_0_BLOCK_VALUES; j++) {
+      const a = Math.abs(values[start + j]!);
+      if (a > amax) amax = a;
+    }
     const d = fround(amax / 127);
     const id = d !== 0 ? fround(1 / d) : 0;
     const half = float32ToFloat16(d);
@@ -30,9 +34,8 @@ export function quantizeQ8_0(values: Float32Array): Uint8Array {
     out[o + 1] = half >>> 8;
     for (let j = 0; j < Q8_0_BLOCK_VALUES; j++) {
       const x = fround(values[start + j]! * id);
-      // roundf: halves away from zero. Stored as int8 two's complement.
-      const q = x < 0 ? -Math.round(-x) : Math.round(x);
-      out[o + 2 + j] = q & 0xff;
+      // roundf (halves away from zero): x ± 0.5 is exact in double for a float32 x, then truncate.
+      signed[o + 2 + j] = (x < 0 ? x - 0.5 : x + 0.5) | 0;
     }
   }
   return out;

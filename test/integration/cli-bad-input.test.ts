@@ -63,7 +63,7 @@ describe('usage errors', () => {
   });
 
   it('--help works on every command', async () => {
-    for (const command of ['run', 'inspect', 'device', 'schema']) {
+    for (const command of ['run', 'inspect', 'device', 'schema', 'forge']) {
       const result = await runCli([command, '--help']);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain(`Usage: slmbench ${command}`);

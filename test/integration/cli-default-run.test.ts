@@ -1,0 +1,45 @@
+/**
+ * `npx slmbench run` with no arguments: the built-in quick sweep on forged models, offline, all three
+ * backends, several quantizations; the forge runs once and its models are reused.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunResult } from '../../harness/result/RunResult.js';
+import { runCli } from '../helpers/cli.js';
+
+describe('slmbench run with no arguments', () => {
+  it('forges its models once, runs the quick sweep on every backend and writes the results', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slmbench-default-'));
+    const env = { SLMBENCH_CACHE: join(dir, 'cache') };
+    const first = await runCli(['run', '--repetitions', '2'], { cwd: dir, env });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('forging forge:stories15M/F32');
+    const resultPath = /result: (.+result\.json)/.exec(first.stdout)![1]!;
+    expect(resultPath.startsWith(join(dir, 'slmbench-results'))).toBe(true);
+    const run = JSON.parse(readFileSync(resultPath, 'utf8')) as RunResult;
+    const ok = run.entries.filter((e) => e.status === 'ok');
+    expect(ok.map((e) => `${e.model.name} ${e.backend.id}`)).toEqual([
+      'stories15M/F32 llama-cpp',
+      'stories15M/Q8_0 llama-cpp',
+      'stories15M/Q4_0 llama-cpp',
+      'stories15M/onnx onnxruntime',
+      'stories15M/onnx transformers-js',
+    ]);
+    expect(run.entries.filter((e) => e.status === 'skipped')).toHaveLength(7);
+    expect(new Set(ok.map((e) => e.model.quant))).toEqual(new Set(['F32', 'Q8_0', 'Q4_0', 'fp32']));
+    for (const entry of ok) {
+      expect(entry.workload).toMatchObject({ promptTokens: 64, genTokens: 64, promptTokenCount: 64 });
+      expect(entry.outputs!.tokenIds).toHaveLength(64);
+      expect(entry.metrics!.decodeTps!.n).toBe(2);
+    }
+    // Same weights, same tokenizer: the F32 GGUF and the ONNX folder get the same prompt.
+    expect(ok[3]!.outputs!.promptTokenIds).toEqual(ok[0]!.outputs!.promptTokenIds);
+    expect(first.stdout).toContain('7 entries skipped');
+
+    const second = await runCli(['run', '--repetitions', '1', '--out', join(dir, 'again')], { cwd: dir, env });
+    expect(second.code).toBe(0);
+    expect(second.stderr).not.toContain('forging');
+  });
+});

@@ -1,0 +1,52 @@
+/** `slmbench forge` flag handling (the command itself; commander wiring lives in main.ts). */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { forgeCommand } from '../../harness/cli/forgeCommand.js';
+import { UsageError } from '../../harness/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'slmbench-forge-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+function captureStdout(): () => string {
+  const chunks: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  });
+  return () => chunks.join('');
+}
+
+describe('forgeCommand', () => {
+  it('forges the chosen formats with overridden dimensions', async () => {
+    const out = join(dir, 'custom');
+    const stdout = captureStdout();
+    const code = await forgeCommand({ out, preset: 'tiny', seed: '7', formats: 'q8_0,onnx', numLayers: '1', tiedEmbeddings: 'true', intermediateSize: 100 });
+    expect(code).toBe(0);
+    expect(stdout()).toMatch(/forged slmbench-forge-tiny-custom-seed7: /);
+    expect(existsSync(join(out, 'model-Q8_0.gguf'))).toBe(true);
+    expect(existsSync(join(out, 'model-F32.gguf'))).toBe(false);
+    expect(existsSync(join(out, 'transformersjs/onnx/model.onnx'))).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(out, 'forge.json'), 'utf8'));
+    expect(manifest).toMatchObject({ seed: 7, overrides: { numLayers: 1, tiedEmbeddings: true, intermediateSize: 100 } });
+    expect(manifest.dimensions).toMatchObject({ numLayers: 1, tiedEmbeddings: true, hiddenSize: 64 });
+    // 100-wide rows of ffn_down are not whole 32-value blocks: stored F16 in the Q8_0 file.
+    expect(manifest.fallbackTensors).toEqual({ 'blk.0.ffn_down.weight': { Q8_0: 'F16' } });
+  });
+
+  it('prints forge.json with --json', async () => {
+    const stdout = captureStdout();
+    expect(await forgeCommand({ out: join(dir, 'json'), formats: ['F32'], json: true })).toBe(0);
+    expect(JSON.parse(stdout())).toMatchObject({ preset: 'tiny', parameters: 144_704, files: [{ path: 'model-F32.gguf', kind: 'gguf' }] });
+  });
+
+  it('rejects bad flags with usage errors', async () => {
+    await expect(forgeCommand({ out: join(dir, 'bad'), formats: 'q4_1' })).rejects.toThrow(/unknown format "q4_1" \(did you mean "Q4_0"\?\)/);
+    await expect(forgeCommand({ out: join(dir, 'bad'), seed: 'x' })).rejects.toBeInstanceOf(UsageError);
+    await expect(forgeCommand({ out: join(dir, 'bad'), hiddenSize: '64.5' })).rejects.toThrow(/--hidden-size must be an integer/);
+    await expect(forgeCommand({ out: join(dir, 'bad'), tiedEmbeddings: 'maybe' })).rejects.toThrow(/--tied-embeddings/);
+    await expect(forgeCommand({ out: join(dir, 'bad'), preset: 'smollm2' })).rejects.toThrow(/unknown forge preset "smollm2"/);
+  });
+});
