@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,5 +11,8 @@ export default defineConfig({
     // several test files at once would make them fight for the cores and time out.
     fileParallelism: false,
     reporters: ['default'],
+    // Tests never write to the user's cache: forged models and the bandwidth probe go to a test cache
+    // (kept between runs on one machine, so the probe and forges are made once).
+    env: { SLMBENCH_CACHE: process.env.SLMBENCH_TEST_CACHE ?? join(tmpdir(), 'slmbench-test-cache') },
   },
 });

@@ -14,6 +14,8 @@ import type { MatrixEntry } from '../matrix/MatrixEntry.js';
 import { expandMatrix } from '../matrix/expandMatrix.js';
 import { inspectModel } from '../model/inspectModel.js';
 import { resolveModelSpec } from '../model/resolveModelSpec.js';
+import { probeAndStoreBandwidth, readStoredBandwidth, type StoredBandwidth } from '../device/storedBandwidth.js';
+import { modelDecodeFacts, type ModelDecodeFacts } from '../roofline/modelDecodeFacts.js';
 import { projectPath } from '../util/projectPath.js';
 import { EntryLog } from '../result/EntryLog.js';
 import type { EntryModel, EntryRecord } from '../result/EntryRecord.js';
@@ -78,7 +80,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     const manifest: SweepManifest = { schemaVersion: RESULT_SCHEMA_VERSION, startedAt, configSource, config, entries };
     writeJsonAtomic(join(outDir, MANIFEST), manifest);
   }
-  const devicePromise = collectDeviceFingerprint();
+  const device = await collectDeviceFingerprint();
+  const bandwidth = deviceBandwidth(device.id);
+  const facts = decodeFacts(models);
   const log = new EntryLog(join(outDir, ENTRIES));
   const progress = new SweepProgress(entries, log.read().map((r) => r.id));
   let current: ChildProcess | undefined;
@@ -95,6 +99,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     records = await runSweep({
       entries,
       measure: config.measure,
+      energy: config.energy,
+      cpu: { brand: device.cpu.brand, physicalCores: device.cpu.physicalCores ?? undefined, family: device.cpu.family, model: device.cpu.model },
+      context: async (entry, resolved) => ({ facts: await facts(entry.model.path, resolved.modelFile), bandwidth }),
       log,
       models,
       skipReason: (entry, model) => {
@@ -117,7 +124,6 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     process.off('SIGTERM', interrupt);
   }
 
-  const device = await devicePromise;
   const backendVersions: Record<string, string> = {};
   for (const record of records) Object.assign(backendVersions, record.backend.versions);
   const result: RunResult = {
@@ -126,7 +132,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     startedAt,
     endedAt: new Date().toISOString(),
     config: { source: configSource, resolved: config },
-    device: { ...device, backendVersions },
+    device: { ...device, backendVersions, memoryBandwidth: bandwidth },
     summary: {
       entries: records.length,
       ok: records.filter((r) => r.status === 'ok').length,
@@ -232,10 +238,43 @@ export function buildConfig(flags: RunFlags): { config: SweepConfig; source: str
     measure.minRepetitions = flags.repetitions;
     measure.maxRepetitions = flags.repetitions;
     measure.minSeconds = 0;
+    measure.targetCiWidth = null;
   }
   if (flags.timeout !== undefined) measure.timeoutSeconds = flags.timeout;
   const merged = { ...data, sweep, measure };
   return { config: parseConfig(merged, source, backendRegistry), source, baseDir };
+}
+
+/**
+ * This device's memory bandwidth for the decode roofline: the stored probe (`slmbench device --probe`),
+ * else a probe now (a few seconds, once per device; stored for later runs).
+ */
+function deviceBandwidth(deviceId: string): StoredBandwidth | null {
+  const stored = readStoredBandwidth(deviceId);
+  if (stored) return stored;
+  process.stderr.write('slmbench: measuring this device\'s memory bandwidth for the decode roofline (once; stored)\n');
+  try {
+    return probeAndStoreBandwidth(deviceId);
+  } catch (error) {
+    process.stderr.write(`slmbench: bandwidth probe failed (${(error as Error).message}); no roofline\n`);
+    return null;
+  }
+}
+
+/**
+ * Decode facts (weights read per token, KV shape) of a model, for the ONNX file the backend loaded;
+ * null where the model does not say. Computed once per model file.
+ */
+function decodeFacts(models: ReadonlyMap<string, EntryModel>) {
+  const cache = new Map<string, Promise<ModelDecodeFacts | null>>();
+  return (path: string, modelFile: unknown): Promise<ModelDecodeFacts | null> => {
+    const model = models.get(path);
+    if (!model) return Promise.resolve(null);
+    const file = typeof modelFile === 'string' ? modelFile : undefined;
+    const key = `${path}\0${file ?? ''}`;
+    if (!cache.has(key)) cache.set(key, modelDecodeFacts(path, model.format as ModelFormat, file).catch(() => null));
+    return cache.get(key)!;
+  };
 }
 
 /** Resolves model specs with a scheme (forge:…) to local files, forging them into the cache when needed. */

@@ -51,11 +51,56 @@ export const measureSchema = z
     minSeconds: z.number().min(0).default(1),
     /** Never measure more than this many repetitions. Default: 1000. */
     maxRepetitions: positiveInt.default(1000),
+    /**
+     * Stop measuring after this many seconds even when `targetCiWidth` is not reached (never before the
+     * minimums). Default: 30.
+     */
+    maxSeconds: z.number().positive().default(30),
+    /**
+     * Repeat until the 95% bootstrap interval of the median decode rate is at most this wide, relative to
+     * the median (0.02 = ±1%); null: stop as soon as both minimums are reached. Default: 0.02.
+     */
+    targetCiWidth: z.number().positive().max(1).nullable().default(0.02),
+    /**
+     * Warm up until the repetition time settles (the last 3 warmup times within 5% of each other), with at
+     * least `warmupRuns` and at most 10 warmups; false: exactly `warmupRuns`. Default: false.
+     */
+    warmupUntilStable: z.boolean().default(false),
     /** Per-entry time limit in seconds, load included; the worker is killed past it. Default: 600. */
     timeoutSeconds: z.number().positive().default(600),
   })
   .strict()
   .refine((m) => m.maxRepetitions >= m.minRepetitions, { message: 'maxRepetitions must be ≥ minRepetitions' });
+
+/** Energy measurement: which providers, the idle baseline, the estimate's constants, the grid's carbon intensity. */
+export const energySchema = z
+  .object({
+    /** Providers: `auto` = every one that works here, the CPU-time estimate always as a fallback. Default: `auto`. */
+    providers: z.union([z.literal('auto'), z.array(z.enum(['rapl', 'nvidia', 'powermetrics', 'estimate'])).min(1)]).default('auto'),
+    /** Idle power is measured over this many seconds before each entry and subtracted (measured providers). Default: 1. */
+    baselineSeconds: z.number().positive().default(1),
+    /** Grid carbon intensity in gCO2e/kWh. Default: 475 (IEA world average), flagged as the default in results. */
+    gridIntensity: z.number().min(0).optional(),
+    /** Constants of the CPU-time estimate. Default: from a table of CPU families. */
+    estimate: z
+      .object({
+        /** Active watts per busy core. Default: from the CPU table. */
+        wattsPerCore: z.number().positive().optional(),
+        /** CPU TDP in watts, spread over `cores`. Default: unset. */
+        tdpWatts: z.number().positive().optional(),
+        /** Cores the TDP is spread over. Default: the device's physical cores. */
+        cores: z.number().int().positive().optional(),
+        /** Memory power per resident GiB (W/GiB). Default: 0.3725. */
+        memoryWattsPerGiB: z.number().min(0).optional(),
+      })
+      .strict()
+      .default({}),
+    /** RAPL: the powercap folder. Default: `/sys/class/powercap`. */
+    rapl: z.object({ root: z.string().min(1).optional() }).strict().default({}),
+    /** NVIDIA: the nvidia-smi executable. Default: `nvidia-smi` on PATH. */
+    nvidia: z.object({ executable: z.string().min(1).optional() }).strict().default({}),
+  })
+  .strict();
 
 /** Builds the schema of one backend entry: `id` plus that backend's options, each a value or a list. */
 export function backendEntrySchema(definition: BackendDefinition) {
@@ -95,8 +140,13 @@ export function configSchema(registry: readonly BackendDefinition[]) {
         minRepetitions: 5,
         minSeconds: 1,
         maxRepetitions: 1000,
+        maxSeconds: 30,
+        targetCiWidth: 0.02,
+        warmupUntilStable: false,
         timeoutSeconds: 600,
       }),
+      /** Energy measurement. Defaults as documented on each field. */
+      energy: energySchema.default({ providers: 'auto', baselineSeconds: 1, estimate: {}, rapl: {}, nvidia: {} }),
       /** Output folder. Default: `slmbench-results/<start time>`. */
       out: z.string().min(1).optional(),
     })
@@ -106,6 +156,7 @@ export function configSchema(registry: readonly BackendDefinition[]) {
 export type ModelSpec = z.output<typeof modelSpecSchema>;
 export type WorkloadSpec = z.output<typeof workloadSpecSchema>;
 export type MeasurePolicy = z.output<typeof measureSchema>;
+export type EnergySettings = z.output<typeof energySchema>;
 export type SweepConfig = z.output<ReturnType<typeof configSchema>>;
 /** One backend entry of a config as written: `id` plus options whose values may be lists. */
 export type BackendSpec = { id: string } & Record<string, unknown>;

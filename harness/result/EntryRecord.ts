@@ -1,6 +1,64 @@
 /** The record of one matrix entry, as appended to `entries.jsonl` and listed in `result.json`. */
 import type { ErrorRecord } from '../errors.js';
 import type { Stats } from '../stats/summarize.js';
+import type { EnergyFigure, EnergyProviderId } from '../energy/EnergyTypes.js';
+
+/**
+ * Statistics of a per-repetition metric over the measured repetitions after the first (cold) one, which
+ * is reported on its own; with the median's bootstrap interval and the Tukey outliers (reported, never
+ * dropped).
+ */
+export interface MeasuredStats extends Stats {
+  /** The first measured repetition's value (after warmup), or null with a single repetition. */
+  cold: number | null;
+  /** Percentile-bootstrap 95% interval of the median (2000 resamples, seed 1). */
+  medianCi95: [number, number] | null;
+  /** Indices (into `samples`) of values outside the Tukey fences (1.5 × IQR). */
+  outliers: number[];
+}
+
+/** Energy of the measured loop: the best total and every provider's figure, each labelled with its method. */
+export interface EntryEnergy {
+  /** Joules attributed to the measured repetitions. */
+  joules: number;
+  joulesPerOutputToken: number | null;
+  joulesPerTotalToken: number | null;
+  joulesPerRequest: number | null;
+  kWh: number;
+  gCO2e: number;
+  /** How the total was obtained, e.g. `rapl`, `rapl + nvidia`, `estimate (cpu-time × W/core + memory)`. */
+  method: string;
+  /** True when any part is estimated rather than measured. */
+  estimated: boolean;
+  providers: EnergyProviderId[];
+  /** Grid carbon intensity used (gCO2e/kWh). */
+  gridIntensity: number;
+  /** True when the grid intensity is the default (IEA world average), not configured. */
+  gridIntensityDefault: boolean;
+  /** Every provider's figure with its inputs, baseline and warnings. */
+  figures: EnergyFigure[];
+  /** Providers considered and not used, with why. */
+  unavailable: Array<{ provider: EnergyProviderId; reason: string }>;
+  /** Warnings, e.g. RAPL present but unreadable and how to fix it. */
+  warnings: string[];
+}
+
+/** The memory-bandwidth bound of decoding and how close the measured decode rate came to it. */
+export interface EntryRoofline {
+  /** Memory bandwidth used (GB/s) and how it was measured. */
+  bandwidthGBps: number;
+  bandwidthMethod: string;
+  /** Weight bytes read per token (not the file size: one embedding row, every other weight). */
+  weightBytesPerToken: number;
+  /** KV-cache bytes read per token at the mean depth. */
+  kvBytesPerToken: number;
+  /** Mean KV depth (prompt + generated ÷ 2). */
+  meanKvDepth: number;
+  /** Bandwidth ÷ bytes per token (tokens/s). */
+  boundTps: number;
+  /** Median decode tokens/s ÷ bound. */
+  fraction: number | null;
+}
 import type { Workload } from '../matrix/MatrixEntry.js';
 
 /** `ok`: measured; `errored`: failed with `error`; `skipped`: not run (with `error` saying why). */
@@ -31,24 +89,24 @@ export interface EntryModel {
   vocabSize: number | null;
 }
 
-/** Latency and throughput statistics over the measured repetitions, and memory figures. */
+/** Latency and throughput statistics over the measured repetitions, and memory and energy figures. */
 export interface EntryMetrics {
-  /** Cold load time (ms), one sample per worker. */
+  /** Cold load time (ms), one sample per worker (backend start-up in a fresh process included). */
   loadMs: Stats;
   /** Prompt tokenization time (ms), one sample. */
   tokenizeMs: Stats;
   /** Time to first token (ms). */
-  ttftMs: Stats;
-  /** Mean time per output token after the first (ms); absent when one token is generated. */
-  tpotMs: Stats | null;
-  /** Inter-token latency over every gap of every repetition (ms). */
+  ttftMs: MeasuredStats;
+  /** Mean time per output token after the first (ms); null when one token is generated. */
+  tpotMs: MeasuredStats | null;
+  /** Inter-token latency over every gap of every repetition after the cold one (ms). */
   itlMs: Stats | null;
   /** Prompt tokens per second of the prefill (prompt tokens ÷ TTFT). */
-  prefillTps: Stats;
+  prefillTps: MeasuredStats;
   /** Decode tokens per second ((n − 1) ÷ (t(n−1) − t0)). */
-  decodeTps: Stats | null;
+  decodeTps: MeasuredStats | null;
   /** Request to last token (ms). */
-  e2eMs: Stats;
+  e2eMs: MeasuredStats;
   /** Peak resident memory of the worker (bytes): VmHWM where /proc exists, else the sampler's maximum. */
   peakRssBytes: number;
   /** Maximum RSS seen by the runner's sampler (every 10 ms) over the worker's life (bytes); null if unsampled. */
@@ -57,8 +115,18 @@ export interface EntryMetrics {
   rssAfterLoadBytes: number;
   /** Worker RSS before loading the model (bytes): the harness's own share. */
   rssBeforeLoadBytes: number;
+  /** The model's resident share after load: RSS after − RSS before (bytes). */
+  modelResidentBytes: number;
+  /** KV-cache bytes the workload's context implies (prompt + generated tokens, at the backend's KV element type); null when the model does not state its shape. */
+  kvCacheBytes: number | null;
+  /** GPU memory held by the worker (nvidia-smi, per process); null when no GPU is used. */
+  gpuMemoryBytes: number | null;
   /** Size of the model on disk (bytes). */
   modelSizeBytes: number;
+  /** Energy of the measured loop; null when no provider worked. */
+  energy: EntryEnergy | null;
+  /** Decode roofline; null when the bandwidth or the model's shape is unknown. */
+  roofline: EntryRoofline | null;
 }
 
 /** Raw samples behind the statistics, one value per measured repetition unless stated. */
@@ -99,6 +167,10 @@ export interface EntryRecord {
   /** How the numbers were obtained. */
   measurement?: {
     warmupRuns: number;
+    /** Why warming up ended: `count`, `stable` or `max`. */
+    warmupReason: string | null;
+    /** Why measuring ended: `target` (median's interval narrow enough), `minimums`, `max-repetitions`, `max-seconds`. */
+    stopReason: string | null;
     repetitions: number;
     measuredSeconds: number;
     /** `stream`: a timestamp per token; `batch`: per hand-over. */

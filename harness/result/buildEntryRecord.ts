@@ -3,7 +3,14 @@ import type { ErrorRecord } from '../errors.js';
 import type { MatrixEntry } from '../matrix/MatrixEntry.js';
 import type { WorkerMeasurement } from '../runner/messages.js';
 import { summarize, type Stats } from '../stats/summarize.js';
-import type { EntryModel, EntryRecord } from './EntryRecord.js';
+import { summarizeMeasured } from '../stats/summarizeMeasured.js';
+import type { EnergyReading } from '../energy/EnergyTypes.js';
+import type { ModelDecodeFacts } from '../roofline/modelDecodeFacts.js';
+import { decodeRoofline } from '../roofline/decodeRoofline.js';
+import type { MemoryBandwidth } from '../roofline/probeMemoryBandwidth.js';
+import { KV_CACHE_TYPE_BYTES, kvCacheBytes } from '../trackers/kvCacheBytes.js';
+import { modelResidentBytes } from '../trackers/modelResidentBytes.js';
+import type { EntryEnergy, EntryModel, EntryRecord, EntryRoofline, MeasuredStats } from './EntryRecord.js';
 
 /** Timing of an entry's worker. */
 export interface EntryTiming {
@@ -13,11 +20,31 @@ export interface EntryTiming {
   peakRssSampledBytes: number | null;
 }
 
-const required = (samples: number[], name: string): Stats => {
+const one = (samples: number[], name: string): Stats => {
   const stats = summarize(samples);
   if (!stats) throw new Error(`no samples of ${name}`);
   return stats;
 };
+
+/** What the runner knows beyond the worker's measurement, for the derived figures. */
+export interface EntryContext {
+  /** The model's decode facts (weights read per token, KV shape); null when unknown. */
+  facts: ModelDecodeFacts | null;
+  /** This device's memory bandwidth; null when not probed. */
+  bandwidth: MemoryBandwidth | null;
+}
+
+/** Statistics of a per-repetition metric: the first repetition reported as cold, the rest summarised. */
+export function measuredStats(samples: number[]): MeasuredStats | null {
+  const summary = summarizeMeasured(samples);
+  if (!summary.stats) return null;
+  return {
+    ...summary.stats,
+    cold: summary.cold,
+    medianCi95: summary.medianCi ? [summary.medianCi.low, summary.medianCi.high] : null,
+    outliers: summary.outliers?.outliers.map((o) => o.index) ?? [],
+  };
+}
 
 /** The record of a measured entry. */
 export function okEntryRecord(
@@ -25,12 +52,22 @@ export function okEntryRecord(
   model: EntryModel,
   m: WorkerMeasurement,
   timing: EntryTiming,
+  context: EntryContext = { facts: null, bandwidth: null },
 ): EntryRecord {
   const reps = m.repetitions;
   const pick = (key: 'ttftMs' | 'e2eMs' | 'prefillTps'): number[] => reps.map((r) => r[key]);
   const pickNullable = (key: 'tpotMs' | 'decodeTps'): number[] =>
     reps.map((r) => r[key]).filter((v): v is number => v !== null);
   const itl = reps.map((r) => r.itlMs);
+  const required = (samples: number[], name: string): MeasuredStats => {
+    const stats = measuredStats(samples);
+    if (!stats) throw new Error(`no samples of ${name}`);
+    return stats;
+  };
+  const decodeTps = measuredStats(pickNullable('decodeTps'));
+  const contextTokens = m.promptTokenIds.length + entry.workload.genTokens;
+  const kvBytesPerElement = kvElementBytes(m.runtime.resolvedOptions);
+  const kv = context.facts ? { ...context.facts.kv, bytesPerElement: kvBytesPerElement } : null;
   const last = reps[reps.length - 1]!;
   const eosIndex = last.tokenIds.findIndex((id) => m.runtime.eosTokenIds.includes(id));
   const peakRssBytes = m.memory.vmHwmBytes ?? timing.peakRssSampledBytes ?? m.memory.rssAfterLoadBytes;
@@ -47,7 +84,9 @@ export function okEntryRecord(
     },
     workload: { ...entry.workload, promptTokenCount: m.promptTokenIds.length },
     measurement: {
-      warmupRuns: m.warmupRuns,
+      warmupRuns: m.warmup.runs,
+      warmupReason: m.warmup.reason,
+      stopReason: m.stopReason,
       repetitions: reps.length,
       measuredSeconds: m.measuredSeconds,
       tokenHandover: m.runtime.tokenHandover,
@@ -55,19 +94,28 @@ export function okEntryRecord(
       eos: 'ignored',
     },
     metrics: {
-      loadMs: required([m.loadMs], 'loadMs'),
-      tokenizeMs: required([m.tokenizeMs], 'tokenizeMs'),
+      loadMs: one([m.loadMs], 'loadMs'),
+      tokenizeMs: one([m.tokenizeMs], 'tokenizeMs'),
       ttftMs: required(pick('ttftMs'), 'ttftMs'),
-      tpotMs: summarize(pickNullable('tpotMs')),
-      itlMs: summarize(itl.flat()),
+      tpotMs: measuredStats(pickNullable('tpotMs')),
+      // Gaps of the repetitions after the cold one (of the only one when there is one).
+      itlMs: summarize((itl.length > 1 ? itl.slice(1) : itl).flat()),
       prefillTps: required(pick('prefillTps'), 'prefillTps'),
-      decodeTps: summarize(pickNullable('decodeTps')),
+      decodeTps,
       e2eMs: required(pick('e2eMs'), 'e2eMs'),
       peakRssBytes,
       peakRssSampledBytes: timing.peakRssSampledBytes,
       rssAfterLoadBytes: m.memory.rssAfterLoadBytes,
       rssBeforeLoadBytes: m.memory.rssBeforeLoadBytes,
+      modelResidentBytes: modelResidentBytes(m.memory),
+      kvCacheBytes: kv ? kvCacheBytes(kv, contextTokens) : null,
+      gpuMemoryBytes: m.memory.gpuBytes,
       modelSizeBytes: model.sizeBytes,
+      energy: m.energy ? entryEnergy(m.energy) : null,
+      roofline:
+        kv && context.facts && context.bandwidth && entry.workload.genTokens >= 2
+          ? roofline(context.facts, kv, context.bandwidth, m.promptTokenIds.length, entry.workload.genTokens, decodeTps?.median ?? null)
+          : null,
     },
     samples: {
       loadMs: [m.loadMs],
@@ -114,6 +162,62 @@ function base(entry: MatrixEntry, model: EntryRecord['model'], timing: EntryTimi
     startedAt: timing.startedAt.toISOString(),
     endedAt: timing.endedAt.toISOString(),
     durationMs: timing.endedAt.getTime() - timing.startedAt.getTime(),
+  };
+}
+
+/** Bytes per KV-cache element from what the backend resolved (llama.cpp `kvCacheType`, ONNX element type). */
+function kvElementBytes(resolved: Record<string, unknown>): number {
+  const type = String(resolved.kvCacheType ?? resolved.kvCacheElementType ?? 'f16').toLowerCase();
+  if (type === 'float32' || type === 'float') return 4;
+  if (type === 'float16') return 2;
+  return KV_CACHE_TYPE_BYTES[type] ?? 2;
+}
+
+function entryEnergy(reading: EnergyReading): EntryEnergy | null {
+  const total = reading.total;
+  if (!total) return null;
+  return {
+    joules: total.joules,
+    joulesPerOutputToken: total.joulesPerOutputToken,
+    joulesPerTotalToken: total.joulesPerTotalToken,
+    joulesPerRequest: total.joulesPerRequest,
+    kWh: total.kWh,
+    gCO2e: total.gCO2e,
+    method: total.method,
+    estimated: total.estimated,
+    providers: total.providers,
+    gridIntensity: reading.gridIntensity,
+    gridIntensityDefault: reading.gridIntensityDefault,
+    figures: reading.figures,
+    unavailable: reading.unavailable,
+    warnings: reading.warnings,
+  };
+}
+
+function roofline(
+  facts: ModelDecodeFacts,
+  kv: ModelDecodeFacts['kv'] & { bytesPerElement: number },
+  bandwidth: MemoryBandwidth,
+  promptTokens: number,
+  generatedTokens: number,
+  decodeTps: number | null,
+): EntryRoofline {
+  const r = decodeRoofline({
+    bandwidthGBps: bandwidth.readGBps,
+    weightBytesPerToken: facts.weights.bytesPerToken,
+    kv,
+    promptTokens,
+    generatedTokens,
+    decodeTps,
+  });
+  return {
+    bandwidthGBps: r.bandwidthGBps,
+    bandwidthMethod: bandwidth.method,
+    weightBytesPerToken: facts.weights.bytesPerToken,
+    kvBytesPerToken: r.kvBytesPerToken,
+    meanKvDepth: r.meanKvDepth,
+    boundTps: r.boundTps,
+    fraction: r.fraction,
   };
 }
 

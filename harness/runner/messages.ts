@@ -1,6 +1,7 @@
 /** Typed IPC messages between the runner and a worker process (one worker per matrix entry). */
 import type { ErrorRecord } from '../errors.js';
-import type { MeasurePolicy } from '../config/configSchema.js';
+import type { EnergySettings, MeasurePolicy } from '../config/configSchema.js';
+import type { EnergyReading } from '../energy/EnergyTypes.js';
 import type { MatrixEntry } from '../matrix/MatrixEntry.js';
 import type { RepetitionSample } from '../trackers/latencySample.js';
 import type { RuntimeModelInfo, BackendVersions } from '../../adapters/types.js';
@@ -10,6 +11,9 @@ export interface RunMessage {
   type: 'run';
   entry: MatrixEntry;
   measure: MeasurePolicy;
+  energy: EnergySettings;
+  /** The device's CPU, for the energy estimate's power table. */
+  cpu: { brand: string; physicalCores?: number; family?: string | null; model?: string | null } | null;
 }
 
 /** Worker → runner: the worker entered a phase (for progress display). */
@@ -32,8 +36,14 @@ export interface WorkerMeasurement {
   tokenizeMs: number;
   /** Prompt token ids as handed to the backend. */
   promptTokenIds: number[];
-  /** Warmup repetitions run and discarded. */
-  warmupRuns: number;
+  /** Warmup repetitions run and discarded, their durations, and why warming up stopped. */
+  warmup: { runs: number; timesMs: number[]; reason: string | null; spread: number | null };
+  /** Why the measured loop stopped: `target` (interval narrow enough), `minimums`, `max-repetitions`, `max-seconds`. */
+  stopReason: string | null;
+  /** Energy over the measured loop, with how it was obtained; null when no provider worked. */
+  energy: EnergyReading | null;
+  /** Why there is no energy reading, when there is none. */
+  energyError: string | null;
   /** Measured repetitions in order; the first is the coldest. */
   repetitions: RepetitionSample[];
   /** Seconds spent in the measured loop. */
@@ -49,6 +59,8 @@ export interface WorkerMeasurement {
     rssBeforeLoadBytes: number;
     /** RSS right after load (bytes). */
     rssAfterLoadBytes: number;
+    /** GPU memory the worker process holds (nvidia-smi), or null without an NVIDIA GPU in use. */
+    gpuBytes: number | null;
   };
 }
 

@@ -5,7 +5,6 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { MeasurePolicy } from '../config/configSchema.js';
 import { EntryTimeoutError, WorkerCrashedError, toErrorRecord, type ErrorRecord } from '../errors.js';
 import type { MatrixEntry } from '../matrix/MatrixEntry.js';
 import { readProcMemory } from '../trackers/readProcMemory.js';
@@ -32,7 +31,12 @@ export interface RunEntryOptions {
 /** Keeps the last lines a worker printed to stderr, for crash reasons. */
 const STDERR_TAIL = 4000;
 
-export function runEntryInWorker(entry: MatrixEntry, measure: MeasurePolicy, options: RunEntryOptions = {}): Promise<WorkerOutcome> {
+export function runEntryInWorker(
+  entry: MatrixEntry,
+  settings: Pick<RunMessage, 'measure' | 'energy' | 'cpu'>,
+  options: RunEntryOptions = {},
+): Promise<WorkerOutcome> {
+  const { measure } = settings;
   const workerPath = options.workerPath ?? distPath('harness', 'runner', 'worker.js');
   if (!existsSync(workerPath)) {
     return Promise.resolve({
@@ -81,7 +85,7 @@ export function runEntryInWorker(entry: MatrixEntry, measure: MeasurePolicy, opt
       outcome ??= { ok: false, error: toErrorRecord(crashReason(code, signal, stderr)), peakRssSampledBytes: null };
       resolve({ ...outcome, peakRssSampledBytes: peak });
     });
-    const message: RunMessage = { type: 'run', entry, measure };
+    const message: RunMessage = { type: 'run', entry, ...settings };
     child.send(message);
   });
 }

@@ -3,18 +3,23 @@
  * `entries.jsonl` as it ends. Entries already in the log (a resumed sweep) are not run again.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { MeasurePolicy } from '../config/configSchema.js';
+import type { EnergySettings, MeasurePolicy } from '../config/configSchema.js';
 import type { MatrixEntry } from '../matrix/MatrixEntry.js';
 import type { EntryLog } from '../result/EntryLog.js';
 import type { EntryModel, EntryRecord } from '../result/EntryRecord.js';
-import { failedEntryRecord, okEntryRecord } from '../result/buildEntryRecord.js';
-import type { PhaseMessage } from './messages.js';
+import { failedEntryRecord, okEntryRecord, type EntryContext } from '../result/buildEntryRecord.js';
+import type { PhaseMessage, RunMessage } from './messages.js';
 import { runEntryInWorker } from './runEntryInWorker.js';
 
 /** Options of {@link runSweep}. */
 export interface SweepOptions {
   entries: readonly MatrixEntry[];
   measure: MeasurePolicy;
+  energy: EnergySettings;
+  /** The device's CPU (for the energy estimate). */
+  cpu: RunMessage['cpu'];
+  /** Derived-figure context of a measured entry (model decode facts, bandwidth), given what the backend loaded. Default: none. */
+  context?: (entry: MatrixEntry, resolvedOptions: Record<string, unknown>) => Promise<EntryContext>;
   log: EntryLog;
   /** Model records by absolute path (inspected once before the sweep). */
   models: ReadonlyMap<string, EntryModel>;
@@ -52,7 +57,7 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
     }
     options.onEntryStart?.(entry);
     const startedAt = new Date();
-    const outcome = await runEntryInWorker(entry, options.measure, {
+    const outcome = await runEntryInWorker(entry, { measure: options.measure, energy: options.energy, cpu: options.cpu }, {
       onPhase: (phase) => options.onPhase?.(entry, phase),
       onSpawn: (child) => options.onSpawn?.(entry, child),
       workerPath: options.workerPath,
@@ -61,7 +66,8 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
     const modelRecord = model ?? { spec: entry.model.spec, path: entry.model.path, name: entry.model.name };
     let record: EntryRecord;
     if (outcome.ok && model) {
-      record = okEntryRecord(entry, model, outcome.measurement, timing);
+      const context = await options.context?.(entry, outcome.measurement.runtime.resolvedOptions);
+      record = okEntryRecord(entry, model, outcome.measurement, timing, context);
     } else {
       const error = outcome.ok ? { code: 'INTERNAL', message: 'model record missing' } : outcome.error;
       record = failedEntryRecord(entry, modelRecord, error, timing);

@@ -10,6 +10,12 @@ import { detectModelFormat } from '../model/detectModelFormat.js';
 import { readProcMemory } from '../trackers/readProcMemory.js';
 import { latencySample, type RepetitionSample } from '../trackers/latencySample.js';
 import { buildPromptTokens } from '../workload/buildPromptTokens.js';
+import type { EnergySettings } from '../config/configSchema.js';
+import type { EnergyConfig } from '../energy/EnergyConfig.js';
+import { createEnergyMeter, type EnergyMeter } from '../energy/createEnergyMeter.js';
+import { createMeasurementPolicy } from '../stats/createMeasurementPolicy.js';
+import { decideWarmup, type WarmupPolicy } from '../stats/decideWarmup.js';
+import { queryGpuProcessMemory } from '../trackers/queryGpuProcessMemory.js';
 import type { RunMessage, WorkerMeasurement, WorkerToRunner } from './messages.js';
 
 function send(message: WorkerToRunner): Promise<void> {
@@ -19,7 +25,7 @@ function send(message: WorkerToRunner): Promise<void> {
   });
 }
 
-async function measure({ entry, measure: policy }: RunMessage): Promise<WorkerMeasurement> {
+async function measure({ entry, measure: policy, energy: energySettings, cpu }: RunMessage): Promise<WorkerMeasurement> {
   const definition = backendRegistry.find((d) => d.id === entry.backend.id);
   if (!definition) throw new BackendRuntimeError(entry.backend.id, 'not registered');
   await send({ type: 'phase', phase: 'loading' });
@@ -61,24 +67,70 @@ async function measure({ entry, measure: policy }: RunMessage): Promise<WorkerMe
       reference ??= key;
       if (key !== reference) outputsConsistent = false;
     };
-    if (policy.warmupRuns > 0) await send({ type: 'phase', phase: 'warmup' });
-    for (let i = 0; i < policy.warmupRuns; i++) check(await runOnce());
+
+    // Energy: providers chosen for this device; the idle baseline is taken before any work.
+    const gpus = model.info.device.startsWith('cuda') ? [0] : [];
+    let meter: EnergyMeter | null = null;
+    let energyError: string | null = null;
+    try {
+      meter = await createEnergyMeter(toEnergyConfig(energySettings), { gpus, ...(cpu ? { cpu } : {}) });
+      await meter.baseline();
+    } catch (error) {
+      meter = null;
+      energyError = `energy meter unavailable: ${(error as Error).message}`;
+    }
+
+    // Warmup: a fixed count, or until the repetition time settles.
+    const warmupPolicy: WarmupPolicy = policy.warmupUntilStable
+      ? { mode: 'stable', minRuns: Math.max(3, policy.warmupRuns), maxRuns: Math.max(10, policy.warmupRuns) }
+      : { mode: 'fixed', count: policy.warmupRuns };
+    const warmupTimes: number[] = [];
+    let warmupDecision = decideWarmup(warmupTimes, warmupPolicy);
+    if (!warmupDecision.done) await send({ type: 'phase', phase: 'warmup' });
+    while (!warmupDecision.done) {
+      const sample = await runOnce();
+      check(sample);
+      warmupTimes.push(sample.e2eMs);
+      warmupDecision = decideWarmup(warmupTimes, warmupPolicy);
+    }
+
+    // Measured loop: until the minimums and the precision target (or a maximum) are reached.
+    const stopRule = createMeasurementPolicy({
+      minRepetitions: policy.minRepetitions,
+      maxRepetitions: policy.maxRepetitions,
+      minSeconds: Math.max(policy.minSeconds, meter?.minSeconds ?? 0),
+      maxSeconds: Math.max(policy.maxSeconds, policy.minSeconds, meter?.minSeconds ?? 0),
+      targetRelativeWidth: policy.targetCiWidth,
+    });
     const repetitions: RepetitionSample[] = [];
-    const loopStart = performance.now();
     await send({ type: 'phase', phase: 'measuring', repetitions: 0 });
-    while (
-      repetitions.length < policy.maxRepetitions &&
-      (repetitions.length < policy.minRepetitions || performance.now() - loopStart < policy.minSeconds * 1000)
-    ) {
+    await meter?.start();
+    const loopStart = performance.now();
+    let stopReason: string | null = null;
+    for (;;) {
       const sample = await runOnce();
       check(sample);
       repetitions.push(sample);
-      // Progress without flooding the channel: at most about ten messages per second.
+      const decision = stopRule.next({
+        repetitions: repetitions.length,
+        elapsedSeconds: (performance.now() - loopStart) / 1000,
+        values: repetitions.flatMap((r) => (r.decodeTps === null ? [] : [r.decodeTps])),
+      });
+      // Progress without flooding the channel.
       if (repetitions.length <= policy.minRepetitions || repetitions.length % 10 === 0) {
         void send({ type: 'phase', phase: 'measuring', repetitions: repetitions.length });
       }
+      if (decision.stop) {
+        stopReason = decision.reason;
+        break;
+      }
     }
     const measuredSeconds = (performance.now() - loopStart) / 1000;
+    const n = repetitions.length;
+    const energy = meter
+      ? await meter.stop({ outputTokens: workload.genTokens * n, totalTokens: needed * n, requests: n })
+      : null;
+    const gpuMemory = gpus.length ? await queryGpuProcessMemory(process.pid).catch(() => null) : null;
     const last = repetitions[repetitions.length - 1]!;
     const text = await model.detokenize(last.tokenIds);
     return {
@@ -87,16 +139,36 @@ async function measure({ entry, measure: policy }: RunMessage): Promise<WorkerMe
       loadMs,
       tokenizeMs,
       promptTokenIds,
-      warmupRuns: policy.warmupRuns,
+      warmup: { runs: warmupTimes.length, timesMs: warmupTimes, reason: warmupDecision.reason, spread: warmupDecision.spread },
+      stopReason,
       repetitions,
       measuredSeconds,
       text,
       outputsConsistent,
-      memory: { vmHwmBytes: readProcMemory()?.hwmBytes ?? null, rssBeforeLoadBytes, rssAfterLoadBytes },
+      energy,
+      energyError,
+      memory: {
+        vmHwmBytes: readProcMemory()?.hwmBytes ?? null,
+        rssBeforeLoadBytes,
+        rssAfterLoadBytes,
+        gpuBytes: gpuMemory?.usedBytes ?? null,
+      },
     };
   } finally {
     await model.dispose().catch(() => undefined);
   }
+}
+
+/** The energy meter's options from the config's `energy` section. */
+function toEnergyConfig(settings: EnergySettings): EnergyConfig {
+  return {
+    providers: settings.providers,
+    baselineSeconds: settings.baselineSeconds,
+    ...(settings.gridIntensity === undefined ? {} : { gridIntensity: settings.gridIntensity }),
+    estimate: settings.estimate,
+    rapl: settings.rapl,
+    nvidia: settings.nvidia,
+  };
 }
 
 process.once('message', (message: RunMessage) => {

@@ -39,8 +39,19 @@ describe.skipIf(!hasShared)(`slmbench run reproduces golden greedy ids ${hasShar
     expect(entry.metrics!.decodeTps!.mean).toBeGreaterThan(0);
     expect(entry.metrics!.peakRssBytes).toBeGreaterThan(0);
     expect(entry.metrics!.peakRssSampledBytes).toBeGreaterThan(0);
+    // Energy on a machine without RAPL: the labelled estimate.
+    expect(entry.metrics!.energy).toMatchObject({ estimated: true, providers: ['estimate'], gridIntensityDefault: true });
+    expect(entry.metrics!.energy!.joulesPerOutputToken).toBeGreaterThan(0);
+    expect(entry.metrics!.energy!.gCO2e).toBeGreaterThan(0);
+    // Decode roofline against the stored bandwidth probe.
+    expect(entry.metrics!.roofline!.fraction).toBeGreaterThan(0);
+    expect(entry.metrics!.roofline!.fraction).toBeLessThan(1);
+    // stories260K: 5 layers × 2 × 4 KV heads × 8 × (1 + 64 tokens) × 2 bytes (f16 cache).
+    expect(entry.metrics!.kvCacheBytes).toBe(5 * 2 * 4 * 8 * 65 * 2);
     expect(entry.outputs!.consistent).toBe(true);
-    expect(entry.samples!.ttftMs).toHaveLength(entry.metrics!.ttftMs.n);
+    // The first measured repetition is reported as cold; the statistics cover the rest.
+    expect(entry.samples!.ttftMs).toHaveLength(entry.metrics!.ttftMs.n + 1);
+    expect(entry.metrics!.ttftMs.cold).toBe(entry.samples!.ttftMs[0]);
     expect(entry.samples!.itlMs.every((gaps) => gaps.length === 63)).toBe(true);
     expect(entry.metrics!.itlMs!.n).toBe(63 * entry.metrics!.ttftMs.n);
     expect(entry.model).toMatchObject({
@@ -68,7 +79,7 @@ describe.skipIf(!hasShared)(`slmbench run reproduces golden greedy ids ${hasShar
           backends: [{ id: 'llama-cpp' }, { id: 'onnxruntime' }, { id: 'transformers-js' }],
           workloads: [{ prompt: golden.cases.map((c) => c.prompt), genTokens: golden.max_new_tokens }],
         },
-        measure: { warmupRuns: 0, minRepetitions: 2, minSeconds: 0 },
+        measure: { warmupRuns: 0, minRepetitions: 2, minSeconds: 0, targetCiWidth: null },
       }));
       const result = await runCli(['run', '--config', config, '--out', join(dir, 'out'), '--json']);
       expect(result.code).toBe(0);

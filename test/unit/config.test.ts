@@ -15,7 +15,10 @@ describe('config validation', () => {
     const config = parse({ sweep: { models: ['m.gguf'] } });
     expect(config.sweep.backends).toEqual([{ id: 'llama-cpp' }]);
     expect(config.sweep.workloads).toEqual([{ genTokens: 128 }]);
-    expect(config.measure).toEqual({ warmupRuns: 1, minRepetitions: 5, minSeconds: 1, maxRepetitions: 1000, timeoutSeconds: 600 });
+    expect(config.measure).toEqual({
+      warmupRuns: 1, minRepetitions: 5, minSeconds: 1, maxRepetitions: 1000, maxSeconds: 30, targetCiWidth: 0.02, warmupUntilStable: false, timeoutSeconds: 600,
+    });
+    expect(config.energy).toEqual({ providers: 'auto', baselineSeconds: 1, estimate: {}, rapl: {}, nvidia: {} });
   });
 
   it('names the file, the path inside it and what was expected', () => {

@@ -1,0 +1,43 @@
+/**
+ * The memory bandwidth of this device, measured once by `slmbench device --probe` (or by the first run
+ * that needs it) and stored with the device fingerprint's id in the cache, so every later run reports
+ * its decode roofline against the same figure.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheDir } from '../model/resolveModelSpec.js';
+import { probeMemoryBandwidth, type MemoryBandwidth } from '../roofline/probeMemoryBandwidth.js';
+
+/** A stored probe. */
+export interface StoredBandwidth extends MemoryBandwidth {
+  /** The device fingerprint id it belongs to. */
+  deviceId: string;
+  /** When it was measured (ISO 8601). */
+  probedAt: string;
+}
+
+function file(deviceId: string): string {
+  return join(cacheDir(), 'device', `${deviceId}.bandwidth.json`);
+}
+
+/** The stored probe of this device, or null. */
+export function readStoredBandwidth(deviceId: string): StoredBandwidth | null {
+  const path = file(deviceId);
+  if (!existsSync(path)) return null;
+  try {
+    const stored = JSON.parse(readFileSync(path, 'utf8')) as StoredBandwidth;
+    return stored.deviceId === deviceId && stored.readGBps > 0 ? stored : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Measures the bandwidth now and stores it. */
+export function probeAndStoreBandwidth(deviceId: string): StoredBandwidth {
+  const stored: StoredBandwidth = { ...probeMemoryBandwidth(), deviceId, probedAt: new Date().toISOString() };
+  const path = file(deviceId);
+  mkdirSync(join(cacheDir(), 'device'), { recursive: true });
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(stored, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
+  return stored;
+}
