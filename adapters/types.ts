@@ -97,6 +97,8 @@ export interface ModelSource {
 export interface LoadHints {
   /** Tokens the entry needs in context at most (prompt + generated); for sizing caches. */
   requiredContext?: number;
+  /** The entry also runs accuracy tasks: size the context to the model's full trained length. */
+  fullContext?: boolean;
 }
 
 /** Package versions a backend runs on, e.g. `{ 'node-llama-cpp': '3.21.1', 'llama.cpp': 'b6000' }`. */

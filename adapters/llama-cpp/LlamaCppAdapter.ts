@@ -108,7 +108,7 @@ export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
       throw new ModelFormatError(source.path, `llama.cpp could not load it: ${firstLine(error)}`, { cause: error });
     }
     const trained = model.trainContextSize;
-    const required = hints.requiredContext ?? 0;
+    const required = Math.max(hints.requiredContext ?? 0, hints.fullContext ? trained : 0);
     const contextSize =
       options.contextSize === 'auto' ? Math.max(256, Math.ceil(Math.max(required, 1) / 256) * 256) : options.contextSize;
     const logs: string[] = [];

@@ -13,8 +13,9 @@ export const llamaCppOptions = z
      */
     threads: z.union([z.literal('auto'), z.number().int().min(1).max(1024)]).default('auto'),
     /**
-     * Context size in tokens. Default: `auto` = prompt tokens + generated tokens, rounded up to a
-     * multiple of 256 (llama.cpp pads to that anyway).
+     * Context size in tokens. Default: `auto` = prompt tokens + generated tokens (the model's trained
+     * context when the entry runs accuracy tasks), rounded up to a multiple of 256 (llama.cpp pads to
+     * that anyway).
      */
     contextSize: z.union([z.literal('auto'), z.number().int().min(16)]).default('auto'),
     /** Logical batch size for prompt processing. Default: 512 (llama-bench's default). */

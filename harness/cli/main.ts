@@ -53,8 +53,15 @@ export function buildProgram(): Command {
     .option('--resume', 'continue the sweep in --out without repeating finished entries')
     .option('--timeout <seconds>', 'per-entry time limit, load included (default 600)', positiveNumber('--timeout'))
     .option('--json', 'print result.json to stdout instead of the table')
+    .option('-s, --suite <name>', 'accuracy suite to run on every entry (repeatable; `slmbench suites` lists them)', collect)
+    .option('-t, --task <id>', 'accuracy task id or file (repeatable)', collect)
+    .option('--perplexity <file>', 'plain-text file to score for perplexity (repeatable)', collect)
+    .option('--separator <text>', 'document separator of --perplexity texts (default a blank line; \\n is a newline)')
+    .option('--limit <n>', 'rows per accuracy task (the first N)', positiveInt('--limit'))
+    .option('--log-samples', 'write every row\'s prediction and scores to DIR/samples/<entry id>.jsonl')
     .action(async (flags) => {
       const { runCommand } = await import('./runCommand.js');
+      if (typeof flags.separator === 'string') flags.separator = flags.separator.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
       process.exitCode = await runCommand(flags);
     });
 
@@ -78,12 +85,34 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('suites')
+    .description('list the built-in accuracy suites and tasks')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const { suitesCommand } = await import('./suitesCommand.js');
+      process.exitCode = await suitesCommand(flags);
+    });
+
+  program
+    .command('validate')
+    .description('check every built-in suite, task and dataset file (and the files given)')
+    .argument('[files...]', 'more task or suite files to check besides the built-in ones')
+    .option('--shared-datasets <dir>', 'folder of the shared public benchmarks (default $SLMBENCH_SHARED/datasets)')
+    .option('--json', 'print JSON')
+    .action(async (files: string[], flags: { sharedDatasets?: string; json?: boolean }) => {
+      const { validateCommand } = await import('./validateCommand.js');
+      process.exitCode = await validateCommand({ ...flags, ...(files.length ? { files } : {}) });
+    });
+
+  program
     .command('forge')
-    .description('make a benchmark model with seeded random weights: GGUF (F32, F16, Q8_0, Q4_0) + transformers.js ONNX, same weights')
-    .option('-p, --preset <name>', 'shape: tiny, stories15M, smollm2-135M (default tiny)')
-    .option('-o, --out <dir>', 'output folder (default forged/<preset>-seed<seed>)')
+    .description('make a benchmark model with seeded random weights: GGUF (F32, F16, Q8_0, Q4_0) + transformers.js ONNX (fp32, q8, q4), same weights')
+    .option('-p, --preset <name>', 'shape: tiny, bigram, stories15M, smollm2-135M (default tiny; bigram with --fit)')
+    .option('-o, --out <dir>', 'output folder (default forged/<preset>-seed<seed>[-fit])')
     .option('--seed <n>', 'seed of the weights (default 0)')
-    .option('--formats <list>', 'comma-separated: F32,F16,Q8_0,Q4_0,transformers-js (default all)')
+    .option('--formats <list>', 'comma-separated: F32,F16,Q8_0,Q4_0,transformers-js,onnx-q8,onnx-q4 (default all)')
+    .option('--fit <file>', 'make the model an exact bigram model of this UTF-8 text (needs hidden size >= vocabulary, untied: preset bigram)')
+    .option('--fit-smoothing <k>', 'add-k smoothing of --fit (default 0.1)')
     .option('--vocab-size <n>', 'vocabulary size (default: the preset\'s)')
     .option('--hidden-size <n>', 'embedding width (default: the preset\'s)')
     .option('--intermediate-size <n>', 'SwiGLU width (default: the preset\'s)')
@@ -99,6 +128,18 @@ export function buildProgram(): Command {
     .action(async (flags) => {
       const { forgeCommand } = await import('./forgeCommand.js');
       process.exitCode = await forgeCommand(flags);
+    });
+
+  program
+    .command('convert')
+    .description('convert a Llama-architecture GGUF (F32, F16, Q8_0, Q4_0 tensors) into a transformers.js folder (fp32 ONNX + tokenizer)')
+    .argument('<gguf>', 'GGUF file')
+    .argument('<outdir>', 'output folder (created; must not hold a model unless --force)')
+    .option('--force', 'replace the files of an earlier conversion in the output folder')
+    .option('--json', 'print the conversion record as JSON')
+    .action(async (gguf: string, outDir: string, flags: { force?: boolean; json?: boolean }) => {
+      const { convertCommand } = await import('./convertCommand.js');
+      process.exitCode = await convertCommand(gguf, outDir, flags);
     });
 
   program

@@ -14,6 +14,8 @@ import type { MatrixEntry } from '../matrix/MatrixEntry.js';
 import { expandMatrix } from '../matrix/expandMatrix.js';
 import { inspectModel } from '../model/inspectModel.js';
 import { resolveModelSpec } from '../model/resolveModelSpec.js';
+import { absoluteQualityPaths, hasQualityTasks, resolveQualityTasks } from '../quality/resolveQualityTasks.js';
+import { isFileReference } from '../../suites/registry.js';
 import { probeAndStoreBandwidth, readStoredBandwidth, type StoredBandwidth } from '../device/storedBandwidth.js';
 import { modelDecodeFacts, type ModelDecodeFacts } from '../roofline/modelDecodeFacts.js';
 import { projectPath } from '../util/projectPath.js';
@@ -50,6 +52,18 @@ export interface RunFlags {
   timeout?: number;
   /** Print result.json to stdout instead of the table. */
   json?: boolean;
+  /** Accuracy suites by name or file (repeatable). */
+  suite?: string[];
+  /** Accuracy tasks by id or file (repeatable). */
+  task?: string[];
+  /** Plain-text files to score for perplexity (repeatable). */
+  perplexity?: string[];
+  /** Document separator of the perplexity texts. */
+  separator?: string;
+  /** Rows per accuracy task. */
+  limit?: number;
+  /** Write per-sample predictions to DIR/samples/<entry id>.jsonl. */
+  logSamples?: boolean;
 }
 
 /** The sweep manifest written before the first entry runs, so `--resume` repeats exactly this matrix. */
@@ -69,6 +83,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const plan = flags.resume ? resumePlan(flags) : newPlan(flags);
   const { config, outDir, configSource } = plan;
   // Everything that can be wrong with the input is checked before anything runs or is written.
+  const quality = hasQualityTasks(config.quality) ? config.quality : null;
+  if (quality) resolveQualityTasks(quality);
   const entries = await resolveModels(plan.entries);
   const models = await inspectModels(entries);
   if (!flags.resume) prepareOutDir(outDir);
@@ -100,6 +116,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       entries,
       measure: config.measure,
       energy: config.energy,
+      quality,
+      samplesDir: quality?.logSamples ? ensureDir(join(outDir, 'samples')) : null,
       cpu: { brand: device.cpu.brand, physicalCores: device.cpu.physicalCores ?? undefined, family: device.cpu.family, model: device.cpu.model },
       context: async (entry, resolved) => ({ facts: await facts(entry.model.path, resolved.modelFile), bandwidth }),
       log,
@@ -241,8 +259,21 @@ export function buildConfig(flags: RunFlags): { config: SweepConfig; source: str
     measure.targetCiWidth = null;
   }
   if (flags.timeout !== undefined) measure.timeoutSeconds = flags.timeout;
-  const merged = { ...data, sweep, measure };
-  return { config: parseConfig(merged, source, backendRegistry), source, baseDir };
+  const quality = { ...((data.quality as Record<string, unknown> | undefined) ?? {}) };
+  // Files named on the command line are relative to where the command runs.
+  const fromCwd = (p: string) => (isFileReference(p) ? resolve(p) : p);
+  if (flags.suite?.length) quality.suites = flags.suite.map(fromCwd);
+  if (flags.task?.length) quality.tasks = flags.task.map(fromCwd);
+  if (flags.perplexity?.length) {
+    quality.perplexity = flags.perplexity.map((file) => ({ file: resolve(file), ...(flags.separator ? { separator: flags.separator } : {}) }));
+  } else if (flags.separator !== undefined) {
+    throw new ConfigError('--separator applies to --perplexity FILE');
+  }
+  if (flags.limit !== undefined) quality.limit = flags.limit;
+  if (flags.logSamples) quality.logSamples = true;
+  const merged = { ...data, sweep, measure, quality };
+  const config = parseConfig(merged, source, backendRegistry);
+  return { config: { ...config, quality: absoluteQualityPaths(config.quality, baseDir) }, source, baseDir };
 }
 
 /**
@@ -326,6 +357,11 @@ function prepareOutDir(outDir: string): void {
   } catch (error) {
     throw new OutputError(`${outDir}: output folder is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
+}
+
+function ensureDir(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 function defaultOutDir(): string {

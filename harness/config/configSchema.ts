@@ -72,6 +72,46 @@ export const measureSchema = z
   .strict()
   .refine((m) => m.maxRepetitions >= m.minRepetitions, { message: 'maxRepetitions must be ≥ minRepetitions' });
 
+/**
+ * Accuracy: suites, tasks and perplexity texts run on every entry after its speed measurement, their
+ * metrics stored in the same entry.
+ */
+export const qualitySchema = z
+  .object({
+    /** Suites by name (`slmbench suites` lists them) or file. Default: none. */
+    suites: z.array(z.string().min(1)).default([]),
+    /** Tasks by id or file. Default: none. */
+    tasks: z.array(z.string().min(1)).default([]),
+    /** Plain-text files scored for perplexity (documents split at `separator`). Default: none. */
+    perplexity: z
+      .array(
+        z
+          .object({
+            /** The text file. Required. */
+            file: z.string().min(1),
+            /** Text between documents. Default: a blank line. */
+            separator: z.string().min(1).optional(),
+            /** New tokens predicted per window. Default: the whole window (disjoint windows). */
+            stride: z.number().int().min(1).optional(),
+            /** Task id in results. Default: `perplexity-<file name>`. */
+            id: z.string().min(1).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    /** Rows per task (the first N). Default: each suite's or task's own policy. */
+    limit: z.number().int().min(1).optional(),
+    /** Seed of few-shot sampling and bootstrap. Default: the policy's (1234). */
+    seed: z.number().int().min(0).optional(),
+    /** Few-shot examples per prompt. Default: the task's own. */
+    fewshot: z.number().int().min(0).optional(),
+    /** Folder of the shared public benchmarks (holding arc_easy/, gsm8k/, …). Default: `$SLMBENCH_SHARED/datasets`. */
+    sharedDatasets: z.string().min(1).optional(),
+    /** Write every row's prediction and scores to `DIR/samples/<entry id>.jsonl`. Default: false. */
+    logSamples: z.boolean().default(false),
+  })
+  .strict();
+
 /** Energy measurement: which providers, the idle baseline, the estimate's constants, the grid's carbon intensity. */
 export const energySchema = z
   .object({
@@ -147,6 +187,8 @@ export function configSchema(registry: readonly BackendDefinition[]) {
       }),
       /** Energy measurement. Defaults as documented on each field. */
       energy: energySchema.default({ providers: 'auto', baselineSeconds: 1, estimate: {}, rapl: {}, nvidia: {} }),
+      /** Accuracy tasks run on every entry. Default: none. */
+      quality: qualitySchema.default({ suites: [], tasks: [], perplexity: [], logSamples: false }),
       /** Output folder. Default: `slmbench-results/<start time>`. */
       out: z.string().min(1).optional(),
     })
@@ -157,6 +199,7 @@ export type ModelSpec = z.output<typeof modelSpecSchema>;
 export type WorkloadSpec = z.output<typeof workloadSpecSchema>;
 export type MeasurePolicy = z.output<typeof measureSchema>;
 export type EnergySettings = z.output<typeof energySchema>;
+export type QualitySettings = z.output<typeof qualitySchema>;
 export type SweepConfig = z.output<ReturnType<typeof configSchema>>;
 /** One backend entry of a config as written: `id` plus options whose values may be lists. */
 export type BackendSpec = { id: string } & Record<string, unknown>;

@@ -2,6 +2,7 @@
 import type { ErrorRecord } from '../errors.js';
 import type { Stats } from '../stats/summarize.js';
 import type { EnergyFigure, EnergyProviderId } from '../energy/EnergyTypes.js';
+import type { TaskResult } from '../../suites/runTask.js';
 
 /**
  * Statistics of a per-repetition metric over the measured repetitions after the first (cold) one, which
@@ -127,6 +128,22 @@ export interface EntryMetrics {
   energy: EntryEnergy | null;
   /** Decode roofline; null when the bandwidth or the model's shape is unknown. */
   roofline: EntryRoofline | null;
+  /**
+   * Accuracy by task and metric (`quality.arc_easy.acc` = `{value, stderr, n, higherIsBetter}`); absent
+   * when the entry runs no task.
+   */
+  quality?: Record<string, Record<string, QualityMetric>>;
+}
+
+/** One accuracy metric with its bootstrap standard error. */
+export interface QualityMetric {
+  value: number;
+  /** Bootstrap standard error (seeded); null with fewer than two rows. */
+  stderr: number | null;
+  /** Rows it is computed from. */
+  n: number;
+  /** Direction: true for accuracy-like metrics, false for perplexity-like ones. */
+  higherIsBetter: boolean;
 }
 
 /** Raw samples behind the statistics, one value per measured repetition unless stated. */
@@ -194,6 +211,8 @@ export interface EntryRecord {
     /** Whether every repetition, warmup included, produced the same ids. */
     consistent: boolean;
   };
+  /** Every accuracy task run: version, data used (with sha256), policy, rows, truncations, or why skipped. */
+  quality?: Array<Omit<TaskResult, 'metrics'>>;
   error?: ErrorRecord;
   startedAt: string;
   endedAt: string;

@@ -116,7 +116,9 @@ export function okEntryRecord(
         kv && context.facts && context.bandwidth && entry.workload.genTokens >= 2
           ? roofline(context.facts, kv, context.bandwidth, m.promptTokenIds.length, entry.workload.genTokens, decodeTps?.median ?? null)
           : null,
+      ...(m.quality ? { quality: Object.fromEntries(m.quality.filter((t) => !t.skipped).map((t) => [t.taskId, t.metrics])) } : {}),
     },
+    ...(m.quality ? { quality: m.quality.map(({ metrics: _metrics, ...rest }) => rest) } : {}),
     samples: {
       loadMs: [m.loadMs],
       ttftMs: pick('ttftMs'),

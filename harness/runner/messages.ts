@@ -1,6 +1,7 @@
 /** Typed IPC messages between the runner and a worker process (one worker per matrix entry). */
 import type { ErrorRecord } from '../errors.js';
-import type { EnergySettings, MeasurePolicy } from '../config/configSchema.js';
+import type { EnergySettings, MeasurePolicy, QualitySettings } from '../config/configSchema.js';
+import type { TaskResult } from '../../suites/runTask.js';
 import type { EnergyReading } from '../energy/EnergyTypes.js';
 import type { MatrixEntry } from '../matrix/MatrixEntry.js';
 import type { RepetitionSample } from '../trackers/latencySample.js';
@@ -14,12 +15,18 @@ export interface RunMessage {
   energy: EnergySettings;
   /** The device's CPU, for the energy estimate's power table. */
   cpu: { brand: string; physicalCores?: number; family?: string | null; model?: string | null } | null;
+  /** Accuracy tasks to run after the speed measurement (paths absolute); null for none. */
+  quality: QualitySettings | null;
+  /** Where per-sample predictions go (`--log-samples`); null for nowhere. */
+  samplesFile: string | null;
 }
 
 /** Worker → runner: the worker entered a phase (for progress display). */
 export interface PhaseMessage {
   type: 'phase';
-  phase: 'loading' | 'warmup' | 'measuring';
+  phase: 'loading' | 'warmup' | 'measuring' | 'quality';
+  /** The accuracy task running (phase `quality`). */
+  task?: string;
   /** Measured repetitions so far. */
   repetitions?: number;
 }
@@ -44,6 +51,8 @@ export interface WorkerMeasurement {
   energy: EnergyReading | null;
   /** Why there is no energy reading, when there is none. */
   energyError: string | null;
+  /** Accuracy task results, in task order; null when the entry runs none. */
+  quality: TaskResult[] | null;
   /** Measured repetitions in order; the first is the coldest. */
   repetitions: RepetitionSample[];
   /** Seconds spent in the measured loop. */

@@ -33,7 +33,7 @@ const STDERR_TAIL = 4000;
 
 export function runEntryInWorker(
   entry: MatrixEntry,
-  settings: Pick<RunMessage, 'measure' | 'energy' | 'cpu'>,
+  settings: Omit<RunMessage, 'type' | 'entry'>,
   options: RunEntryOptions = {},
 ): Promise<WorkerOutcome> {
   const { measure } = settings;

@@ -3,7 +3,8 @@
  * `entries.jsonl` as it ends. Entries already in the log (a resumed sweep) are not run again.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { EnergySettings, MeasurePolicy } from '../config/configSchema.js';
+import { join } from 'node:path';
+import type { EnergySettings, MeasurePolicy, QualitySettings } from '../config/configSchema.js';
 import type { MatrixEntry } from '../matrix/MatrixEntry.js';
 import type { EntryLog } from '../result/EntryLog.js';
 import type { EntryModel, EntryRecord } from '../result/EntryRecord.js';
@@ -18,6 +19,10 @@ export interface SweepOptions {
   energy: EnergySettings;
   /** The device's CPU (for the energy estimate). */
   cpu: RunMessage['cpu'];
+  /** Accuracy tasks run on every entry (paths absolute); null for none. */
+  quality: QualitySettings | null;
+  /** Folder for per-sample logs (`<entry id>.jsonl`); null for none. */
+  samplesDir: string | null;
   /** Derived-figure context of a measured entry (model decode facts, bandwidth), given what the backend loaded. Default: none. */
   context?: (entry: MatrixEntry, resolvedOptions: Record<string, unknown>) => Promise<EntryContext>;
   log: EntryLog;
@@ -57,7 +62,14 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
     }
     options.onEntryStart?.(entry);
     const startedAt = new Date();
-    const outcome = await runEntryInWorker(entry, { measure: options.measure, energy: options.energy, cpu: options.cpu }, {
+    const settings = {
+      measure: options.measure,
+      energy: options.energy,
+      cpu: options.cpu,
+      quality: options.quality,
+      samplesFile: options.samplesDir ? join(options.samplesDir, `${entry.id}.jsonl`) : null,
+    };
+    const outcome = await runEntryInWorker(entry, settings, {
       onPhase: (phase) => options.onPhase?.(entry, phase),
       onSpawn: (child) => options.onSpawn?.(entry, child),
       workerPath: options.workerPath,

@@ -16,6 +16,10 @@ import { createEnergyMeter, type EnergyMeter } from '../energy/createEnergyMeter
 import { createMeasurementPolicy } from '../stats/createMeasurementPolicy.js';
 import { decideWarmup, type WarmupPolicy } from '../stats/decideWarmup.js';
 import { queryGpuProcessMemory } from '../trackers/queryGpuProcessMemory.js';
+import { appendFileSync } from 'node:fs';
+import { resolveQualityTasks } from '../quality/resolveQualityTasks.js';
+import { runTask, type TaskResult } from '../../suites/runTask.js';
+import type { ResolvedTask } from '../../suites/resolveTask.js';
 import type { RunMessage, WorkerMeasurement, WorkerToRunner } from './messages.js';
 
 function send(message: WorkerToRunner): Promise<void> {
@@ -25,17 +29,18 @@ function send(message: WorkerToRunner): Promise<void> {
   });
 }
 
-async function measure({ entry, measure: policy, energy: energySettings, cpu }: RunMessage): Promise<WorkerMeasurement> {
+async function measure({ entry, measure: policy, energy: energySettings, cpu, quality, samplesFile }: RunMessage): Promise<WorkerMeasurement> {
   const definition = backendRegistry.find((d) => d.id === entry.backend.id);
   if (!definition) throw new BackendRuntimeError(entry.backend.id, 'not registered');
   await send({ type: 'phase', phase: 'loading' });
   const source = await detectModelFormat(entry.model.path);
+  const tasks = quality ? resolveQualityTasks(quality) : [];
   const adapter = await definition.create();
   const rssBeforeLoadBytes = readProcMemory()?.rssBytes ?? process.memoryUsage.rss();
   const workload = entry.workload;
   const requiredContext = (workload.promptTokens ?? Buffer.byteLength(workload.prompt ?? '') + 2) + workload.genTokens;
   const loadStart = performance.now();
-  const model: LoadedModel = await adapter.load(source, entry.backend.options, { requiredContext });
+  const model: LoadedModel = await adapter.load(source, entry.backend.options, { requiredContext, fullContext: tasks.length > 0 });
   const loadMs = performance.now() - loadStart;
   const rssAfterLoadBytes = readProcMemory()?.rssBytes ?? process.memoryUsage.rss();
   try {
@@ -131,6 +136,7 @@ async function measure({ entry, measure: policy, energy: energySettings, cpu }: 
       ? await meter.stop({ outputTokens: workload.genTokens * n, totalTokens: needed * n, requests: n })
       : null;
     const gpuMemory = gpus.length ? await queryGpuProcessMemory(process.pid).catch(() => null) : null;
+    const qualityResults = tasks.length ? await runQuality(model, tasks, samplesFile) : null;
     const last = repetitions[repetitions.length - 1]!;
     const text = await model.detokenize(last.tokenIds);
     return {
@@ -147,6 +153,7 @@ async function measure({ entry, measure: policy, energy: energySettings, cpu }: 
       outputsConsistent,
       energy,
       energyError,
+      quality: qualityResults,
       memory: {
         vmHwmBytes: readProcMemory()?.hwmBytes ?? null,
         rssBeforeLoadBytes,
@@ -157,6 +164,19 @@ async function measure({ entry, measure: policy, energy: energySettings, cpu }: 
   } finally {
     await model.dispose().catch(() => undefined);
   }
+}
+
+/** Runs the accuracy tasks on the loaded model, logging every row's prediction when asked. */
+async function runQuality(model: LoadedModel, tasks: ResolvedTask[], samplesFile: string | null): Promise<TaskResult[]> {
+  const results: TaskResult[] = [];
+  for (const task of tasks) {
+    await send({ type: 'phase', phase: 'quality', task: task.definition.id });
+    const lines: string[] = [];
+    const result = await runTask(model, task, samplesFile ? { logSamples: (sample) => lines.push(JSON.stringify(sample)) } : {});
+    if (samplesFile && lines.length) appendFileSync(samplesFile, `${lines.join('\n')}\n`);
+    results.push(result);
+  }
+  return results;
 }
 
 /** The energy meter's options from the config's `energy` section. */

@@ -39,7 +39,18 @@ export function renderEntriesTable(all: readonly EntryRecord[]): string {
     { head: 'decode tok/s', cell: (r) => formatStat(r.metrics?.decodeTps, 1) },
     { head: 'TPOT ms', cell: (r) => formatStat(r.metrics?.tpotMs, 3) },
     { head: 'peak RSS MiB', cell: (r) => (r.metrics ? (r.metrics.peakRssBytes / MiB).toFixed(1) : '—') },
+    {
+      head: records.every((r) => !r.metrics?.energy || r.metrics.energy.estimated) ? 'mJ/token (estimated)' : 'mJ/token (* estimated)',
+      cell: (r) => {
+        const e = r.metrics?.energy;
+        if (!e || e.joulesPerOutputToken === null) return '—';
+        const mark = e.estimated && records.some((x) => x.metrics?.energy && !x.metrics.energy.estimated) ? '*' : '';
+        return `${(e.joulesPerOutputToken * 1000).toFixed(3)}${mark}`;
+      },
+    },
+    { head: '% of bound', cell: (r) => (r.metrics?.roofline?.fraction != null ? `${(r.metrics.roofline.fraction * 100).toFixed(1)}` : '—') },
     { head: 'n', cell: (r) => (r.metrics ? String(r.metrics.ttftMs.n) : '—') },
+    ...qualityColumns(records),
   ];
   const shown = columns.filter((c) => !c.identity || new Set(records.map(c.cell)).size > 1 || (c.head === 'model' && records.length === 1));
   const table = new Table({ head: shown.map((c) => c.head), style: { head: [], border: [] } });
@@ -48,4 +59,28 @@ export function renderEntriesTable(all: readonly EntryRecord[]): string {
     .filter((r) => r.error)
     .map((r) => `  ${r.label}: ${r.error!.code}: ${r.error!.message}`);
   return `${table.toString()}${errors.length ? `\nerrors:\n${errors.join('\n')}` : ''}${note}`;
+}
+
+/** Preferred metric of a task for the table; the rest stay in result.json. */
+const PRIMARY_METRICS = ['acc', 'exact_match', 'token_perplexity', 'acc_norm'];
+
+/** One column per accuracy task (its primary metric, value ± stderr), at most six. */
+function qualityColumns(records: readonly EntryRecord[]): Column[] {
+  const tasks = new Map<string, string>();
+  for (const record of records) {
+    for (const [task, metrics] of Object.entries(record.metrics?.quality ?? {})) {
+      if (tasks.has(task)) continue;
+      const names = Object.keys(metrics);
+      const metric = PRIMARY_METRICS.find((m) => names.includes(m)) ?? names[0];
+      if (metric) tasks.set(task, metric);
+    }
+  }
+  return [...tasks].slice(0, 6).map(([task, metric]) => ({
+    head: `${task} ${metric}`,
+    cell: (r: EntryRecord) => {
+      const v = r.metrics?.quality?.[task]?.[metric];
+      if (!v) return '—';
+      return v.stderr === null ? v.value.toFixed(3) : `${v.value.toFixed(3)} ± ${v.stderr.toFixed(3)}`;
+    },
+  }));
 }
