@@ -77,9 +77,10 @@ export function buildProgram(): Command {
 
   program
     .command('device')
-    .description('print this device\'s fingerprint (CPU, memory, OS, runtime, GPUs, backend versions)')
+    .description('print this device\'s fingerprint (CPU, memory, OS, runtime, GPUs, backend versions, memory bandwidth)')
     .option('--json', 'print JSON')
-    .action(async (flags: { json?: boolean }) => {
+    .option('--probe', 'measure the memory bandwidth now and store it (used for the decode roofline of every run)')
+    .action(async (flags: { json?: boolean; probe?: boolean }) => {
       const { deviceCommand } = await import('./deviceCommand.js');
       process.exitCode = await deviceCommand(flags);
     });
@@ -112,7 +113,7 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'seed of the weights (default 0)')
     .option('--formats <list>', 'comma-separated: F32,F16,Q8_0,Q4_0,transformers-js,onnx-q8,onnx-q4 (default all)')
     .option('--fit <file>', 'make the model an exact bigram model of this UTF-8 text (needs hidden size >= vocabulary, untied: preset bigram)')
-    .option('--fit-smoothing <k>', 'add-k smoothing of --fit (default 0.1)')
+    .option('--fit-smoothing <k>', 'add-k smoothing of --fit (default 0.01)')
     .option('--vocab-size <n>', 'vocabulary size (default: the preset\'s)')
     .option('--hidden-size <n>', 'embedding width (default: the preset\'s)')
     .option('--intermediate-size <n>', 'SwiGLU width (default: the preset\'s)')
