@@ -3,15 +3,21 @@
  * - a local path (file or folder), used as it is;
  * - `forge:PRESET[@SEED][/VARIANT]`: a model forged by slmbench (`harness/forge`), made once into the cache
  *   and reused; VARIANT is a GGUF type (`F32` default, `F16`, `Q8_0`, `Q4_0`) or `onnx` (the
- *   transformers.js folder with the same weights).
+ *   transformers.js folder with the same weights);
+ * - `hf:OWNER/REPO[/PATH][@REVISION]`: a model on the Hugging Face hub (`SLMBENCH_HF_ENDPOINT`), downloaded
+ *   into the cache on first use and read from there afterwards (`harness/hub/resolveHubModel.ts`).
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { FORGE_PRESETS } from '../forge/forgePresets.js';
 import { FORGE_FORMAT_VERSION, forgeModel } from '../forge/forgeModel.js';
+import { cacheDir } from '../hub/cacheDir.js';
+import type { HubOptions } from '../hub/HubOptions.js';
+import { resolveHubModel } from '../hub/resolveHubModel.js';
 import { hasScheme } from './hasScheme.js';
+
+export { cacheDir };
 
 /** GGUF variants of a forged model, and `onnx` for its transformers.js folder. */
 export const FORGE_VARIANTS = ['F32', 'F16', 'Q8_0', 'Q4_0', 'onnx'] as const;
@@ -41,26 +47,26 @@ export function parseForgeSpec(spec: string): ForgeSpec {
   return { preset, seed, variant };
 }
 
-/** The cache folder: `SLMBENCH_CACHE`, else `$XDG_CACHE_HOME/slmbench`, else `~/.cache/slmbench`. */
-export function cacheDir(): string {
-  if (process.env.SLMBENCH_CACHE) return process.env.SLMBENCH_CACHE;
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'slmbench');
-}
-
 /** Options of {@link resolveModelSpec}. */
 export interface ResolveOptions {
   /** Called when a model has to be forged first (for a progress line). Default: none. */
   onForge?: (spec: string, folder: string) => void;
+  /**
+   * Options of `hf:` downloads (endpoint, token, offline mode, progress, …). Default: `{}`, i.e. each
+   * from the environment (see HubOptions).
+   */
+  hub?: HubOptions;
 }
 
 /**
- * Returns the absolute local path of a spec that has a scheme, forging it first when needed. Local paths
- * are returned unchanged.
+ * Returns the absolute local path of a spec that has a scheme, forging or downloading it first when
+ * needed. Local paths are returned unchanged.
  */
 export async function resolveModelSpec(spec: string, absolutePath: string, options: ResolveOptions = {}): Promise<string> {
   if (!hasScheme(spec)) return absolutePath;
+  if (spec.startsWith('hf:')) return resolveHubModel(spec, options.hub);
   if (!spec.startsWith('forge:')) {
-    throw new ConfigError(`model "${spec}": unknown source scheme "${spec.split(':')[0]}:" (known: forge:, or a local path)`);
+    throw new ConfigError(`model "${spec}": unknown source scheme "${spec.split(':')[0]}:" (known: forge:, hf:, or a local path)`);
   }
   const forge = parseForgeSpec(spec);
   const folder = join(cacheDir(), 'forge', `${forge.preset}-s${forge.seed}-v${FORGE_FORMAT_VERSION}`);
