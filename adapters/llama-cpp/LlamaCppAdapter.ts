@@ -15,6 +15,7 @@ import { firstLine } from '../common/firstLine.js';
 import { readPackageVersion } from '../common/readPackageVersion.js';
 import { resolveThreadCount } from '../common/resolveThreadCount.js';
 import { scoreContinuation } from '../common/scoreContinuation.js';
+import type { TokenLogprob } from '../common/logSoftmaxAt.js';
 import type {
   Adapter,
   BackendVersions,
@@ -29,6 +30,9 @@ import type {
 import type { llamaCppOptions } from './index.js';
 
 type LlamaCppOptions = z.output<typeof llamaCppOptions>;
+
+/** Scored positions evaluated per call (each hands over a whole-vocabulary Map). */
+const SCORE_CHUNK = 16;
 
 /** GGML type names of the `kvCacheType` option. */
 const KV_CACHE_TYPES = { f32: 'F32', f16: 'F16', q8_0: 'Q8_0', q4_0: 'Q4_0' } as const;
@@ -209,19 +213,30 @@ class LlamaCppLoadedModel implements LoadedModel {
     this.checkFits(all.length);
     await this.sequence.clearHistory();
     const firstScored = contextTokenIds.length - 1;
-    const input = all.slice(0, -1).map((token, index) =>
-      index >= firstScored
-        ? ([token as Token, { generateNext: { probabilities: true } }] as const)
-        : (token as Token),
-    );
-    const outputs = await this.sequence.controlledEvaluate(input as Parameters<LlamaContextSequence['controlledEvaluate']>[0]);
-    const result = scoreContinuation(contextTokenIds.length, continuationTokenIds, (position, target) => {
-      const probabilities = outputs[position]?.next.probabilities;
-      if (!probabilities) throw new BackendRuntimeError(this.backend, `no probabilities at position ${position}`);
-      const p = probabilities.get(target as Token) ?? 0;
-      // The map is sorted by probability, highest first.
-      const top = probabilities.entries().next().value as [Token, number] | undefined;
-      return { logprob: Math.log(p), isArgmax: top !== undefined && (top[0] === target || top[1] <= p) };
+    // The context before the first scored position, without distributions.
+    if (firstScored > 0) await this.sequence.controlledEvaluate(all.slice(0, firstScored) as Token[]);
+    // Then the scored positions in chunks: node-llama-cpp hands each position's distribution over as a
+    // Map of the whole vocabulary, so only a chunk's Maps are alive at a time (32000 entries each).
+    const scored = new Map<number, TokenLogprob>();
+    for (let start = firstScored; start < all.length - 1; start += SCORE_CHUNK) {
+      const end = Math.min(start + SCORE_CHUNK, all.length - 1);
+      const input = all.slice(start, end).map((token) => [token as Token, { generateNext: { probabilities: true } }] as const);
+      const outputs = await this.sequence.controlledEvaluate(input as Parameters<LlamaContextSequence['controlledEvaluate']>[0]);
+      outputs.forEach((output, i) => {
+        const position = start + i;
+        const probabilities = output?.next.probabilities;
+        if (!probabilities) throw new BackendRuntimeError(this.backend, `no probabilities at position ${position}`);
+        const target = all[position + 1]!;
+        const p = probabilities.get(target as Token) ?? 0;
+        // The map is sorted by probability, highest first.
+        const top = probabilities.entries().next().value as [Token, number] | undefined;
+        scored.set(position, { logprob: Math.log(p), isArgmax: top !== undefined && (top[0] === target || top[1] <= p) });
+      });
+    }
+    const result = scoreContinuation(contextTokenIds.length, continuationTokenIds, (position) => {
+      const value = scored.get(position);
+      if (!value) throw new BackendRuntimeError(this.backend, `no probabilities at position ${position}`);
+      return value;
     });
     await this.sequence.clearHistory();
     return result;

@@ -86,6 +86,19 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('report')
+    .description('render results as a self-contained HTML report (Pareto front, charts, tables), Markdown, CSV or JSON')
+    .argument('<results...>', 'result.json files or run folders (several: merged, grouped by device)')
+    .option('-o, --out <file>', 'output file (default: report.html beside the first result for HTML; stdout for md, csv, json)')
+    .addOption(new Option('--format <format>', 'output format (default: from --out\'s extension, else html)').choices(['html', 'md', 'csv', 'json']))
+    .option('--objective <path[:max|min]>', 'ranking objective, e.g. metrics.decodeTps:max (repeatable; default accuracy, decode tok/s, TTFT, peak memory, energy)', collect)
+    .option('--image-base <url>', 'Markdown: URL prefix of the chart SVGs (default: relative paths)')
+    .action(async (results: string[], flags: { out?: string; format?: 'html' | 'md' | 'csv' | 'json'; objective?: string[]; imageBase?: string }) => {
+      const { reportCommand } = await import('./reportCommand.js');
+      process.exitCode = await reportCommand(results, { ...flags, ...(flags.objective ? { objectives: flags.objective } : {}) });
+    });
+
+  program
     .command('suites')
     .description('list the built-in accuracy suites and tasks')
     .option('--json', 'print JSON')

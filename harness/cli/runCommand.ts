@@ -24,6 +24,8 @@ import type { EntryModel, EntryRecord } from '../result/EntryRecord.js';
 import { RESULT_SCHEMA_VERSION, type RunResult } from '../result/RunResult.js';
 import { writeJsonAtomic } from '../result/writeJsonAtomic.js';
 import { runSweep } from '../runner/runSweep.js';
+import { attachRanking } from '../ranking/attachRanking.js';
+import { writeHtmlReport } from '../../reports/html/writeHtmlReport.js';
 import { harnessInfo } from '../util/harnessInfo.js';
 import { renderEntriesTable } from '../../reports/console/renderEntriesTable.js';
 import { SweepProgress } from '../../reports/console/SweepProgress.js';
@@ -160,12 +162,14 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     entries: records,
   };
   const resultPath = join(outDir, RESULT);
-  writeJsonAtomic(resultPath, result);
+  const ranked = attachRanking(result);
+  writeJsonAtomic(resultPath, ranked);
+  const reportPath = writeHtmlReport([{ result: ranked, source: resultPath }], join(outDir, 'report.html'));
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(ranked, null, 2)}\n`);
   } else {
     process.stdout.write(`${renderEntriesTable(records)}\n`);
-    process.stdout.write(`\nresult: ${resultPath}\nentries: ${join(outDir, ENTRIES)}\n`);
+    process.stdout.write(`\nresult: ${resultPath}\nreport: ${reportPath}\nentries: ${join(outDir, ENTRIES)}\n`);
   }
   return 0;
 }

@@ -108,9 +108,12 @@ export interface EntryMetrics {
   decodeTps: MeasuredStats | null;
   /** Request to last token (ms). */
   e2eMs: MeasuredStats;
-  /** Peak resident memory of the worker (bytes): VmHWM where /proc exists, else the sampler's maximum. */
+  /**
+   * Peak resident memory of the worker over load and the speed measurement (bytes): VmHWM where /proc
+   * exists, else the sampler's maximum. Accuracy tasks run after it is read.
+   */
   peakRssBytes: number;
-  /** Maximum RSS seen by the runner's sampler (every 10 ms) over the worker's life (bytes); null if unsampled. */
+  /** Maximum RSS seen by the runner's sampler (every 10 ms) over load and the speed measurement (bytes); null if unsampled. */
   peakRssSampledBytes: number | null;
   /** Worker RSS right after loading the model (bytes). */
   rssAfterLoadBytes: number;

@@ -1,5 +1,6 @@
 /** `result.json`: one sweep's full record. Documented in the README ("Result schema"). */
 import type { EntryRecord } from './EntryRecord.js';
+import type { Ranking } from '../ranking/Ranking.js';
 
 /** Version of the result format; bumped on incompatible changes, with a migration. */
 export const RESULT_SCHEMA_VERSION = 1;
@@ -23,4 +24,6 @@ export interface RunResult {
   device: Record<string, unknown>;
   summary: { entries: number; ok: number; errored: number; skipped: number };
   entries: EntryRecord[];
+  /** Pareto ranking of the ok entries (fronts, crowding, hypervolume, weighted score, medals); added at the end of a run. */
+  ranking?: Ranking;
 }

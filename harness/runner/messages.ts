@@ -62,7 +62,7 @@ export interface WorkerMeasurement {
   /** Whether every repetition (warmup included) produced the same token ids. */
   outputsConsistent: boolean;
   memory: {
-    /** VmHWM of the worker at the end (bytes), where /proc exists. */
+    /** VmHWM of the worker after the speed measurement, before any accuracy task (bytes), where /proc exists. */
     vmHwmBytes: number | null;
     /** RSS before the model was loaded (bytes). */
     rssBeforeLoadBytes: number;

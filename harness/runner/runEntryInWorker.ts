@@ -69,6 +69,8 @@ export function runEntryInWorker(
     }, measure.timeoutSeconds * 1000);
 
     child.on('message', (message: WorkerToRunner) => {
+      // Peak memory is that of the speed measurement: sampling stops when the accuracy tasks begin.
+      if (message.type === 'phase' && message.phase === 'quality') clearInterval(sampler);
       if (message.type === 'phase') options.onPhase?.(message);
       else if (message.type === 'done') outcome = { ok: true, measurement: message.measurement, peakRssSampledBytes: null };
       else if (message.type === 'failed') outcome = { ok: false, error: message.error, peakRssSampledBytes: null };

@@ -136,6 +136,8 @@ async function measure({ entry, measure: policy, energy: energySettings, cpu, qu
       ? await meter.stop({ outputTokens: workload.genTokens * n, totalTokens: needed * n, requests: n })
       : null;
     const gpuMemory = gpus.length ? await queryGpuProcessMemory(process.pid).catch(() => null) : null;
+    // Peak memory of the speed measurement, read before the accuracy tasks (whose scoring allocates more).
+    const vmHwmBytes = readProcMemory()?.hwmBytes ?? null;
     const qualityResults = tasks.length ? await runQuality(model, tasks, samplesFile) : null;
     const last = repetitions[repetitions.length - 1]!;
     const text = await model.detokenize(last.tokenIds);
@@ -155,7 +157,7 @@ async function measure({ entry, measure: policy, energy: energySettings, cpu, qu
       energyError,
       quality: qualityResults,
       memory: {
-        vmHwmBytes: readProcMemory()?.hwmBytes ?? null,
+        vmHwmBytes,
         rssBeforeLoadBytes,
         rssAfterLoadBytes,
         gpuBytes: gpuMemory?.usedBytes ?? null,

@@ -50,21 +50,27 @@ export function renderEntriesTable(all: readonly EntryRecord[]): string {
     },
     { head: '% of bound', cell: (r) => (r.metrics?.roofline?.fraction != null ? `${(r.metrics.roofline.fraction * 100).toFixed(1)}` : '—') },
     { head: 'n', cell: (r) => (r.metrics ? String(r.metrics.ttftMs.n) : '—') },
-    ...qualityColumns(records),
   ];
-  const shown = columns.filter((c) => !c.identity || new Set(records.map(c.cell)).size > 1 || (c.head === 'model' && records.length === 1));
-  const table = new Table({ head: shown.map((c) => c.head), style: { head: [], border: [] } });
-  for (const record of records) table.push(shown.map((c) => c.cell(record)));
+  const identity = columns.filter((c) => c.identity && (new Set(records.map(c.cell)).size > 1 || (c.head === 'model' && records.length === 1)));
+  const render = (cols: Column[]) => {
+    const table = new Table({ head: cols.map((c) => c.head), style: { head: [], border: [] } });
+    for (const record of records) table.push(cols.map((c) => c.cell(record)));
+    return table.toString();
+  };
+  const tables = [render(columns.filter((c) => !c.identity || identity.includes(c)))];
+  // Accuracy in tables of its own: identity columns plus up to eight tasks each.
+  const quality = qualityColumns(records);
+  for (let i = 0; i < quality.length; i += 8) tables.push(render([...identity, ...quality.slice(i, i + 8)]));
   const errors = records
     .filter((r) => r.error)
     .map((r) => `  ${r.label}: ${r.error!.code}: ${r.error!.message}`);
-  return `${table.toString()}${errors.length ? `\nerrors:\n${errors.join('\n')}` : ''}${note}`;
+  return `${tables.join('\n')}${errors.length ? `\nerrors:\n${errors.join('\n')}` : ''}${note}`;
 }
 
 /** Preferred metric of a task for the table; the rest stay in result.json. */
 const PRIMARY_METRICS = ['acc', 'exact_match', 'token_perplexity', 'acc_norm'];
 
-/** One column per accuracy task (its primary metric, value ± stderr), at most six. */
+/** One column per accuracy task: its primary metric, value ± stderr. */
 function qualityColumns(records: readonly EntryRecord[]): Column[] {
   const tasks = new Map<string, string>();
   for (const record of records) {
@@ -75,7 +81,7 @@ function qualityColumns(records: readonly EntryRecord[]): Column[] {
       if (metric) tasks.set(task, metric);
     }
   }
-  return [...tasks].slice(0, 6).map(([task, metric]) => ({
+  return [...tasks].map(([task, metric]) => ({
     head: `${task} ${metric}`,
     cell: (r: EntryRecord) => {
       const v = r.metrics?.quality?.[task]?.[metric];

@@ -1,0 +1,23 @@
+/**
+ * The CSV report: one row per entry, flat columns (see `flattenEntry`), RFC 4180 quoting. Numbers keep
+ * full precision. A text cell that a spreadsheet would read as a formula (starting with `=`, `+`, `-`,
+ * `@`, tab or carriage return) is prefixed with `'`, so a result cannot run a formula when opened.
+ */
+import type { ReportModel } from '../buildReportModel.js';
+import { flatColumns, type FlatValue } from '../flattenEntry.js';
+
+export function renderCsvReport(model: ReportModel): string {
+  const rows = model.entries.map((e) => e.row);
+  const columns = flatColumns(rows);
+  const lines = [columns.map(cell).join(',')];
+  for (const row of rows) lines.push(columns.map((c) => cell(row[c] ?? null)).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+function cell(value: FlatValue): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

@@ -1,0 +1,74 @@
+/**
+ * Inter-token latency over every gap of every repetition, as a box per entry: whisker min–max, box
+ * p25–p75, white tick at the median, dot at p99.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { percentileSorted } from '../../../harness/stats/summarize.js';
+import type { ReportEntry } from '../../buildReportModel.js';
+import type { ChartDefinition } from '../ChartDefinition.js';
+import { CHART_CONFIG, NUMBER_FORMAT, TOOLTIP_FORMAT } from './chartConfig.js';
+
+export function itlDistributionChart(id: string, entries: readonly ReportEntry[]): ChartDefinition | null {
+  const boxes = [];
+  for (const e of entries) {
+    const gaps = e.entry.status === 'ok' ? (e.entry.samples?.itlMs ?? []).flat() : [];
+    if (gaps.length === 0) continue;
+    const sorted = [...gaps].sort((a, b) => a - b);
+    const p = (q: number) => percentileSorted(sorted, q);
+    boxes.push({
+      label: e.label,
+      backend: e.entry.backend.id,
+      n: sorted.length,
+      min: sorted[0]!,
+      p25: p(0.25),
+      median: p(0.5),
+      p75: p(0.75),
+      p90: p(0.9),
+      p99: p(0.99),
+      max: sorted[sorted.length - 1]!,
+    });
+  }
+  if (boxes.length === 0) return null;
+  const y = { field: 'label', type: 'nominal', axis: { title: null, labelLimit: 260 } };
+  const tooltip = [
+    { field: 'label', title: 'entry' },
+    { field: 'n', title: 'gaps' },
+    ...['min', 'p25', 'median', 'p75', 'p90', 'p99', 'max'].map((field) => ({ field, title: `${field} ms`, type: 'quantitative', format: TOOLTIP_FORMAT })),
+  ];
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: CHART_CONFIG,
+    width: 340,
+    height: { step: 30 },
+    data: { values: boxes },
+    encoding: { y },
+    layer: [
+      {
+        name: 'whiskers',
+        mark: { type: 'rule', color: '#8c959f' },
+        encoding: { x: { field: 'min', type: 'quantitative', title: 'inter-token latency ms (log scale)', scale: { type: 'log', nice: false }, axis: { format: NUMBER_FORMAT } }, x2: { field: 'max' } },
+      },
+      {
+        name: 'boxes',
+        mark: { type: 'bar', height: 16, cornerRadius: 2 },
+        encoding: {
+          x: { field: 'p25', type: 'quantitative' },
+          x2: { field: 'p75' },
+          color: { field: 'backend', type: 'nominal', title: 'backend', legend: null },
+          tooltip,
+        },
+      },
+      { name: 'medians', mark: { type: 'tick', color: '#ffffff', thickness: 2, bandSize: 16 }, encoding: { x: { field: 'median', type: 'quantitative' }, tooltip } },
+      { name: 'p99', mark: { type: 'point', shape: 'diamond', filled: true, color: '#1f2328', size: 36 }, encoding: { x: { field: 'p99', type: 'quantitative' }, tooltip } },
+    ],
+  } as unknown as TopLevelSpec;
+  return {
+    id,
+    section: 'distributions',
+    title: 'Inter-token latency',
+    description: 'Every gap of every repetition: whisker min to max, box p25 to p75, white tick median, diamond p99.',
+    spec,
+    markName: 'boxes_marks',
+    expectedMarks: boxes.length,
+  };
+}

@@ -1,0 +1,321 @@
+/**
+ * The HTML report: one self-contained page (vega, vega-lite and vega-embed inlined from the installed
+ * packages; no network at view time) that opens from disk. Every string from a result is escaped
+ * (`escapeHtml` in markup, `scriptJson` in the chart data), and a Content-Security-Policy allows only the
+ * page's own scripts (by hash), no network, and no inline event handlers: a result cannot inject HTML or
+ * script, and even markup that slipped through would not run.
+ */
+import { createHash } from 'node:crypto';
+import type { EntryRecord } from '../../harness/result/EntryRecord.js';
+import { describeMetric } from '../../harness/ranking/describeMetric.js';
+import type { RankedObjective } from '../../harness/ranking/Ranking.js';
+import { resolveMetric } from '../../harness/ranking/resolveMetric.js';
+import type { ReportEntry, ReportModel } from '../buildReportModel.js';
+import { formatNumber } from '../formatNumber.js';
+import type { ChartDefinition } from './ChartDefinition.js';
+import { buildCharts, type ChartOptions } from './buildCharts.js';
+import { chartMetrics, type ChartMetric } from './charts/chartMetrics.js';
+import { energyMethod } from './charts/entryDatum.js';
+import { escapeHtml as h } from './escapeHtml.js';
+import { readVegaBundles } from './readVegaBundles.js';
+import { REPORT_SCRIPT } from './reportScript.js';
+import { REPORT_STYLES } from './reportStyles.js';
+import { scriptJson } from './scriptJson.js';
+
+/** Options of the HTML report (which Pareto pairs to draw). */
+export type HtmlReportOptions = ChartOptions;
+
+const SECTIONS: [string, string][] = [
+  ['glance', 'At a glance'],
+  ['pareto', 'Pareto front'],
+  ['ranking', 'Ranking'],
+  ['metrics', 'Metrics'],
+  ['distributions', 'Latency distributions'],
+  ['sequence', 'Over the sequence'],
+  ['size', 'Quality and size'],
+  ['devices', 'Devices'],
+  ['entries', 'All entries'],
+  ['errors', 'Errors'],
+  ['metadata', 'Run metadata'],
+];
+
+/** Renders the report page. */
+export function renderHtmlReport(model: ReportModel, options: HtmlReportOptions = {}): string {
+  const charts = buildCharts(model, options);
+  const bundles = readVegaBundles();
+  const scripts = [...bundles.map((b) => b.code), REPORT_SCRIPT];
+  const hashes = scripts.map((s) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`);
+  const csp = [
+    "default-src 'none'",
+    `script-src ${hashes.join(' ')}`,
+    "style-src 'unsafe-inline'",
+    'img-src data: blob:',
+    'font-src data:',
+    "connect-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  const metrics = chartMetrics(model.entries);
+  const present = new Set(charts.map((c) => c.section));
+  const failed = model.entries.filter((e) => e.entry.status !== 'ok');
+  const sections = SECTIONS.filter(([id]) => ['glance', 'pareto', 'ranking', 'size', 'entries', 'metadata'].includes(id) || present.has(id) || (id === 'errors' && failed.length > 0));
+
+  const body = [
+    header(model, sections),
+    '<main>',
+    glance(model),
+    chartSection('pareto', 'Pareto front', paretoLead(model), charts),
+    rankingSection(model),
+    chartSection('metrics', 'Metrics', 'Every metric per entry, best first. Bars are means; whiskers are 95% confidence intervals of the mean.', charts),
+    chartSection('distributions', 'Latency distributions', 'Time to first token per repetition, and inter-token latency over every gap.', charts),
+    chartSection('sequence', 'Over the sequence', 'How the time per token changes as the sequence grows.', charts),
+    sizeSection(charts),
+    chartSection('devices', 'Devices', 'The same configurations measured on different devices.', charts),
+    entriesSection(model, metrics),
+    errorsSection(failed),
+    metadataSection(model),
+    '</main>',
+    footer(model, bundles),
+  ].join('\n');
+
+  const chartData = charts.map((c) => ({ id: c.id, spec: c.spec }));
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${h(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="slmbench">
+<title>${h(model.title)}</title>
+<style>${REPORT_STYLES}</style>
+</head>
+<body>
+${body}
+<script type="application/json" id="slmbench-charts">${scriptJson(chartData)}</script>
+${scripts.map((s) => `<script>${s}</script>`).join('\n')}
+</body>
+</html>
+`;
+}
+
+function header(model: ReportModel, sections: [string, string][]): string {
+  const s = summary(model);
+  const harness = model.sources[0]?.harness;
+  const version = harness ? `slmbench ${harness.version}${harness.gitSha ? ` (${harness.gitSha.slice(0, 10)})` : ''}` : '';
+  return `<header class="page">
+<h1>${h(model.title)}</h1>
+<p class="meta">${s.entries} entries: ${s.ok} ok, ${s.errored} errored, ${s.skipped} skipped · ${model.devices.length === 1 ? h(model.devices[0]!.name) : `${model.devices.length} devices`} · ${h(version)} · generated ${h(model.generatedAt)}</p>
+<nav class="toc">${sections.map(([id, title]) => `<a href="#${id}">${h(title)}</a>`).join('')}</nav>
+</header>`;
+}
+
+function summary(model: ReportModel) {
+  const count = (status: string) => model.entries.filter((e) => e.entry.status === status).length;
+  return { entries: model.entries.length, ok: count('ok'), errored: count('errored'), skipped: count('skipped') };
+}
+
+function glance(model: ReportModel): string {
+  const ranking = model.ranking;
+  const front = model.entries.filter((e) => e.ranking.front === 0);
+  const ranked = model.entries.filter((e) => e.ranking.front !== null);
+  const cards: string[] = [];
+  cards.push(`<div class="card"><div class="k">Pareto front</div><div class="v">${front.length} of ${ranked.length} ranked ${ranked.length === 1 ? 'entry' : 'entries'}</div>
+<div class="chips">${front.map((e) => `<span class="chip">${h(e.label)}</span>`).join('')}</div></div>`);
+  for (const o of ranking.objectives) {
+    const best = model.entries.filter((e) => e.ranking.front !== null && e.ranking.values[o.metric] === o.best);
+    if (best.length === 0) continue;
+    const d = describeMetric(o.metric);
+    const methods = o.metric.startsWith('metrics.energy.') ? [...new Set(best.map(energyMethod).filter((m): m is string => m !== null))] : [];
+    const names = (methods.length ? `method: ${h(methods.join(', '))}<br>` : '') + best.slice(0, 3).map((e) => h(e.label)).join('<br>') + (best.length > 3 ? `<br>and ${best.length - 3} more` : '');
+    cards.push(`<div class="card"><div class="k">best ${h(o.label)}</div><div class="v">${h(formatNumber(o.best * d.scale))}${d.unit ? ` ${h(d.unit)}` : ''}</div><div class="s">${names}</div></div>`);
+  }
+  const objectiveText = ranking.objectives.length
+    ? ranking.objectives.map((o) => `${h(o.label)} (${o.direction === 'max' ? 'higher' : 'lower'} is better)`).join(', ')
+    : 'none (no entry has a value for any objective)';
+  return `<section id="glance"><h2>At a glance</h2>
+<div class="glance">${cards.join('\n')}</div>
+<p class="lead">Ranked on ${objectiveText}${ranking.significance ? '; where two entries’ 95% intervals overlap on an objective, neither is better on it' : ''}.</p>
+${ranking.notes.length ? `<ul class="notes">${ranking.notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul>` : ''}
+</section>`;
+}
+
+function paretoLead(model: ReportModel): string {
+  const n = model.ranking.objectives.length;
+  if (n < 2) return 'A Pareto front needs at least two objectives with values; see the ranking table.';
+  return 'Each chart shows two objectives; better is up and to the right (axes of lower-is-better objectives are reversed). Filled, labelled points are on the Pareto front over all objectives; faded points are dominated. Point size is peak memory, colour the backend, shape the model or quantization. Hover for every metric.';
+}
+
+function chartSection(id: string, title: string, lead: string, charts: readonly ChartDefinition[]): string {
+  const mine = charts.filter((c) => c.section === id);
+  if (mine.length === 0 && id !== 'pareto') return '';
+  return `<section id="${id}"><h2>${h(title)}</h2><p class="lead">${h(lead)}</p>
+<div class="chart-grid">${mine.map(figure).join('\n')}</div></section>`;
+}
+
+function figure(chart: ChartDefinition): string {
+  return `<figure class="chart${chart.wide ? ' wide' : ''}" id="${h(chart.id)}" data-mark-name="${h(chart.markName)}" data-expected-marks="${chart.expectedMarks}">
+<figcaption><h3>${h(chart.title)}</h3><p>${h(chart.description)}</p></figcaption>
+<div class="chart-body"></div></figure>`;
+}
+
+function sizeSection(charts: readonly ChartDefinition[]): string {
+  const mine = charts.filter((c) => c.section === 'size');
+  if (mine.length) return chartSection('size', 'Quality and size', 'Quality metrics against model size.', charts);
+  return `<section id="size"><h2>Quality and size</h2><p class="lead">These results carry no quality (accuracy) metrics, so there is no accuracy-against-size chart. Run a suite with quality tasks to add it.</p></section>`;
+}
+
+function objectiveCell(e: ReportEntry, o: RankedObjective): string {
+  const d = describeMetric(o.metric);
+  const v = resolveMetric(e.entry, o.metric);
+  if (!v) return '<td class="num" data-sort="">—</td>';
+  const interval = v.low !== v.high ? `<span class="ci">${h(formatNumber(v.low * d.scale))}–${h(formatNumber(v.high * d.scale))}</span>` : '';
+  return `<td class="num" data-sort="${v.value}">${h(formatNumber(v.value * d.scale))}${interval}</td>`;
+}
+
+function rankingSection(model: ReportModel): string {
+  const r = model.ranking;
+  const rows = model.entries
+    .filter((e) => e.ranking.front !== null)
+    .sort(
+      (a, b) =>
+        a.ranking.front! - b.ranking.front! ||
+        (b.ranking.crowding ?? Infinity) - (a.ranking.crowding ?? Infinity) ||
+        (b.ranking.weightedScore ?? 0) - (a.ranking.weightedScore ?? 0),
+    );
+  const head = [
+    '#',
+    'front',
+    'entry',
+    ...r.objectives.map((o) => `${o.label} ${o.direction === 'max' ? '↑' : '↓'}`),
+    'crowding',
+    'HV contribution',
+    'score',
+    'medals',
+  ];
+  const body = rows.map((e, i) => {
+    const rk = e.ranking;
+    const crowding = rk.crowding === null ? '∞' : formatNumber(rk.crowding);
+    return `<tr class="${rk.front === 0 ? 'on-front' : ''}" data-key="${h(e.key)}">
+<td class="num" data-sort="${i + 1}">${i + 1}</td>
+<td class="front num" data-sort="${rk.front}">${rk.front === 0 ? '★ 0' : rk.front}</td>
+<td class="label" title="${h(e.device.name)}">${h(e.label)}</td>
+${r.objectives.map((o) => objectiveCell(e, o)).join('')}
+<td class="num" data-sort="${rk.crowding ?? 1e308}">${crowding}</td>
+<td class="num" data-sort="${rk.hypervolumeContribution ?? ''}">${h(formatNumber(rk.hypervolumeContribution))}</td>
+<td class="num" data-sort="${rk.weightedScore ?? ''}">${h(formatNumber(rk.weightedScore))}</td>
+<td class="medal" data-sort="${rk.medals.gold * 10000 + rk.medals.silver * 100 + rk.medals.bronze}">${medalText(rk.medals)}</td>
+</tr>`;
+  });
+  const unranked = model.entries.filter((e) => e.ranking.front === null);
+  const medalRows = r.medalTable.map((m) => {
+    const e = model.entries.find((x) => x.key === m.id)!;
+    const won = Object.entries(e.ranking.medals.byObjective)
+      .map(([metric, medal]) => `${medalIcon(medal)} ${h(r.objectives.find((o) => o.metric === metric)?.label ?? metric)}`)
+      .join(', ');
+    return `<tr><td class="label">${h(e.label)}</td><td class="num">${m.gold}</td><td class="num">${m.silver}</td><td class="num">${m.bronze}</td><td>${won || '—'}</td></tr>`;
+  });
+  return `<section id="ranking"><h2>Ranking</h2>
+<p class="lead">${h(capitalize(r.method))}. Front 0 (★) is the Pareto front: no other entry is better on one objective without being worse on another. Within a front, crowding distance (∞ at the extremes) and hypervolume (HV) contribution say how much an entry adds to the trade-off; the score is a weighted average of the normalised objectives, one view among others. The reference point for hypervolume lies ${h(r.referencePoint.description)}.</p>
+<div class="table-wrap"><table class="sortable" id="ranking-table"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead>
+<tbody>${body.join('\n')}</tbody></table></div>
+${unranked.length ? `<p class="lead">Not ranked: ${unranked.map((e) => `${h(e.label)} (${h(e.ranking.excluded)})`).join('; ')}.</p>` : ''}
+<details><summary>Weighted score and medal table</summary>
+<p class="lead">${h(r.weightedScore.label)}</p>
+<p class="lead">Medals, as in SLM-Bench: gold, silver and bronze for places 1–3 on each objective (ties share a place).</p>
+<div class="table-wrap"><table class="sortable" id="medal-table"><thead><tr><th>entry</th><th>gold</th><th>silver</th><th>bronze</th><th>won on</th></tr></thead>
+<tbody>${medalRows.join('\n')}</tbody></table></div></details>
+</section>`;
+}
+
+function medalIcon(medal: 'gold' | 'silver' | 'bronze'): string {
+  return `<span class="dot ${medal}" title="${medal}"></span>`;
+}
+
+function medalText(m: { gold: number; silver: number; bronze: number }): string {
+  const parts = (['gold', 'silver', 'bronze'] as const).filter((k) => m[k] > 0).map((k) => `${medalIcon(k)}${m[k]}`);
+  return parts.join(' ') || '—';
+}
+
+function metricCell(entry: EntryRecord, m: ChartMetric): string {
+  const v = resolveMetric(entry, m.path);
+  if (!v) return '<td class="num" data-sort="">—</td>';
+  const interval = v.low !== v.high ? `<span class="ci">${h(formatNumber(v.low * m.scale))}–${h(formatNumber(v.high * m.scale))}</span>` : '';
+  return `<td class="num" data-sort="${v.value}">${h(formatNumber(v.value * m.scale))}${interval}</td>`;
+}
+
+function entriesSection(model: ReportModel, metrics: readonly ChartMetric[]): string {
+  const showDevice = model.devices.length > 1;
+  const head = ['entry', 'status', 'model', 'quant', 'params', 'backend', 'version', 'options', 'workload', ...(showDevice ? ['device'] : []), 'reps', 'front', ...metrics.map((m) => `${m.label} (median)`)];
+  const rows = model.entries.map((e) => {
+    const x = e.entry;
+    const row = e.row;
+    return `<tr data-key="${h(e.key)}">
+<td class="label">${h(e.label)}</td>
+<td class="status-${h(x.status)}">${h(x.status)}</td>
+<td>${h(x.model.name)}</td>
+<td>${h(x.model.quant ?? '—')}</td>
+<td class="num" data-sort="${x.model.params ?? ''}">${h(formatNumber(x.model.params ?? null))}</td>
+<td>${h(x.backend.id)}</td>
+<td>${h(x.backend.version ?? '—')}</td>
+<td>${h(row.options || '—')}</td>
+<td>${h(x.workload.name)}</td>
+${showDevice ? `<td>${h(e.device.name)}</td>` : ''}
+<td class="num">${h(x.measurement?.repetitions ?? '—')}</td>
+<td class="num" data-sort="${e.ranking.front ?? ''}">${e.ranking.front ?? '—'}</td>
+${metrics.map((m) => metricCell(x, m)).join('')}
+</tr>`;
+  });
+  return `<section id="entries"><h2>All entries</h2>
+<p class="lead">Every entry with its medians and 95% intervals of the median (of the mean where the median's is not recorded); click a column to sort. The CSV report has every field, one column each.</p>
+<div class="table-wrap"><table class="sortable" id="entries-table"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></div></section>`;
+}
+
+function errorsSection(failed: readonly ReportEntry[]): string {
+  if (failed.length === 0) return '';
+  const rows = failed.map(
+    (e) => `<tr><td class="label">${h(e.label)}</td><td class="status-${h(e.entry.status)}">${h(e.entry.status)}</td><td>${h(e.entry.error?.code ?? '—')}</td><td><pre>${h(e.entry.error?.message ?? '')}</pre></td></tr>`,
+  );
+  return `<section id="errors"><h2>Errors</h2>
+<p class="lead">Entries that did not produce measurements, with the reason.</p>
+<div class="table-wrap"><table class="sortable" id="errors-table"><thead><tr><th>entry</th><th>status</th><th>code</th><th>message</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></div></section>`;
+}
+
+function metadataSection(model: ReportModel): string {
+  const sources = model.sources.map(
+    (s) => `<details><summary>${h(s.source)} — ${h(s.device.name)}, ${h(s.startedAt)} to ${h(s.endedAt)}</summary>
+<pre>${h(JSON.stringify({ harness: s.harness, configSource: s.configSource, summary: s.summary, device: s.device.fingerprint }, null, 2))}</pre></details>`,
+  );
+  const entries = model.entries.map((e) => {
+    const x = e.entry;
+    const meta = {
+      id: x.id,
+      key: e.key,
+      status: x.status,
+      source: e.source,
+      device: e.device.name,
+      model: x.model,
+      backend: x.backend,
+      workload: x.workload,
+      measurement: x.measurement ?? null,
+      outputs: x.outputs ? { text: x.outputs.text, eosIndex: x.outputs.eosIndex, consistent: x.outputs.consistent, tokens: x.outputs.tokenIds.length } : null,
+      error: x.error ? { code: x.error.code, message: x.error.message } : null,
+      startedAt: x.startedAt,
+      endedAt: x.endedAt,
+    };
+    return `<details><summary>${h(e.label)} <span class="s">[${h(e.key)}]</span></summary><pre>${h(JSON.stringify(meta, null, 2))}</pre></details>`;
+  });
+  return `<section id="metadata"><h2>Run metadata</h2>
+<p class="lead">Where each result came from: device fingerprint, versions, and each entry's model, backend options (requested and resolved), workload, measurement and output text.</p>
+<h3>Results</h3>${sources.join('\n')}
+<h3>Entries</h3>${entries.join('\n')}</section>`;
+}
+
+function footer(model: ReportModel, bundles: readonly { name: string; version: string }[]): string {
+  return `<footer>Made by slmbench from ${model.sources.map((s) => h(s.source)).join(', ')}. Charts: ${bundles.map((b) => `${h(b.name)} ${h(b.version)}`).join(', ')}, inlined; this page makes no network request.</footer>`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,167 @@
+/**
+ * The Markdown report, for CI job summaries and pull-request comments: the Pareto front, every entry
+ * (columns that do not vary are hidden and stated once above the table), errors, and the ranking method
+ * with its medal table. Charts are static SVGs rendered by Vega in Node; the Markdown links them by
+ * relative path (`images.base`), because GitHub strips `data:` image URIs from rendered Markdown. Where
+ * the files cannot be served (a job summary), the tables carry every number.
+ */
+import { describeMetric } from '../../harness/ranking/describeMetric.js';
+import { resolveMetric } from '../../harness/ranking/resolveMetric.js';
+import type { ReportEntry, ReportModel } from '../buildReportModel.js';
+import { formatNumber } from '../formatNumber.js';
+import { buildCharts, type ChartOptions } from '../html/buildCharts.js';
+import { chartMetrics } from '../html/charts/chartMetrics.js';
+import { escapeMarkdown as md } from './escapeMarkdown.js';
+import { renderChartSvg } from './renderChartSvg.js';
+
+export interface MarkdownReportOptions extends ChartOptions {
+  /**
+   * Where chart images go: `base` is the path or URL prefix the Markdown links them with (e.g.
+   * `report-charts`, or an https URL where CI publishes them). Default: null (no charts, tables only).
+   */
+  images?: { base: string } | null;
+}
+
+/** A chart image to write beside the Markdown. */
+export interface MarkdownImage {
+  /** File name, e.g. `pareto-1.svg`. */
+  file: string;
+  /** SVG document. */
+  svg: string;
+}
+
+export async function renderMarkdownReport(
+  model: ReportModel,
+  options: MarkdownReportOptions = {},
+): Promise<{ markdown: string; images: MarkdownImage[] }> {
+  const lines: string[] = [];
+  const images: MarkdownImage[] = [];
+  const r = model.ranking;
+  const count = (s: string) => model.entries.filter((e) => e.entry.status === s).length;
+  const harness = model.sources[0]?.harness;
+  lines.push(`# ${md(model.title)}`, '');
+  lines.push(
+    `${model.entries.length} entries: ${count('ok')} ok, ${count('errored')} errored, ${count('skipped')} skipped · ` +
+      `${model.devices.map((d) => md(d.name)).join('; ')} · ` +
+      `${harness ? `slmbench ${md(harness.version)}${harness.gitSha ? ` (${md(harness.gitSha.slice(0, 10))})` : ''} · ` : ''}` +
+      `generated ${md(model.generatedAt)}`,
+    '',
+  );
+
+  // Charts worth a static image: the Pareto scatters and the bars of the objectives.
+  const charts = options.images
+    ? buildCharts(model, options).filter(
+        (c) => c.section === 'pareto' || (c.section === 'metrics' && r.objectives.some((o) => describeMetric(o.metric).label === c.title)),
+      )
+    : [];
+  const base = options.images?.base.replace(/\/+$/, '') ?? '';
+  const image = async (chart: (typeof charts)[number]): Promise<string> => {
+    const file = `${chart.id.replace(/^chart-/, '')}.svg`;
+    images.push({ file, svg: await renderChartSvg(chart.spec) });
+    return `**${md(chart.title)}.** ${md(chart.description)}\n\n![${md(chart.title)}](${encodeURI(`${base}/${file}`)})`;
+  };
+
+  lines.push('## Pareto front', '');
+  const front = model.entries.filter((e) => e.ranking.front === 0);
+  const ranked = model.entries.filter((e) => e.ranking.front !== null);
+  if (r.objectives.length === 0) {
+    lines.push('No objective has values in these results; nothing is ranked.', '');
+  } else {
+    lines.push(
+      `Ranked on ${r.objectives.map((o) => `${md(o.label)} (${o.direction === 'max' ? 'higher' : 'lower'} is better)`).join(', ')}` +
+        `${r.significance ? '; overlapping 95% intervals tie' : ''}. ` +
+        `**${front.length} of ${ranked.length}** ranked entries are on the Pareto front.`,
+      '',
+    );
+    const head = ['entry', ...r.objectives.map((o) => `${o.label} ${o.direction === 'max' ? '↑' : '↓'}`), 'crowding', 'HV contribution', 'medals'];
+    lines.push(row(head.map(md)), row(head.map((_, i) => (i === 0 ? '---' : '---:'))));
+    for (const e of front) {
+      lines.push(
+        row([
+          md(e.label),
+          ...r.objectives.map((o) => statText(e, o.metric, describeMetric(o.metric).scale)),
+          e.ranking.crowding === null ? '∞' : formatNumber(e.ranking.crowding),
+          formatNumber(e.ranking.hypervolumeContribution),
+          medalsText(e),
+        ]),
+      );
+    }
+    lines.push('');
+    for (const chart of charts.filter((c) => c.section === 'pareto')) lines.push(await image(chart), '');
+  }
+
+  lines.push('## All entries', '');
+  lines.push(...entriesTable(model), '');
+  for (const chart of charts.filter((c) => c.section === 'metrics')) lines.push(await image(chart), '');
+
+  const failed = model.entries.filter((e) => e.entry.status !== 'ok');
+  if (failed.length) {
+    lines.push('## Errors', '');
+    for (const e of failed) lines.push(`- ${md(e.label)} — ${md(e.entry.status)}: \`${md(e.entry.error?.code ?? '')}\` ${md(e.entry.error?.message ?? '')}`);
+    lines.push('');
+  }
+
+  lines.push('<details><summary>Ranking method and medal table</summary>', '');
+  lines.push(`${md(r.method)}. Hypervolume reference point: ${md(r.referencePoint.description)}.`, '');
+  for (const n of r.notes) lines.push(`- ${md(n)}`);
+  if (r.notes.length) lines.push('');
+  lines.push(md(r.weightedScore.label), '');
+  if (r.medalTable.length) {
+    lines.push(row(['entry', 'gold', 'silver', 'bronze', 'weighted score']), row(['---', '---:', '---:', '---:', '---:']));
+    for (const m of r.medalTable) {
+      const e = model.entries.find((x) => x.key === m.id)!;
+      lines.push(row([md(e.label), String(m.gold), String(m.silver), String(m.bronze), formatNumber(e.ranking.weightedScore)]));
+    }
+    lines.push('');
+  }
+  lines.push('</details>', '');
+  return { markdown: lines.join('\n'), images };
+}
+
+function row(cells: readonly string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function medalsText(e: ReportEntry): string {
+  const m = e.ranking.medals;
+  return [m.gold ? `🥇${m.gold}` : '', m.silver ? `🥈${m.silver}` : '', m.bronze ? `🥉${m.bronze}` : ''].filter(Boolean).join(' ') || '—';
+}
+
+/** Every entry; identity columns that do not vary are hidden and stated above the table. */
+function entriesTable(model: ReportModel): string[] {
+  const metrics = chartMetrics(model.entries);
+  const identity: [string, (e: ReportEntry) => string][] = [
+    ['model', (e) => e.entry.model.name],
+    ['quant', (e) => e.entry.model.quant ?? '—'],
+    ['backend', (e) => e.entry.backend.id],
+    ['options', (e) => String(e.row.options || '—')],
+    ['workload', (e) => e.entry.workload.name],
+    ['device', (e) => e.device.name],
+  ];
+  const varying = identity.filter(([, f]) => new Set(model.entries.map(f)).size > 1);
+  const constant = identity.filter(([name, f]) => !varying.some(([n]) => n === name) && model.entries.length > 0 && f(model.entries[0]!) !== '—');
+  const out: string[] = [];
+  if (constant.length) out.push(`All entries: ${constant.map(([name, f]) => `${name} ${md(f(model.entries[0]!))}`).join(' · ')}.`, '');
+  const head = ['entry', ...varying.map(([n]) => n), 'status', 'front', ...metrics.map((m) => `${m.label} (median [95% CI])`)];
+  out.push(row(head.map(md)), row(head.map((_, i) => (i >= varying.length + 3 || i === varying.length + 2 ? '---:' : '---'))));
+  for (const e of model.entries) {
+    out.push(
+      row([
+        md(e.label),
+        ...varying.map(([, f]) => md(f(e))),
+        md(e.entry.status === 'ok' ? 'ok' : `${e.entry.status}: ${e.entry.error?.code ?? ''}`),
+        e.ranking.front === null ? '—' : e.ranking.front === 0 ? '**0** ★' : String(e.ranking.front),
+        ...metrics.map((m) => statText(e, m.path, m.scale)),
+      ]),
+    );
+  }
+  return out;
+}
+
+/** `median [low, high]` of the metric in display units, or the value alone when it has no interval. */
+function statText(e: ReportEntry, path: string, scale: number): string {
+  const v = resolveMetric(e.entry, path);
+  if (!v) return '—';
+  const value = formatNumber(v.value * scale);
+  return v.low === v.high ? value : `${value} [${formatNumber(v.low * scale)}, ${formatNumber(v.high * scale)}]`;
+}
