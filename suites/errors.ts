@@ -32,8 +32,8 @@ export class DatasetError extends SlmbenchError {
 
 /** A dataset file that is not where the task says (or the shared folder is not configured). */
 export class DatasetNotFoundError extends SlmbenchError {
-  constructor(message: string) {
-    super('DATASET_NOT_FOUND', message, EXIT_USAGE);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('DATASET_NOT_FOUND', message, EXIT_USAGE, options);
   }
 }
 

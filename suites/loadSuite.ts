@@ -2,11 +2,10 @@
  * Reads a suite (a built-in id or a file), validates it, and resolves each of its tasks with the suite's
  * measurement policy. Errors name the suite file and the path inside it (`tasks[2].task`).
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { TaskDefinitionError, UnknownTaskError } from './errors.js';
 import { displayPath } from './loaders/loadDataset.js';
-import { loadTask, parseDataFile } from './loadTask.js';
+import { loadTask, readDataFile } from './loadTask.js';
 import { builtinSuiteFile, builtinTaskFile, isFileReference } from './registry.js';
 import { resolveTask, type ResolveTaskOptions, type ResolvedTask } from './resolveTask.js';
 import { describeZodIssue } from './schema/describeZodIssue.js';
@@ -54,14 +53,7 @@ export function loadSuite(nameOrFile: string, options: LoadSuiteOptions = {}): L
 /** Reads and validates a suite file without resolving its tasks. */
 export function readSuiteFile(file: string): SuiteDefinition {
   const shown = displayPath(file);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new TaskDefinitionError(`${shown}: cannot read suite file (${code === 'ENOENT' ? 'no such file' : code ?? 'error'})`);
-  }
-  const result = suiteSchema.safeParse(parseDataFile(text, file, shown));
+  const result = suiteSchema.safeParse(readDataFile(file, shown, 'suite'));
   if (!result.success) throw new TaskDefinitionError(`${shown}: ${describeZodIssue(result.error.issues)}`);
   return result.data;
 }

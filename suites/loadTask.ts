@@ -48,19 +48,18 @@ export interface LoadedTask {
 /** Reads, validates and compiles a task file. */
 export function loadTask(file: string): LoadedTask {
   const absolute = resolve(file);
-  const shown = displayPath(absolute);
-  let text: string;
-  try {
-    text = readFileSync(absolute, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new TaskDefinitionError(`${shown}: cannot read task file (${code === 'ENOENT' ? 'no such file' : code ?? 'error'})`);
-  }
-  return parseTask(parseDataFile(text, absolute, shown), absolute, dirname(absolute));
+  return parseTask(readDataFile(absolute, displayPath(absolute), 'task'), absolute, dirname(absolute));
 }
 
-/** Parses YAML or JSON by the file's extension; errors name the file. */
-export function parseDataFile(text: string, file: string, shown: string): unknown {
+/** Reads a task or suite file, YAML or JSON by its extension; errors name the file (as `shown`). */
+export function readDataFile(file: string, shown: string, kind: 'task' | 'suite'): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new TaskDefinitionError(`${shown}: cannot read ${kind} file (${code === 'ENOENT' ? 'no such file' : code ?? 'error'})`);
+  }
   const json = extname(file).toLowerCase() === '.json';
   try {
     return json ? JSON.parse(text) : parseYaml(text);

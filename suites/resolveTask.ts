@@ -3,6 +3,7 @@
  * per-task suite entry < command line), and where its data lives (shared folder, cache) decided.
  */
 import { dirname } from 'node:path';
+import type { HubOptions } from '../harness/hub/HubOptions.js';
 import { loadTask, parseTask, type LoadedTask } from './loadTask.js';
 import type { DatasetContext } from './loaders/loadDataset.js';
 import { builtinTaskFile, isFileReference } from './registry.js';
@@ -33,10 +34,8 @@ export interface ResolveTaskOptions {
    * `$SLMBENCH_SHARED/datasets`, or none.
    */
   sharedDatasetsDir?: string | null;
-  /** Cache folder for `hf:` downloads. Default: `slmbenchCacheDir()`. */
-  cacheDir?: string;
-  /** Hugging Face endpoint. Default: `SLMBENCH_HF_ENDPOINT`, `HF_ENDPOINT` or `https://huggingface.co`. */
-  hfEndpoint?: string;
+  /** How `hf:` dataset sources are downloaded. Default: the hub client's defaults, from the environment (see `HubOptions`). */
+  hub?: HubOptions;
   /** Policy layers, weakest first (suite policy, suite entry, command line); later ones win. Default: none. */
   policy?: readonly (MeasurementPolicy | undefined)[];
   /** Replaces fields of the task's `dataset` block (point a task at another file). Default: none. */
@@ -70,8 +69,7 @@ export function resolveTask(task: LoadedTask | string, options: ResolveTaskOptio
       baseDir: loaded.baseDir ?? dirname(loaded.file),
       taskFile: loaded.shownFile,
       ...(options.sharedDatasetsDir !== undefined ? { sharedDatasetsDir: options.sharedDatasetsDir } : {}),
-      ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
-      ...(options.hfEndpoint ? { hfEndpoint: options.hfEndpoint } : {}),
+      ...(options.hub ? { hub: options.hub } : {}),
     },
   };
 }

@@ -7,11 +7,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, relative, resolve } from 'node:path';
+import type { HubOptions } from '../../harness/hub/HubOptions.js';
 import { projectPath } from '../../harness/util/projectPath.js';
 import { compileExpression } from '../template/compileTemplate.js';
 import { DatasetChangedError, DatasetError, DatasetNotFoundError } from '../errors.js';
 import type { DatasetFileSpec, DatasetSpec } from '../schema/datasetSpecSchema.js';
-import { downloadHfDataset } from './downloadHfDataset.js';
+import { fetchHfDataset } from './fetchHfDataset.js';
 import { readDataRecords } from './readDataRecords.js';
 import { readDatasetManifest } from './readDatasetManifest.js';
 
@@ -26,10 +27,12 @@ export interface DatasetContext {
    * none (a `shared:` task then fails with DATASET_NOT_FOUND).
    */
   sharedDatasetsDir?: string | null;
-  /** Cache folder for `hf:` downloads. Default: see `slmbenchCacheDir()`. */
-  cacheDir?: string;
-  /** Hugging Face endpoint. Default: `SLMBENCH_HF_ENDPOINT`, `HF_ENDPOINT` or `https://huggingface.co`. */
-  hfEndpoint?: string;
+  /**
+   * How `hf:` sources are downloaded (endpoint, cache folder, token, offline mode, progress). Default:
+   * the hub client's defaults, read from the environment (`SLMBENCH_HF_ENDPOINT`, `SLMBENCH_CACHE`,
+   * `HF_TOKEN`, `SLMBENCH_OFFLINE`, …; see `HubOptions`).
+   */
+  hub?: HubOptions;
 }
 
 /** One row after field mapping. */
@@ -152,12 +155,7 @@ export async function resolveSource(
     return { path: resolve(dir, source.slice('shared:'.length)), expectedSha256: spec.sha256, recordedIn };
   }
   if (source.startsWith('hf:')) {
-    const repo = source.slice('hf:'.length);
-    const file = spec.file ?? (spec.split ? `${spec.config ?? 'default'}/${spec.split}/0000.parquet` : undefined);
-    if (!file) throw new DatasetError(`${context.taskFile}: dataset "${source}": give dataset.file (a file of the repository) or dataset.split`);
-    const revision = spec.revision ?? (spec.file ? 'main' : 'refs/convert/parquet');
-    const path = await downloadHfDataset({ repo, revision, path: file }, { ...(context.cacheDir ? { cacheDir: context.cacheDir } : {}), ...(context.hfEndpoint ? { endpoint: context.hfEndpoint } : {}) });
-    return { path, expectedSha256: spec.sha256, recordedIn };
+    return { path: await fetchHfDataset(spec, context.taskFile, context.hub), expectedSha256: spec.sha256, recordedIn };
   }
   return { path: isAbsolute(source) ? source : resolve(context.baseDir, source), expectedSha256: spec.sha256, recordedIn };
 }

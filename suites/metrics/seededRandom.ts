@@ -1,22 +1,16 @@
 /**
- * A seeded pseudo-random generator for few-shot sampling and bootstrap resampling: mulberry32 seeded
- * through a splitmix-style mix of (seed, stream), so each row or metric draws from its own reproducible
- * stream whatever order the work is done in.
+ * A seeded pseudo-random generator for few-shot sampling and bootstrap resampling: the statistics'
+ * mulberry32 ({@link seededUniform}) seeded through a splitmix-style mix of (seed, stream), so each row or
+ * metric draws from its own reproducible stream whatever order the work is done in.
  */
+import { seededUniform } from '../../harness/stats/seededUniform.js';
 
 /** A function returning uniform numbers in [0, 1). */
 export type Random = () => number;
 
 /** The generator for `stream` under `seed` (both taken modulo 2^32). */
 export function seededRandom(seed: number, stream: number = 0): Random {
-  let state = mix(mix(seed >>> 0) ^ Math.imul((stream >>> 0) + 0x632be5ab, 0x9e3779b9));
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededUniform(mix(mix(seed >>> 0) ^ Math.imul((stream >>> 0) + 0x632be5ab, 0x9e3779b9)));
 }
 
 /** A stream number from a text (FNV-1a, 32 bits), e.g. a metric name. */

@@ -4,21 +4,12 @@
  * got furthest.
  */
 import type { z } from 'zod';
-
-/** Formats a path as written in task files: `metrics[1].extract.regex`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out || '(top level)';
-}
+import { formatIssuePath } from '../../harness/config/formatIssuePath.js';
 
 /** `path: message` for the first issue. */
 export function describeZodIssue(issues: readonly z.core.$ZodIssue[]): string {
   const issue = deepest(issues[0]!);
-  const path = formatPath(issue.path);
+  const path = formatIssuePath(issue.path);
   if (issue.code === 'unrecognized_keys') return `${path}: unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return `${path}: ${issue.message}`;
 }

@@ -1,17 +1,16 @@
 /**
  * Task, suite and dataset loading: every format, field mapping, zip files, Hugging Face downloads
- * (from a loopback server), the manifest, and errors that name file, row and field.
+ * (from the loopback hub), the manifest, and errors that name file, row and field.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDatasets } from '../../datasets/generate/generateDatasets.js';
+import type { HubOptions } from '../../harness/hub/HubOptions.js';
 import { listSuites, listTasks } from '../../suites/listSuites.js';
 import { loadDataset, type DatasetContext } from '../../suites/loaders/loadDataset.js';
 import { readDatasetManifest } from '../../suites/loaders/readDatasetManifest.js';
@@ -21,6 +20,7 @@ import { resolveTask } from '../../suites/resolveTask.js';
 import { buildTaskDocument } from '../../suites/run/buildTaskDocument.js';
 import type { DatasetSpec } from '../../suites/schema/datasetSpecSchema.js';
 import { validateAll } from '../../suites/validateAll.js';
+import { LoopbackHub } from '../helpers/loopbackHub.js';
 
 let dir: string;
 const write = (name: string, content: string | Buffer): string => {
@@ -226,56 +226,105 @@ describe('slmbench validate and our datasets', () => {
   });
 });
 
-describe('hf: datasets from a loopback server', () => {
-  let server: Server;
-  let endpoint: string;
-  const requests: string[] = [];
+describe('hf: datasets from the loopback hub', () => {
+  let hub: LoopbackHub;
+  let cache: string;
+  let parquetCommit: string;
+  let mainCommit: string;
   const parquet = Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'text', data: ['hello', 'world'], type: 'STRING' }] }));
-  beforeAll(async () => {
-    server = createServer((req, res) => {
-      requests.push(req.url ?? '');
-      if (req.url === '/datasets/owner/name/resolve/refs%2Fconvert%2Fparquet/default/test/0000.parquet') {
-        res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(parquet);
-      } else if (req.url === '/datasets/owner/name/resolve/abc123/data/rows.jsonl') {
-        res.writeHead(200).end('{"q":"x"}\n');
-      } else {
-        res.writeHead(404).end();
-      }
-    });
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const validation = Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'text', data: ['held out'], type: 'STRING' }] }));
+  const other = Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'text', data: ['other config'], type: 'STRING' }] }));
+  // Offline mode is off unless a test asks for the environment's setting ({}).
+  const hubContext = (options: HubOptions = { offline: false }): DatasetContext => ({
+    ...context(),
+    hub: { endpoint: hub.endpoint, cacheDir: cache, progress: false, retryDelayMs: 1, ...options },
   });
-  afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
+  beforeAll(async () => {
+    hub = await LoopbackHub.start();
+    cache = join(dir, 'hub-cache');
+    mainCommit = hub.publish('owner/name', { 'README.md': '# owner/name\n', 'data/rows.jsonl': '{"q":"x"}\n' }, { repoType: 'dataset' });
+    parquetCommit = hub.publish(
+      'owner/name',
+      { 'default/test/0000.parquet': parquet, 'default/validation/0000.parquet': validation, 'plain/test/0000.parquet': other },
+      { repoType: 'dataset', branch: 'refs/convert/parquet' },
+    );
+  });
+  afterAll(() => hub.stop());
 
-  it('downloads a split once, caches it, and records its sha256', async () => {
-    const ctx: DatasetContext = { ...context(), cacheDir: join(dir, 'cache'), hfEndpoint: endpoint };
+  it('downloads the parquet conversion of a split once into the hub cache, and records its sha256', async () => {
     const spec = { source: 'hf:owner/name', split: 'test' } as DatasetSpec;
-    const first = await loadDataset(spec, ctx);
+    const first = await loadDataset(spec, hubContext());
     expect(first.rows.map((r) => r.fields)).toEqual([{ text: 'hello' }, { text: 'world' }]);
     expect(first.sha256).toBe(sha(parquet));
-    const again = await loadDataset(spec, ctx);
+    expect(first.path).toBe(join(cache, 'hub', 'datasets', 'owner--name', 'snapshots', parquetCommit, 'default', 'test', '0000.parquet'));
+    const again = await loadDataset(spec, hubContext());
     expect(again.sha256).toBe(first.sha256);
-    expect(requests.filter((r) => r.includes('0000.parquet'))).toHaveLength(1);
+    expect(hub.byteRequests()).toHaveLength(1);
+    expect(hub.requests.filter((r) => r.pathname.startsWith('/api/'))).toHaveLength(1);
+    const plain = await loadDataset({ source: 'hf:owner/name', split: 'test', config: 'plain' } as DatasetSpec, hubContext());
+    expect(plain.rows.map((r) => r.fields)).toEqual([{ text: 'other config' }]);
   });
-  it('reads a named file at a pinned revision; a missing one fails with the URL and status', async () => {
-    const ctx: DatasetContext = { ...context(), cacheDir: join(dir, 'cache'), hfEndpoint: endpoint };
-    const d = await loadDataset({ source: 'hf:owner/name', file: 'data/rows.jsonl', revision: 'abc123' } as DatasetSpec, ctx);
+  it('reads a named file at a pinned revision; a missing file or split fails naming what the repository has', async () => {
+    const d = await loadDataset({ source: 'hf:owner/name', file: 'data/rows.jsonl', revision: mainCommit } as DatasetSpec, hubContext());
     expect(d.rows.map((r) => r.fields)).toEqual([{ q: 'x' }]);
-    await expect(loadDataset({ source: 'hf:owner/name', file: 'nope.jsonl' } as DatasetSpec, ctx)).rejects.toMatchObject({
+    expect(d.sha256).toBe(sha('{"q":"x"}\n'));
+    await expect(loadDataset({ source: 'hf:owner/name', file: 'nope.jsonl' } as DatasetSpec, hubContext())).rejects.toMatchObject({
       code: 'DATASET_NOT_FOUND',
-      message: expect.stringContaining(`${endpoint}/datasets/owner/name/resolve/main/nope.jsonl answered 404`),
+      message: `task.yaml: dataset "hf:owner/name": no file "nope.jsonl" in owner/name at revision "main" (commit ${mainCommit}); files: README.md, data/rows.jsonl`,
     });
+    await expect(loadDataset({ source: 'hf:owner/name', split: 'train' } as DatasetSpec, hubContext())).rejects.toMatchObject({
+      code: 'DATASET_NOT_FOUND',
+      message:
+        `task.yaml: dataset "hf:owner/name": no split "train" of config "default" in the parquet conversion at revision "refs/convert/parquet" ` +
+        `(commit ${parquetCommit}) (looked for default/train/0000.parquet); splits there (config/split): default/test, default/validation, plain/test`,
+    });
+    await expect(loadDataset({ source: 'hf:owner/missing', split: 'test' } as DatasetSpec, hubContext())).rejects.toMatchObject({
+      code: 'DATASET_NOT_FOUND',
+      message: expect.stringContaining(`task.yaml: dataset "hf:owner/missing": hf:datasets/owner/missing@refs/convert/parquet: dataset owner/missing not found at ${hub.endpoint}/api/datasets/owner/missing/revision/`),
+    });
+    await expect(loadDataset({ source: 'hf:owner/na--me', split: 'test' } as DatasetSpec, hubContext())).rejects.toMatchObject({
+      code: 'DATASET_NOT_FOUND',
+      message: expect.stringContaining('task.yaml: dataset "hf:owner/na--me": "hf:datasets/owner/na--me/default/test/0000.parquet@refs/convert/parquet": repository "owner/na--me" is not OWNER/NAME'),
+    });
+    await expect(loadDataset({ source: 'hf:owner/name' } as DatasetSpec, hubContext())).rejects.toMatchObject({ code: 'DATASET_INVALID', message: expect.stringContaining('give dataset.file') });
   });
-  it('offline, only the cache is used', async () => {
-    const ctx: DatasetContext = { ...context(), cacheDir: join(dir, 'cache'), hfEndpoint: endpoint };
-    const before = requests.length;
+  it('a download whose bytes differ from the listed sha256 is refused and deleted', async () => {
+    const commit = hub.publish('owner/corrupt', { 'data.parquet': parquet }, { repoType: 'dataset' });
+    hub.fault('owner/corrupt', 'data.parquet', { kind: 'corrupt' }, 'dataset');
+    await expect(loadDataset({ source: 'hf:owner/corrupt', file: 'data.parquet' } as DatasetSpec, hubContext())).rejects.toMatchObject({ code: 'HUB_CHECKSUM' });
+    expect(existsSync(join(cache, 'hub', 'datasets', 'owner--corrupt', 'snapshots', commit, 'data.parquet'))).toBe(false);
+    expect((await loadDataset({ source: 'hf:owner/corrupt', file: 'data.parquet' } as DatasetSpec, hubContext())).sha256).toBe(sha(parquet));
+  });
+  it('offline (SLMBENCH_OFFLINE), only the cache is used', async () => {
+    const before = hub.requests.length;
+    const saved = process.env.SLMBENCH_OFFLINE;
     process.env.SLMBENCH_OFFLINE = '1';
     try {
-      expect((await loadDataset({ source: 'hf:owner/name', split: 'test' } as DatasetSpec, ctx)).rows).toHaveLength(2);
-      await expect(loadDataset({ source: 'hf:owner/name', split: 'validation' } as DatasetSpec, ctx)).rejects.toThrow(/is not in the cache .* downloads are off/);
+      expect((await loadDataset({ source: 'hf:owner/name', split: 'test' } as DatasetSpec, hubContext({}))).rows).toHaveLength(2);
+      await expect(loadDataset({ source: 'hf:owner/name', split: 'validation' } as DatasetSpec, hubContext({}))).rejects.toMatchObject({
+        code: 'HUB_OFFLINE',
+        message: expect.stringMatching(/default\/validation\/0000\.parquet.* is not in the cache .* offline mode is on/),
+      });
+      await expect(loadDataset({ source: 'hf:owner/other', file: 'x.jsonl' } as DatasetSpec, hubContext({}))).rejects.toMatchObject({ code: 'HUB_OFFLINE' });
     } finally {
-      delete process.env.SLMBENCH_OFFLINE;
+      if (saved === undefined) delete process.env.SLMBENCH_OFFLINE;
+      else process.env.SLMBENCH_OFFLINE = saved;
     }
-    expect(requests.length).toBe(before);
+    expect(hub.requests.length).toBe(before);
+  });
+  it('reads the hub client environment variables: SLMBENCH_HF_ENDPOINT and SLMBENCH_CACHE', async () => {
+    const saved = { endpoint: process.env.SLMBENCH_HF_ENDPOINT, cache: process.env.SLMBENCH_CACHE };
+    const envCache = join(dir, 'env-cache');
+    process.env.SLMBENCH_HF_ENDPOINT = hub.endpoint;
+    process.env.SLMBENCH_CACHE = envCache;
+    try {
+      const d = await loadDataset({ source: 'hf:owner/name', file: 'data/rows.jsonl' } as DatasetSpec, { ...context(), hub: { progress: false, offline: false } });
+      expect(d.path).toBe(join(envCache, 'hub', 'datasets', 'owner--name', 'snapshots', mainCommit, 'data', 'rows.jsonl'));
+    } finally {
+      for (const [name, value] of [['SLMBENCH_HF_ENDPOINT', saved.endpoint], ['SLMBENCH_CACHE', saved.cache]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 });
