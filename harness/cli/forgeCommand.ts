@@ -1,7 +1,9 @@
 /**
  * `slmbench forge`: writes a synthetic benchmark model (seeded random weights, a real model's shape) as
- * GGUF files and a transformers.js folder holding the same weights.
+ * GGUF files and a transformers.js folder holding the same weights; with `--fit FILE`, an exact bigram
+ * model of that text.
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { FORGE_FORMATS, forgeModel, type ForgeFormat } from '../forge/forgeModel.js';
@@ -10,17 +12,22 @@ import { closestMatch } from '../util/closestMatch.js';
 
 /** Flags of `slmbench forge`, as commander hands them over (values may still be strings). */
 export interface ForgeCommandFlags {
-  /** Shape preset. Default: `tiny`. */
+  /** Shape preset. Default: `tiny`, or `bigram` with `--fit`. */
   preset?: string;
   /** Output folder. Default: `forged/<preset>[-custom]-seed<seed>` under the current folder. */
   out?: string;
   /** Seed of the weights, 0 to 4294967295. Default: 0. */
   seed?: string | number;
   /**
-   * Formats, comma-separated or repeated: `F32`, `F16`, `Q8_0`, `Q4_0`, `transformers-js` (aliases `onnx`,
-   * `tjs`), or `all`. Case-insensitive. Default: all.
+   * Formats, comma-separated or repeated: `F32`, `F16`, `Q8_0`, `Q4_0`, `transformers-js` (fp32 ONNX;
+   * aliases `onnx`, `onnx-fp32`, `tjs`), `onnx-q8` (alias `q8`), `onnx-q4` (alias `q4`), or `all`.
+   * Case-insensitive. Default: all.
    */
   formats?: string | string[];
+  /** A UTF-8 text file: make the model an exact bigram model of it. Default: none (random weights). */
+  fit?: string;
+  /** Add-k smoothing of `--fit`. Default: 0.01. */
+  fitSmoothing?: string | number;
   /** Dimension overrides; each default: the preset's value. */
   vocabSize?: string | number;
   hiddenSize?: string | number;
@@ -48,11 +55,19 @@ const FORMAT_ALIASES: Record<string, ForgeFormat> = {
   'transformers-js': 'transformers-js',
   transformersjs: 'transformers-js',
   onnx: 'transformers-js',
+  'onnx-fp32': 'transformers-js',
   tjs: 'transformers-js',
+  'onnx-q8': 'onnx-q8',
+  q8: 'onnx-q8',
+  'onnx-q4': 'onnx-q4',
+  q4: 'onnx-q4',
 };
 
 export async function forgeCommand(flags: ForgeCommandFlags): Promise<number> {
-  const preset = flags.preset ?? 'tiny';
+  const preset = flags.preset ?? (flags.fit !== undefined ? 'bigram' : 'tiny');
+  const fitText = flags.fit === undefined ? undefined : await readFitText(flags.fit);
+  const fitSmoothing = flags.fitSmoothing === undefined ? undefined : parseNumber('--fit-smoothing', flags.fitSmoothing, false);
+  if (fitSmoothing !== undefined && fitText === undefined) throw new UsageError('--fit-smoothing needs --fit FILE');
   const seed = flags.seed === undefined ? 0 : parseNumber('--seed', flags.seed, true);
   const dimensions: Partial<ForgeDimensions> = {};
   for (const key of INTEGER_DIMENSIONS) {
@@ -64,7 +79,7 @@ export async function forgeCommand(flags: ForgeCommandFlags): Promise<number> {
   if (flags.tiedEmbeddings !== undefined) dimensions.tiedEmbeddings = parseBoolean('--tied-embeddings', flags.tiedEmbeddings);
   const formats = parseFormats(flags.formats);
   const custom = Object.keys(dimensions).length > 0;
-  const outDir = flags.out ?? join('forged', `${preset}${custom ? '-custom' : ''}-seed${seed}`);
+  const outDir = flags.out ?? join('forged', `${preset}${custom ? '-custom' : ''}-seed${seed}${fitText !== undefined ? '-fit' : ''}`);
 
   const showProgress = !flags.json && process.stderr.isTTY === true;
   let lastPercent = -1;
@@ -74,6 +89,8 @@ export async function forgeCommand(flags: ForgeCommandFlags): Promise<number> {
     dimensions,
     seed,
     formats,
+    ...(fitText !== undefined ? { fit: fitText } : {}),
+    ...(fitSmoothing !== undefined ? { fitSmoothing } : {}),
     overwrite: flags.force ?? false,
     onProgress: showProgress
       ? ({ tensorsDone, tensorsTotal }) => {
@@ -100,9 +117,26 @@ export async function forgeCommand(flags: ForgeCommandFlags): Promise<number> {
   if (Object.keys(manifest.fallbackTensors).length > 0) {
     lines.push(`  stored as F16 (rows not whole quantization blocks): ${Object.keys(manifest.fallbackTensors).join(', ')}`);
   }
-  lines.push('  weights are random (not trained): use it for speed and memory, never for quality');
+  if (manifest.fit) {
+    lines.push(
+      `  fitted: an exact bigram model of ${flags.fit} (${manifest.fit.bigrams.toLocaleString('en-US')} bigrams, add-${manifest.fit.smoothing} smoothing); ` +
+        'its perplexity is that of the bigram model, degraded by quantization',
+    );
+  } else {
+    lines.push('  weights are random (not trained): use it for speed and memory, never for quality');
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** The text of a `--fit` file. */
+async function readFitText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`--fit ${path}: no such file`);
+    throw new UsageError(`--fit ${path}: cannot read it: ${(error as Error).message}`);
+  }
 }
 
 function parseNumber(flag: string, value: string | number, integer: boolean): number {
@@ -134,7 +168,7 @@ function parseFormats(value: string | string[] | undefined): ForgeFormat[] | und
     }
     const format = FORMAT_ALIASES[name.toLowerCase()];
     if (!format) {
-      const suggestion = closestMatch(name, [...FORGE_FORMATS, 'onnx', 'all']);
+      const suggestion = closestMatch(name, [...FORGE_FORMATS, 'onnx', 'q8', 'q4', 'all']);
       throw new UsageError(
         `unknown format "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; formats: ${FORGE_FORMATS.join(', ')}, all`,
       );

@@ -8,8 +8,16 @@ import { ProtobufWriter } from './ProtobufWriter.js';
 
 /** `TensorProto.DataType` codes used here. */
 export const ONNX_FLOAT = 1;
+export const ONNX_UINT8 = 2;
+export const ONNX_INT8 = 3;
 export const ONNX_INT64 = 7;
 export const ONNX_BOOL = 9;
+
+/** Bytes per element of the data types a streamed weight may have. */
+const ELEMENT_BYTES: Readonly<Record<number, number>> = { [ONNX_FLOAT]: 4, [ONNX_UINT8]: 1, [ONNX_INT8]: 1, [ONNX_INT64]: 8 };
+
+/** The domain of Microsoft's contrib operators (MatMulNBits, GatherBlockQuantized, …). */
+export const MS_DOMAIN = 'com.microsoft';
 
 /** An attribute value: integer → INT, integer array → INTS, string → STRING, `{ float }` → FLOAT. */
 export type OnnxAttributeValue = number | readonly number[] | string | { float: number };
@@ -25,6 +33,8 @@ interface ValueInfo {
 
 interface NodeSpec {
   opType: string;
+  /** Operator domain; '' = the default ONNX domain. */
+  domain: string;
   inputs: readonly string[];
   outputs: readonly string[];
   name: string;
@@ -41,9 +51,10 @@ interface SmallTensor {
 interface WeightSpec {
   name: string;
   dims: readonly number[];
+  dataType: number;
 }
 
-/** What `encode()` returns: write `head`, then for each weight its `prefix` and its float32 values. */
+/** What `encode()` returns: write `head`, then for each weight its `prefix` and its raw little-endian values. */
 export interface EncodedOnnxModel {
   /** ModelProto fields, the graph's tag and length, and every graph field except the weights. */
   head: Uint8Array;
@@ -59,6 +70,8 @@ export interface OnnxModelFields {
   irVersion: number;
   /** Opset of the default domain. */
   opset: number;
+  /** Version of the `com.microsoft` opset, imported only when a node uses that domain. Default: 1. */
+  msOpset?: number;
   producerName: string;
   producerVersion: string;
   /** Free text stored as ModelProto.doc_string. */
@@ -101,10 +114,19 @@ export class OnnxGraphBuilder {
     return this.small(name, ONNX_INT64, dims, new Uint8Array(data.buffer));
   }
 
-  /** A float32 initializer whose values the caller streams after `encode()`. */
-  weight(name: string, dims: readonly number[]): string {
+  /** A small initializer of any data type, given as raw little-endian bytes, stored in the model head. */
+  tensor(name: string, dataType: number, dims: readonly number[], raw: Uint8Array): string {
+    return this.small(name, dataType, dims, raw);
+  }
+
+  /**
+   * An initializer whose values the caller streams after `encode()`: float32 (the default), uint8, int8
+   * or int64.
+   */
+  weight(name: string, dims: readonly number[], dataType: number = ONNX_FLOAT): string {
+    if (ELEMENT_BYTES[dataType] === undefined) throw new TypeError(`weight ${name}: unsupported data type ${dataType}`);
     this.claim(name);
-    this.weights.push({ name, dims });
+    this.weights.push({ name, dims, dataType });
     return name;
   }
 
@@ -117,6 +139,7 @@ export class OnnxGraphBuilder {
     inputs: readonly string[],
     attributes: Record<string, OnnxAttributeValue> = {},
     outputs: number | readonly string[] = 1,
+    domain = '',
   ): string[] {
     const index = this.counter++;
     const names =
@@ -124,13 +147,18 @@ export class OnnxGraphBuilder {
         ? Array.from({ length: outputs }, (_, i) => (outputs === 1 ? `${opType}_${index}` : `${opType}_${index}_${i}`))
         : [...outputs];
     for (const n of names) this.claim(n);
-    this.nodes.push({ opType, inputs, outputs: names, name: `${opType}_${index}`, attributes: Object.entries(attributes) });
+    this.nodes.push({ opType, domain, inputs, outputs: names, name: `${opType}_${index}`, attributes: Object.entries(attributes) });
     return names;
   }
 
   /** Adds a one-output node and returns the output name. */
   op(opType: string, inputs: readonly string[], attributes: Record<string, OnnxAttributeValue> = {}, output?: string): string {
     return this.node(opType, inputs, attributes, output === undefined ? 1 : [output])[0]!;
+  }
+
+  /** Adds a one-output node of the `com.microsoft` domain and returns the output name. */
+  msOp(opType: string, inputs: readonly string[], attributes: Record<string, OnnxAttributeValue> = {}, output?: string): string {
+    return this.node(opType, inputs, attributes, output === undefined ? 1 : [output], MS_DOMAIN)[0]!;
   }
 
   /** Encodes the model; weights follow the head in declaration order. */
@@ -153,10 +181,10 @@ export class OnnxGraphBuilder {
     const weights: EncodedOnnxModel['weights'] = [];
     let graphLength = bodyBytes.length;
     for (const weight of this.weights) {
-      const byteLength = weight.dims.reduce((a, b) => a * b, 1) * 4;
+      const byteLength = weight.dims.reduce((a, b) => a * b, 1) * ELEMENT_BYTES[weight.dataType]!;
       const header = new ProtobufWriter();
       for (const d of weight.dims) header.intField(1, d);
-      header.intField(2, ONNX_FLOAT);
+      header.intField(2, weight.dataType);
       header.stringField(8, weight.name);
       header.lengthPrefix(9, byteLength);
       const headerBytes = header.finish();
@@ -175,6 +203,12 @@ export class OnnxGraphBuilder {
       w.stringField(1, '');
       w.intField(2, fields.opset);
     });
+    if (this.nodes.some((node) => node.domain === MS_DOMAIN)) {
+      head.messageField(8, (w) => {
+        w.stringField(1, MS_DOMAIN);
+        w.intField(2, fields.msOpset ?? 1);
+      });
+    }
     head.lengthPrefix(7, graphLength);
     head.raw(bodyBytes);
     const headBytes = head.finish();
@@ -198,6 +232,7 @@ function encodeNode(w: ProtobufWriter, node: NodeSpec): void {
   for (const output of node.outputs) w.stringField(2, output);
   w.stringField(3, node.name);
   w.stringField(4, node.opType);
+  if (node.domain !== '') w.stringField(7, node.domain);
   for (const [name, value] of node.attributes) {
     w.messageField(5, (a) => {
       a.stringField(1, name);

@@ -13,30 +13,55 @@
  * are initializers (see {@link buildRopeTables}) gathered by `position_ids`. The attention mask combines
  * causality with `attention_mask` (left padding works). RMSNorm is written as Pow → ReduceMean → Add →
  * Sqrt → Reciprocal → Mul, the pattern ONNX Runtime fuses into SimplifiedLayerNormalization.
+ *
+ * The weight type (see {@link planOnnxWeights}) changes only how weights are stored and multiplied:
+ * `fp32` uses MatMul/Gather/Gemm; `q8` uses DynamicQuantizeLinear → MatMulInteger → Cast → Mul (each
+ * activation quantized once for all the projections that read it) and Gather → DequantizeLinear for the
+ * embedding; `q4` uses `com.microsoft` MatMulNBits and GatherBlockQuantized. Inputs, outputs and
+ * everything else are the same.
  */
 import type { ForgeDimensions } from './forgePresets.js';
 import { buildRopeTables } from './buildRopeTables.js';
-import { ONNX_BOOL, ONNX_FLOAT, ONNX_INT64, OnnxGraphBuilder } from './OnnxGraphBuilder.js';
+import { ONNX_BOOL, ONNX_FLOAT, ONNX_INT64, ONNX_INT8, OnnxGraphBuilder } from './OnnxGraphBuilder.js';
 import type { ForgeTensor } from './planLlamaTensors.js';
+import { planOnnxWeights, TOKEN_EMBEDDING, type OnnxTensorPlan, type OnnxWeightType } from './planOnnxWeights.js';
 
 /** float32's lowest finite value: the additive mask of a position that may not be attended to. */
 const MASKED = -3.4028234663852886e38;
 
-/** Builds the graph; weights are declared in the order of `tensors`. */
-export function buildLlamaDecoderGraph(dims: ForgeDimensions, tensors: readonly ForgeTensor[]): OnnxGraphBuilder {
+/** The graph and how its weights are stored. */
+export interface LlamaDecoderGraph {
+  graph: OnnxGraphBuilder;
+  /** Per tensor (in the order of `tensors`), its initializers; weights are declared in this order. */
+  plan: OnnxTensorPlan[];
+}
+
+/** Builds the graph; weights are declared in the order of `tensors`, each tensor's initializers in plan order. */
+export function buildLlamaDecoderGraph(dims: ForgeDimensions, tensors: readonly ForgeTensor[], weightType: OnnxWeightType = 'fp32'): LlamaDecoderGraph {
   const g = new OnnxGraphBuilder('slmbench-forge-llama');
   const H = dims.numHeads;
   const KV = dims.numKvHeads;
   const D = dims.hiddenSize / H;
-  const weights = new Map<string, string>();
-  for (const t of tensors) {
-    weights.set(t.ggufName, g.weight(t.onnxName, t.onnxTransposed ? [t.shape[1]!, t.shape[0]] : [...t.shape]));
+  const plan = planOnnxWeights(tensors, weightType, dims.tiedEmbeddings);
+  const plans = new Map<string, { plan: OnnxTensorPlan; names: Map<string, string> }>();
+  for (const p of plan) {
+    const names = new Map<string, string>();
+    for (const init of p.initializers) names.set(init.role, g.weight(init.name, init.dims, init.dataType));
+    plans.set(p.tensor.ggufName, { plan: p, names });
   }
-  const w = (ggufName: string): string => {
-    const name = weights.get(ggufName);
-    if (!name) throw new Error(`no tensor ${ggufName}`);
-    return name;
+  const lookup = (ggufName: string): { plan: OnnxTensorPlan; role: (role: string) => string } => {
+    const entry = plans.get(ggufName);
+    if (!entry) throw new Error(`no tensor ${ggufName}`);
+    return {
+      plan: entry.plan,
+      role: (role) => {
+        const name = entry.names.get(role);
+        if (!name) throw new Error(`internal: ${ggufName} has no ${role} initializer`);
+        return name;
+      },
+    };
   };
+  const w = (ggufName: string): string => lookup(ggufName).role('float');
 
   // Inputs and outputs.
   g.input('input_ids', ONNX_INT64, ['batch_size', 'sequence_length']);
@@ -75,8 +100,6 @@ export function buildLlamaDecoderGraph(dims: ForgeDimensions, tensors: readonly 
   const shapeUngroup = g.int64s('const.shape_ungroup', [4], [0, H, -1, 0]);
   const shapeGroupScores = g.int64s('const.shape_group_scores', [4], [0, KV, -1, 0]);
   const shapeMerge = g.int64s('const.shape_merge_heads', [3], [0, 0, H * D]);
-  const shapeRows = g.int64s('const.shape_rows', [2], [-1, dims.hiddenSize]);
-  const vocab = g.int64s('const.vocab', [1], [dims.vocabSize]);
   const rope = buildRopeTables(dims.contextLength, D, dims.ropeTheta);
   const cosTable = g.floats('rope.cos', [dims.contextLength, D / 2], rope.cos);
   const sinTable = g.floats('rope.sin', [dims.contextLength, D / 2], rope.sin);
@@ -113,12 +136,63 @@ export function buildLlamaDecoderGraph(dims: ForgeDimensions, tensors: readonly 
   /** [batch, seq, heads·D] → [batch, heads, seq, D]. */
   const splitHeads = (x: string, shape: string): string => g.op('Transpose', [g.op('Reshape', [x, shape])], { perm: [0, 2, 1, 3] });
 
-  let hidden = g.op('Gather', [w('token_embd.weight'), 'input_ids'], { axis: 0 });
+  // q8: each activation is quantized once, for every projection that reads it.
+  const quantizedActivations = new Map<string, [string, string, string]>();
+  let int8Zero: string | null = null;
+  /**
+   * `x` [..., in] times the projection `ggufName` ([out, in] in GGUF order) → [..., out]; `output` names
+   * the result (default: a generated name).
+   */
+  const linear = (x: string, ggufName: string, output?: string): string => {
+    const { plan: p, role: name } = lookup(ggufName);
+    switch (p.layout) {
+      case 'float':
+      case 'float-f16':
+        return g.op('MatMul', [x, name('float')], {}, output);
+      case 'int8': {
+        int8Zero ??= g.tensor('const.int8_zero', ONNX_INT8, [], new Uint8Array(1));
+        let quantized = quantizedActivations.get(x);
+        if (!quantized) {
+          quantized = g.node('DynamicQuantizeLinear', [x], {}, 3) as [string, string, string];
+          quantizedActivations.set(x, quantized);
+        }
+        const [xq, xScale, xZero] = quantized;
+        const product = g.op('MatMulInteger', [xq, name('int8-matrix'), xZero, int8Zero]);
+        const scale = g.op('Mul', [xScale, name('int8-scale')]);
+        return g.op('Mul', [g.op('Cast', [product], { to: ONNX_FLOAT }), scale], {}, output);
+      }
+      case 'q4': {
+        const [rows, cols] = p.tensor.shape;
+        return g.msOp('MatMulNBits', [x, name('q4-codes'), name('q4-scales')], { K: cols!, N: rows, bits: 4, block_size: 32 }, output);
+      }
+    }
+  };
+  const embed = (): string => {
+    const { plan: p, role: name } = lookup(TOKEN_EMBEDDING);
+    switch (p.layout) {
+      case 'float':
+      case 'float-f16':
+        return g.op('Gather', [name('float'), 'input_ids'], { axis: 0 });
+      case 'int8':
+        return g.op('DequantizeLinear', [g.op('Gather', [name('int8-table'), 'input_ids'], { axis: 0 }), name('int8-scale')]);
+      case 'q4': {
+        const blocks = g.msOp('GatherBlockQuantized', [name('q4-codes'), 'input_ids', name('q4-table-scales')], {
+          gather_axis: 0,
+          quantize_axis: 2,
+          block_size: 32,
+          bits: 4,
+        });
+        return g.op('Reshape', [blocks, g.int64s('const.shape_embedding', [3], [0, 0, dims.hiddenSize])]);
+      }
+    }
+  };
+
+  let hidden = embed();
   for (let i = 0; i < dims.numLayers; i++) {
     const x = rmsNorm(hidden, w(`blk.${i}.attn_norm.weight`));
-    const q = applyRope(splitHeads(g.op('MatMul', [x, w(`blk.${i}.attn_q.weight`)]), shapeQ));
-    const k = applyRope(splitHeads(g.op('MatMul', [x, w(`blk.${i}.attn_k.weight`)]), shapeKv));
-    const v = splitHeads(g.op('MatMul', [x, w(`blk.${i}.attn_v.weight`)]), shapeKv);
+    const q = applyRope(splitHeads(linear(x, `blk.${i}.attn_q.weight`), shapeQ));
+    const k = applyRope(splitHeads(linear(x, `blk.${i}.attn_k.weight`), shapeKv));
+    const v = splitHeads(linear(x, `blk.${i}.attn_v.weight`), shapeKv);
     const keys = g.op('Concat', [`past_key_values.${i}.key`, k], { axis: 2 }, `present.${i}.key`);
     const values = g.op('Concat', [`past_key_values.${i}.value`, v], { axis: 2 }, `present.${i}.value`);
     // Grouped-query attention: query heads h·G … h·G+G−1 share key/value head h; grouping them along the
@@ -128,18 +202,26 @@ export function buildLlamaDecoderGraph(dims: ForgeDimensions, tensors: readonly 
     const probs = g.op('Softmax', [g.op('Add', [g.op('Mul', [scores, scale]), mask])], { axis: -1 });
     const context = g.op('Reshape', [g.op('MatMul', [g.op('Reshape', [probs, shapeGroupScores]), values]), shapeUngroup]);
     const merged = g.op('Reshape', [g.op('Transpose', [context], { perm: [0, 2, 1, 3] }), shapeMerge]);
-    hidden = g.op('Add', [hidden, g.op('MatMul', [merged, w(`blk.${i}.attn_output.weight`)])]);
+    hidden = g.op('Add', [hidden, linear(merged, `blk.${i}.attn_output.weight`)]);
 
     const y = rmsNorm(hidden, w(`blk.${i}.ffn_norm.weight`));
-    const gate = g.op('MatMul', [y, w(`blk.${i}.ffn_gate.weight`)]);
-    const up = g.op('MatMul', [y, w(`blk.${i}.ffn_up.weight`)]);
+    const gate = linear(y, `blk.${i}.ffn_gate.weight`);
+    const up = linear(y, `blk.${i}.ffn_up.weight`);
     const act = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up]);
-    hidden = g.op('Add', [hidden, g.op('MatMul', [act, w(`blk.${i}.ffn_down.weight`)])]);
+    hidden = g.op('Add', [hidden, linear(act, `blk.${i}.ffn_down.weight`)]);
   }
   const final = rmsNorm(hidden, w('output_norm.weight'));
-  const head = w(dims.tiedEmbeddings ? 'token_embd.weight' : 'output.weight');
-  const rows = g.op('Gemm', [g.op('Reshape', [final, shapeRows]), head], { transB: 1 });
-  const logitsShape = g.op('Concat', [idsShape, vocab], { axis: 0 });
-  g.op('Reshape', [rows, logitsShape], {}, 'logits');
-  return g;
+  const headName = dims.tiedEmbeddings ? TOKEN_EMBEDDING : 'output.weight';
+  const head = lookup(headName);
+  if (head.plan.layout === 'float' || head.plan.layout === 'float-f16') {
+    // The [vocab, hidden] matrix as it is, through Gemm's transB (no transposed copy of a tied embedding).
+    const shapeRows = g.int64s('const.shape_rows', [2], [-1, dims.hiddenSize]);
+    const vocab = g.int64s('const.vocab', [1], [dims.vocabSize]);
+    const rows = g.op('Gemm', [g.op('Reshape', [final, shapeRows]), head.role('float')], { transB: 1 });
+    const logitsShape = g.op('Concat', [idsShape, vocab], { axis: 0 });
+    g.op('Reshape', [rows, logitsShape], {}, 'logits');
+  } else {
+    linear(final, headName, 'logits');
+  }
+  return { graph: g, plan };
 }

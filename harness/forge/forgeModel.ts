@@ -1,8 +1,10 @@
 /**
  * The model forge: writes a Llama-architecture model with seeded random weights as GGUF files (F32, F16,
- * Q8_0, Q4_0) and as a transformers.js folder (fp32 ONNX decoder with KV cache + tokenizer and config
- * files), all holding the same weights and the same tokenizer, so llama.cpp, ONNX Runtime and
- * transformers.js run the same model. A `forge.json` manifest records how it was made.
+ * Q8_0, Q4_0) and as a transformers.js folder (ONNX decoders with KV cache in fp32, q8 and q4 + tokenizer
+ * and config files), all holding the same weights and the same tokenizer, so llama.cpp, ONNX Runtime and
+ * transformers.js run the same model. With `fit`, the embedding and output weights make the model an
+ * exact bigram model of a text (see {@link buildBigramFit}). A `forge.json` manifest records how it was
+ * made.
  *
  * Tensors are generated one at a time (each from its own seeded stream) and written to every output file
  * at once, so memory holds one tensor and its encodings, never a whole model.
@@ -12,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError, OutputError } from '../errors.js';
 import { harnessInfo } from '../util/harnessInfo.js';
+import { buildBigramFit, DEFAULT_FIT_SMOOTHING, type BigramFit } from './buildBigramFit.js';
 import { buildForgeVocabulary, FORGE_BASE_VOCAB_SIZE } from './buildForgeVocabulary.js';
 import { buildGgufMetadata, GGUF_ALIGNMENT, type GgufFileType } from './buildGgufMetadata.js';
 import { buildLlamaDecoderGraph } from './buildLlamaDecoderGraph.js';
@@ -20,21 +23,39 @@ import { encodeGgmlTensor, GGML_BLOCKS, type GgmlTypeName } from './encodeGgmlTe
 import { encodeGgufHeader, type GgufHeader } from './encodeGgufHeader.js';
 import type { ForgeDimensions, ForgePresetName } from './forgePresets.js';
 import { HashingFileWriter } from './HashingFileWriter.js';
+import type { EncodedOnnxModel } from './OnnxGraphBuilder.js';
+import { OnnxModelWriter } from './OnnxModelWriter.js';
 import { planLlamaTensors, type ForgeTensor } from './planLlamaTensors.js';
+import type { OnnxTensorPlan, OnnxWeightType } from './planOnnxWeights.js';
 import { resolveForgeDimensions } from './resolveForgeDimensions.js';
 import { SeededRandom } from './SeededRandom.js';
 
-/** Something the forge can write: a GGUF file of one type, or the transformers.js folder. */
-export type ForgeFormat = GgufFileType | 'transformers-js';
+/** An ONNX file the forge can write into the transformers.js folder. */
+export type ForgeOnnxFormat = 'transformers-js' | 'onnx-q8' | 'onnx-q4';
+
+/**
+ * Something the forge can write: a GGUF file of one type, or an ONNX file of the transformers.js folder
+ * (`transformers-js` = fp32 `onnx/model.onnx`, `onnx-q8` = `onnx/model_quantized.onnx`, `onnx-q4` =
+ * `onnx/model_q4.onnx`).
+ */
+export type ForgeFormat = GgufFileType | ForgeOnnxFormat;
 
 /** Every format, in writing order. */
-export const FORGE_FORMATS: readonly ForgeFormat[] = ['F32', 'F16', 'Q8_0', 'Q4_0', 'transformers-js'];
+export const FORGE_FORMATS: readonly ForgeFormat[] = ['F32', 'F16', 'Q8_0', 'Q4_0', 'transformers-js', 'onnx-q8', 'onnx-q4'];
+
+/** The weight type and file (inside the transformers.js folder) of each ONNX format. */
+export const FORGE_ONNX_FILES: Readonly<Record<ForgeOnnxFormat, { weightType: OnnxWeightType; file: string }>> = {
+  'transformers-js': { weightType: 'fp32', file: 'onnx/model.onnx' },
+  'onnx-q8': { weightType: 'q8', file: 'onnx/model_quantized.onnx' },
+  'onnx-q4': { weightType: 'q4', file: 'onnx/model_q4.onnx' },
+};
 
 /**
  * Version of what the forge writes: bumped whenever the same options would give different bytes
- * (initialisation, vocabulary, graph, metadata), so `forge.json` tells which forge made a model.
+ * (initialisation, vocabulary, graph, metadata) or a different set of files, so `forge.json` tells which
+ * forge made a model. 2: q8/q4 ONNX files, the `bigram` preset and `fit`.
  */
-export const FORGE_FORMAT_VERSION = 1;
+export const FORGE_FORMAT_VERSION = 2;
 
 /** Options of {@link forgeModel}. */
 export interface ForgeOptions {
@@ -47,10 +68,20 @@ export interface ForgeOptions {
   /** Seed of the random weights, an integer in [0, 2^32). Default: 0. */
   seed?: number;
   /**
-   * What to write: GGUF types `F32`, `F16`, `Q8_0`, `Q4_0` (files `model-<type>.gguf`) and
-   * `transformers-js` (folder `transformersjs/`). Default: all five.
+   * What to write: GGUF types `F32`, `F16`, `Q8_0`, `Q4_0` (files `model-<type>.gguf`) and, in the folder
+   * `transformersjs/`, `transformers-js` (fp32 `onnx/model.onnx`), `onnx-q8` (`onnx/model_quantized.onnx`,
+   * transformers.js dtype `q8`) and `onnx-q4` (`onnx/model_q4.onnx`, dtype `q4`); the folder's JSON files
+   * come with any ONNX format. Default: all seven.
    */
   formats?: readonly ForgeFormat[];
+  /**
+   * A text to fit: the embedding and output weights make the model an exact bigram model of it (see
+   * {@link buildBigramFit}); needs an untied model whose hidden size is at least its vocabulary (preset
+   * `bigram`). Default: none (every weight random).
+   */
+  fit?: string;
+  /** Add-k smoothing constant of `fit`. Default: 0.01. */
+  fitSmoothing?: number;
   /** Replace forge files already in `outDir`. Default: false (an existing output file is an error). */
   overwrite?: boolean;
   /** Called after each tensor is written. Default: none. */
@@ -77,8 +108,25 @@ export interface ForgeFile {
   kind: 'gguf' | 'onnx' | 'json';
   /** For GGUF files: the file type (matrices in this type, norms F32). */
   ggufType?: GgufFileType;
+  /** For ONNX files: the weight type (transformers.js dtype). */
+  onnxWeightType?: OnnxWeightType;
   bytes: number;
   sha256: string;
+}
+
+/** How a fitted model was fitted (`forge.json`). */
+export interface ForgeFitRecord {
+  /** sha256 of the fitted text (UTF-8). */
+  textSha256: string;
+  /** Characters of the text. */
+  characters: number;
+  smoothing: number;
+  documents: number;
+  bigrams: number;
+  distinctBigrams: number;
+  embeddingValue: number;
+  normalizedValue: number;
+  construction: string;
 }
 
 /** The `forge.json` manifest. */
@@ -97,10 +145,17 @@ export interface ForgeManifest {
   /** Model name written into the files. */
   name: string;
   initialization: string;
+  /** Present when the model was fitted to a text. */
+  fit?: ForgeFitRecord;
   rope: string;
   tokenizer: { vocabSize: number; baseTokens: number; fillerTokens: number; description: string };
-  /** Tensors written in a type other than the file's (rows not a whole number of blocks): name → type. */
-  fallbackTensors: Record<string, Partial<Record<GgufFileType, GgmlTypeName>>>;
+  /** How the ONNX weight types store the weights. */
+  onnxWeightTypes: Record<OnnxWeightType, string>;
+  /**
+   * Tensors written in a type other than the file's (rows not a whole number of blocks): name → file
+   * (GGUF type, or `onnx-q4`) → type (F16; in ONNX float32 holding the F16-rounded values).
+   */
+  fallbackTensors: Record<string, Partial<Record<GgufFileType | 'onnx-q4', GgmlTypeName>>>;
   files: ForgeFile[];
 }
 
@@ -116,7 +171,19 @@ export interface ForgeResult {
 }
 
 const TRANSFORMERS_JS_DIR = 'transformersjs';
-const ONNX_PATH = `${TRANSFORMERS_JS_DIR}/onnx/model.onnx`;
+
+/** How each ONNX weight type stores the weights (recorded in `forge.json`). */
+export const ONNX_WEIGHT_TYPE_DESCRIPTIONS: Readonly<Record<OnnxWeightType, string>> = {
+  fp32: 'every weight float32; MatMul, Gather, Gemm',
+  q8:
+    'transformers.js q8 recipe (ONNX Runtime dynamic quantization, QInt8 weights, per tensor): each matrix int8 with one float32 scale ' +
+    '(max|w|/127, zero point 0); activations quantized per call by DynamicQuantizeLinear (uint8), MatMulInteger, Cast, Mul by both scales; ' +
+    'token embedding an int8 table (Gather, DequantizeLinear), LM head quantized too; norms float32',
+  q4:
+    'com.microsoft MatMulNBits (bits 4, block 32, zero point 8) with the codes and scales of the GGUF Q4_0 blocks (f16 scale widened to float32), ' +
+    'LM head included; token embedding from the same Q4_0 codes through GatherBlockQuantized; matrices whose rows are not whole blocks ' +
+    'float32 holding F16-rounded values (as the Q4_0 GGUF stores them in F16); norms float32: the same weights as model-Q4_0.gguf',
+};
 
 /** Writes a forged model; see the module comment. */
 export async function forgeModel(options: ForgeOptions): Promise<ForgeResult> {
@@ -144,31 +211,37 @@ export async function forgeModel(options: ForgeOptions): Promise<ForgeResult> {
   const vocab = buildForgeVocabulary(dims.vocabSize);
   const tensors = planLlamaTensors(dims);
   const parameters = tensors.reduce((sum, t) => sum + elementCount(t), 0);
+  const fit = options.fit === undefined ? null : buildBigramFit(options.fit, vocab, dims, options.fitSmoothing ?? DEFAULT_FIT_SMOOTHING);
   const custom = Object.keys(overrides).length > 0;
-  const name = `slmbench-forge-${preset}${custom ? '-custom' : ''}-seed${seed}`;
-  const description =
-    `Seeded random weights (not trained) made by the slmbench model forge v${FORGE_FORMAT_VERSION}: ` +
-    `Llama shape ${preset}${custom ? ' with overrides' : ''}, seed ${seed}, ${parameters} parameters.`;
+  const name = `slmbench-forge-${preset}${custom ? '-custom' : ''}-seed${seed}${fit ? '-fit' : ''}`;
+  const description = fit
+    ? `An exact bigram model of a text (add-${fit.smoothing} smoothing, ${fit.bigrams} bigrams), other weights seeded random, made by the slmbench ` +
+      `model forge v${FORGE_FORMAT_VERSION}: Llama shape ${preset}${custom ? ' with overrides' : ''}, seed ${seed}, ${parameters} parameters.`
+    : `Seeded random weights (not trained) made by the slmbench model forge v${FORGE_FORMAT_VERSION}: ` +
+      `Llama shape ${preset}${custom ? ' with overrides' : ''}, seed ${seed}, ${parameters} parameters.`;
 
-  const ggufTypes = FORGE_FORMATS.filter((f): f is GgufFileType => f !== 'transformers-js' && formats.includes(f));
-  const writeTransformersJs = formats.includes('transformers-js');
-  const outDir = options.outDir;
-  const onnx = writeTransformersJs
-    ? buildLlamaDecoderGraph(dims, tensors).encode({
-        irVersion: 8,
-        opset: 17,
-        producerName: 'slmbench-forge',
-        producerVersion: String(FORGE_FORMAT_VERSION),
-        docString: description,
-      })
-    : null;
-  if (onnx && onnx.totalBytes >= 2 ** 31) {
-    throw new ConfigError(
-      `forge: the ONNX file would take ${onnx.totalBytes} bytes, over protobuf's 2 GiB limit (external data is not supported); ` +
-        'choose smaller dimensions or leave out the transformers-js format',
-    );
-  }
-  await prepareOutDir(outDir, ggufTypes, writeTransformersJs, options.overwrite ?? false);
+  const ggufTypes = FORGE_FORMATS.filter((f): f is GgufFileType => !(f in FORGE_ONNX_FILES) && formats.includes(f));
+  const onnxFormats = FORGE_FORMATS.filter((f): f is ForgeOnnxFormat => f in FORGE_ONNX_FILES && formats.includes(f));
+  const onnxModels = onnxFormats.map((format) => {
+    const { weightType, file } = FORGE_ONNX_FILES[format];
+    const { graph, plan } = buildLlamaDecoderGraph(dims, tensors, weightType);
+    const encoded = graph.encode({
+      irVersion: 8,
+      opset: 17,
+      producerName: 'slmbench-forge',
+      producerVersion: String(FORGE_FORMAT_VERSION),
+      docString: `${description} ONNX weights: ${weightType}.`,
+    });
+    if (encoded.totalBytes >= 2 ** 31) {
+      throw new ConfigError(
+        `forge: ${file} would take ${encoded.totalBytes} bytes, over protobuf's 2 GiB limit (external data is not supported); ` +
+          `choose smaller dimensions or leave out the ${format} format`,
+      );
+    }
+    return { format, weightType, path: `${TRANSFORMERS_JS_DIR}/${file}`, encoded, plan };
+  });
+  const dir = options.outDir;
+  await prepareOutDir(dir, ggufTypes, onnxModels.length > 0, options.overwrite ?? false);
 
   const fallbackTensors: ForgeManifest['fallbackTensors'] = {};
   const typeOf = (tensor: ForgeTensor, fileType: GgufFileType): GgmlTypeName => {
@@ -177,6 +250,9 @@ export async function forgeModel(options: ForgeOptions): Promise<ForgeResult> {
     (fallbackTensors[tensor.ggufName] ??= {})[fileType] = 'F16';
     return 'F16';
   };
+  for (const model of onnxModels) {
+    for (const p of model.plan) if (p.layout === 'float-f16') (fallbackTensors[p.tensor.ggufName] ??= {})['onnx-q4'] = 'F16';
+  }
 
   interface GgufOutput {
     fileType: GgufFileType;
@@ -185,8 +261,15 @@ export async function forgeModel(options: ForgeOptions): Promise<ForgeResult> {
     header: GgufHeader;
     types: GgmlTypeName[];
   }
+  interface OnnxOutput {
+    weightType: OnnxWeightType;
+    path: string;
+    writer: OnnxModelWriter;
+    encoded: EncodedOnnxModel;
+    plan: OnnxTensorPlan[];
+  }
   const ggufOutputs: GgufOutput[] = [];
-  let onnxWriter: HashingFileWriter | null = null;
+  const onnxOutputs: OnnxOutput[] = [];
   const partials: string[] = [];
   const files: ForgeFile[] = [];
   try {
@@ -198,37 +281,37 @@ export async function forgeModel(options: ForgeOptions): Promise<ForgeResult> {
         GGUF_ALIGNMENT,
       );
       const path = `model-${fileType}.gguf`;
-      partials.push(join(outDir, `${path}.partial`));
-      const writer = await HashingFileWriter.create(join(outDir, `${path}.partial`));
+      partials.push(join(dir, `${path}.partial`));
+      const writer = await HashingFileWriter.create(join(dir, `${path}.partial`));
       await writer.write(header.bytes);
       ggufOutputs.push({ fileType, path, writer, header, types });
     }
-    if (onnx) {
-      await mkdir(join(outDir, TRANSFORMERS_JS_DIR, 'onnx'), { recursive: true });
-      partials.push(join(outDir, `${ONNX_PATH}.partial`));
-      onnxWriter = await HashingFileWriter.create(join(outDir, `${ONNX_PATH}.partial`));
-      await onnxWriter.write(onnx.head);
+    if (onnxModels.length > 0) await mkdir(join(dir, TRANSFORMERS_JS_DIR, 'onnx'), { recursive: true });
+    for (const model of onnxModels) {
+      partials.push(join(dir, `${model.path}.partial`));
+      const writer = await OnnxModelWriter.create(join(dir, `${model.path}.partial`), model.encoded, model.plan);
+      onnxOutputs.push({ weightType: model.weightType, path: model.path, writer, encoded: model.encoded, plan: model.plan });
     }
 
     let parametersDone = 0;
     for (const [index, tensor] of tensors.entries()) {
-      const values = generateTensor(tensor, seed);
+      const values = tensorValues(tensor, seed, fit);
+      // The Q4_0 blocks serve the GGUF Q4_0 file and the q4 ONNX file alike.
+      let q4Blocks: Uint8Array | undefined;
+      const q4 = (): Uint8Array => (q4Blocks ??= encodeGgmlTensor(values, 'Q4_0'));
       for (const output of ggufOutputs) {
         const placed = output.header.tensors[index]!;
         if (output.writer.position - output.header.bytes.length !== placed.offset) {
           throw new Error(`internal: ${output.path} ${tensor.ggufName} at the wrong offset`);
         }
-        const bytes = encodeGgmlTensor(values, output.types[index]!);
+        const type = output.types[index]!;
+        const bytes = type === 'Q4_0' ? q4() : encodeGgmlTensor(values, type);
         if (bytes.length !== placed.byteLength) throw new Error(`internal: ${output.path} ${tensor.ggufName} has the wrong size`);
         await output.writer.write(bytes);
         await output.writer.padTo(GGUF_ALIGNMENT);
       }
-      if (onnx && onnxWriter) {
-        const weight = onnx.weights[index]!;
-        const data = tensor.onnxTransposed ? transpose(values, tensor.shape[0], tensor.shape[1]!) : values;
-        if (data.byteLength !== weight.byteLength) throw new Error(`internal: ONNX ${weight.name} has the wrong size`);
-        await onnxWriter.write(weight.prefix);
-        await onnxWriter.write(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      for (const output of onnxOutputs) {
+        await output.writer.writeTensor(index, values, output.plan[index]!.layout === 'q4' ? q4() : undefined);
       }
       parametersDone += values.length;
       options.onProgress?.({ tensorsDone: index + 1, tensorsTotal: tensors.length, parametersDone, tensor: tensor.ggufName });
@@ -237,26 +320,30 @@ export async function forgeModel(options: ForgeOptions): Promise<ForgeResult> {
     for (const output of ggufOutputs) {
       const { bytes, sha256 } = await output.writer.close();
       if (bytes !== output.header.bytes.length + output.header.dataBytes) throw new Error(`internal: ${output.path} has the wrong size`);
-      await rename(join(outDir, `${output.path}.partial`), join(outDir, output.path));
+      await rename(join(dir, `${output.path}.partial`), join(dir, output.path));
       files.push({ path: output.path, kind: 'gguf', ggufType: output.fileType, bytes, sha256 });
     }
-    if (onnx && onnxWriter) {
-      const { bytes, sha256 } = await onnxWriter.close();
-      onnxWriter = null;
-      if (bytes !== onnx.totalBytes) throw new Error(`internal: ${ONNX_PATH} has the wrong size`);
-      await rename(join(outDir, `${ONNX_PATH}.partial`), join(outDir, ONNX_PATH));
-      const jsonFiles = buildTransformersJsFiles(dims, vocab, name);
+    const onnxFiles: ForgeFile[] = [];
+    while (onnxOutputs.length > 0) {
+      const output = onnxOutputs[0]!;
+      const { bytes, sha256 } = await output.writer.close();
+      onnxOutputs.shift();
+      await rename(join(dir, `${output.path}.partial`), join(dir, output.path));
+      onnxFiles.push({ path: output.path, kind: 'onnx', onnxWeightType: output.weightType, bytes, sha256 });
+    }
+    if (onnxModels.length > 0) {
+      const jsonFiles = buildTransformersJsFiles(dims, vocab, name, { dtype: onnxModels[0]!.weightType });
       for (const [file, value] of Object.entries(jsonFiles)) {
         const text = `${JSON.stringify(value, null, 2)}\n`;
         const path = `${TRANSFORMERS_JS_DIR}/${file}`;
-        await writeFile(join(outDir, path), text);
+        await writeFile(join(dir, path), text);
         files.push({ path, kind: 'json', bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') });
       }
-      files.push({ path: ONNX_PATH, kind: 'onnx', bytes, sha256 });
+      files.push(...onnxFiles);
     }
   } catch (error) {
     for (const output of ggufOutputs) await output.writer.abort();
-    if (onnxWriter) await onnxWriter.abort();
+    for (const output of onnxOutputs) await output.writer.abort();
     for (const partial of partials) await rm(partial, { force: true });
     throw error;
   }
@@ -273,7 +360,26 @@ export async function forgeModel(options: ForgeOptions): Promise<ForgeResult> {
     parameters,
     name,
     initialization:
-      'every matrix N(0, 1/cols) (cols = row length), RMSNorm weights 1; each tensor from its own xoshiro128** stream seeded by (seed, GGUF name), Box-Muller normals',
+      'every matrix N(0, 1/cols) (cols = row length), RMSNorm weights 1; each tensor from its own xoshiro128** stream seeded by (seed, GGUF name), Box-Muller normals' +
+      (fit ? '; fitted: token_embd, output, attn_output and ffn_down replaced as `fit.construction` says' : ''),
+    ...(fit && options.fit !== undefined
+      ? {
+          fit: {
+            textSha256: createHash('sha256').update(options.fit).digest('hex'),
+            characters: [...options.fit].length,
+            smoothing: fit.smoothing,
+            documents: fit.documents,
+            bigrams: fit.bigrams,
+            distinctBigrams: fit.distinctBigrams,
+            embeddingValue: fit.embeddingValue,
+            normalizedValue: fit.normalizedValue,
+            construction:
+              'documents = text cut at blank lines, trimmed, each tokenized with BOS first; p(v|t) = (n(t,v) + k) / (n(t) + k·vocabSize); ' +
+              'token_embd row t = c·e_t; attn_output and ffn_down = 0; output_norm = 1; output row v, column t = ln p(v|t) / s with ' +
+              's = c / sqrt(c²/hiddenSize + rmsNormEps) (the normalised one-hot), columns ≥ vocabSize 0: the logits after t are ln p(·|t)',
+          },
+        }
+      : {}),
     rope: 'interleaved pairs (x[2i], x[2i+1]) (GGML "normal" rope, as llama.cpp applies to the llama architecture); Q/K weights identical in GGUF and ONNX',
     tokenizer: {
       vocabSize: dims.vocabSize,
@@ -282,12 +388,13 @@ export async function forgeModel(options: ForgeOptions): Promise<ForgeResult> {
       description:
         '<unk>, <s>, </s>, 256 byte tokens, ▁ and the 94 printable ASCII characters (SentencePiece-style, byte fallback, no merges), then unused <unusedN> fillers',
     },
+    onnxWeightTypes: { ...ONNX_WEIGHT_TYPE_DESCRIPTIONS },
     fallbackTensors,
     files,
   };
-  const manifestPath = join(outDir, 'forge.json');
+  const manifestPath = join(dir, 'forge.json');
   await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  return { outDir, manifestPath, manifest, seconds: (performance.now() - started) / 1000 };
+  return { outDir: dir, manifestPath, manifest, seconds: (performance.now() - started) / 1000 };
 }
 
 /** The values of one tensor: ones for a norm, seeded normals for a matrix. */
@@ -297,24 +404,18 @@ export function generateTensor(tensor: ForgeTensor, seed: number): Float32Array 
   return SeededRandom.forStream(seed, tensor.ggufName).fillNormal(values, tensor.std);
 }
 
-function elementCount(tensor: ForgeTensor): number {
-  return tensor.shape.reduce((a, b) => a * b, 1);
+/** The values of one tensor of a forged model: {@link generateTensor}'s, or the fit's where it sets them. */
+function tensorValues(tensor: ForgeTensor, seed: number, fit: BigramFit | null): Float32Array {
+  if (fit) {
+    if (tensor.ggufName === 'token_embd.weight') return fit.embedding;
+    if (tensor.ggufName === 'output.weight') return fit.output;
+    if (/^blk\.\d+\.(attn_output|ffn_down)\.weight$/.test(tensor.ggufName)) return new Float32Array(elementCount(tensor));
+  }
+  return generateTensor(tensor, seed);
 }
 
-/** Row-major [rows, cols] → row-major [cols, rows]. */
-function transpose(values: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(values.length);
-  const tile = 64;
-  for (let r0 = 0; r0 < rows; r0 += tile) {
-    const r1 = Math.min(rows, r0 + tile);
-    for (let c0 = 0; c0 < cols; c0 += tile) {
-      const c1 = Math.min(cols, c0 + tile);
-      for (let r = r0; r < r1; r++) {
-        for (let c = c0; c < c1; c++) out[c * rows + r] = values[r * cols + c]!;
-      }
-    }
-  }
-  return out;
+function elementCount(tensor: ForgeTensor): number {
+  return tensor.shape.reduce((a, b) => a * b, 1);
 }
 
 /** Creates `outDir`; refuses to replace forge outputs already there unless `overwrite`. */
@@ -324,7 +425,13 @@ async function prepareOutDir(outDir: string, ggufTypes: GgufFileType[], transfor
   } catch (error) {
     throw new OutputError(`cannot create forge output folder ${outDir}: ${(error as Error).message}`);
   }
-  if (overwrite) return;
+  if (overwrite) {
+    // ONNX files of a previous forge that this one does not write would be taken for this model's.
+    if (transformersJs) {
+      for (const { file } of Object.values(FORGE_ONNX_FILES)) await rm(join(outDir, TRANSFORMERS_JS_DIR, file), { force: true });
+    }
+    return;
+  }
   const outputs = [
     'forge.json',
     ...ggufTypes.map((t) => `model-${t}.gguf`),

@@ -28,12 +28,15 @@ export interface ForgeDimensions {
 }
 
 /** Names of the built-in shapes. */
-export type ForgePresetName = 'tiny' | 'stories15M' | 'smollm2-135M';
+export type ForgePresetName = 'tiny' | 'bigram' | 'stories15M' | 'smollm2-135M';
 
 /**
  * The built-in shapes:
  * - `tiny`: about 145K parameters, for tests (intermediate 192 rather than stories260K's 172 so that every
  *   matrix row fills whole 32-value Q8_0/Q4_0 blocks).
+ * - `bigram`: the shape for `--fit` (an exact bigram model of a text): the base vocabulary of 354 byte and
+ *   character tokens (no fillers), hidden size 384 ≥ vocabulary (one-hot embeddings), untied; about 1M
+ *   parameters.
  * - `stories15M`: the shape of karpathy's TinyStories 15M (llama2.c), 32000-token vocabulary, tied.
  * - `smollm2-135M`: the shape of HuggingFaceTB/SmolLM2-135M (GQA 9/3, 49152-token vocabulary, tied).
  */
@@ -44,6 +47,18 @@ export const FORGE_PRESETS: Readonly<Record<ForgePresetName, Readonly<ForgeDimen
     intermediateSize: 192,
     numLayers: 2,
     numHeads: 4,
+    numKvHeads: 2,
+    contextLength: 512,
+    tiedEmbeddings: false,
+    ropeTheta: 10000,
+    rmsNormEps: 1e-5,
+  },
+  bigram: {
+    vocabSize: 354,
+    hiddenSize: 384,
+    intermediateSize: 128,
+    numLayers: 2,
+    numHeads: 6,
     numKvHeads: 2,
     contextLength: 512,
     tiedEmbeddings: false,

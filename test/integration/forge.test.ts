@@ -1,7 +1,9 @@
 /**
  * The model forge end to end: a forged model loads in llama.cpp (GGUF), onnxruntime and transformers.js
  * (ONNX folder), tokenizes identically, and gives identical greedy tokens in all three; first-step
- * log-probabilities agree. The tiny preset for everything, stories15M for one prompt.
+ * log-probabilities agree. The q8 and q4 ONNX files load and generate on both ONNX backends, their logits
+ * stay close to fp32's (q8 closer), and q4 computes exactly what llama.cpp computes from the Q4_0 GGUF's
+ * dequantized weights. The tiny preset for everything, stories15M for one prompt.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -312,6 +314,8 @@ describe('forge: tiny preset', () => {
         'transformersjs/config.json',
         'transformersjs/generation_config.json',
         'transformersjs/onnx/model.onnx',
+        'transformersjs/onnx/model_quantized.onnx',
+        'transformersjs/onnx/model_q4.onnx',
         'transformersjs/tokenizer.json',
         'transformersjs/tokenizer_config.json',
       ].sort(),
@@ -483,13 +487,79 @@ describe('forge: tiny preset', () => {
     }
   });
 
+  it.each(['q8', 'q4'])('loads the %s ONNX file on the onnxruntime and transformers-js adapters and generates 16 tokens', async (dtype) => {
+    for (const definition of [onnxRuntimeDefinition, transformersJsDefinition]) {
+      if (!definition) continue;
+      const adapter = await definition.create();
+      const model = await adapter.load({ path: join(dir, 'transformersjs'), format: 'transformers-js' }, definition.optionsSchema.parse({ dtype }), {
+        requiredContext: 256,
+      });
+      try {
+        expect(model.info.resolvedOptions, definition.id).toMatchObject({ dtype });
+        const tokens = await adapterGreedy(model, prompts[0]!, 16);
+        expect(tokens.length, definition.id).toBe(16);
+        for (const t of tokens) expect(t).toBeLessThan(360);
+        if (dtype === 'q8') {
+          // 8-bit weights keep the first greedy token of the fp32 model (its top-2 margin is wide here).
+          expect(tokens[0], definition.id).toBe(reference[0]!.tokens[0]);
+        }
+      } finally {
+        await model.dispose();
+      }
+    }
+  });
+
+  it('gives q8 and q4 logits close to fp32, q8 closer', async () => {
+    const rms = async (file: string): Promise<number> => {
+      const quantized = await ort.InferenceSession.create(join(dir, 'transformersjs/onnx', file), { intraOpNumThreads: 1 });
+      try {
+        let sum = 0;
+        let n = 0;
+        for (const [i, ids] of prompts.entries()) {
+          const { logits } = await ortGreedy(quantized, config, ids, 1);
+          const full = reference[i]!.logits[0]!;
+          logits[0]!.forEach((value, t) => {
+            sum += (value - full[t]!) ** 2;
+            n++;
+          });
+        }
+        return Math.sqrt(sum / n);
+      } finally {
+        await quantized.release();
+      }
+    };
+    const q8 = await rms('model_quantized.onnx');
+    const q4 = await rms('model_q4.onnx');
+    // Logits have about unit spread (see planLlamaTensors): q8 moves them by a few hundredths, q4 by tenths.
+    expect(q8).toBeGreaterThan(0);
+    expect(q8).toBeLessThan(0.1);
+    expect(q4).toBeLessThan(0.6);
+    expect(q8 * 3).toBeLessThan(q4);
+  });
+
+  it('holds in model_q4.onnx exactly the weights of model-Q4_0.gguf', async () => {
+    // llama.cpp on an F32 GGUF of the Q4_0-dequantized weights (no activation quantization, f32 KV cache)
+    // against the q4 ONNX (MatMulNBits and GatherBlockQuantized over the same codes and scales).
+    const dequantizedPath = join(dir, 'dequantized-Q4_0-for-onnx.gguf');
+    writeDequantizedTiny(dequantizedPath, 'Q4_0');
+    const q4 = await ort.InferenceSession.create(join(dir, 'transformersjs/onnx/model_q4.onnx'), { intraOpNumThreads: 1 });
+    try {
+      for (const ids of prompts) {
+        const { logits } = await ortGreedy(q4, config, ids, 1);
+        expect(maxLogProbDifference(await llamaCppLogProbs(dequantizedPath, ids, EXACT_KV), logits[0]!)).toBeLessThan(1e-4);
+      }
+    } finally {
+      await q4.release();
+    }
+  });
+
   it('is reproducible from its seed and refuses to overwrite', async () => {
     const again = mkdtempSync(join(tmpdir(), 'slmbench-forge-again-'));
     try {
-      const same = await forgeModel({ outDir: join(again, 'same'), preset: 'tiny', formats: ['Q4_0', 'transformers-js'] });
+      const same = await forgeModel({ outDir: join(again, 'same'), preset: 'tiny', formats: ['Q4_0', 'transformers-js', 'onnx-q4'] });
       const other = await forgeModel({ outDir: join(again, 'other'), preset: 'tiny', seed: 1, formats: ['Q4_0'] });
       const sha = (result: ForgeResult, path: string): string | undefined => result.manifest.files.find((f) => f.path === path)?.sha256;
-      for (const path of ['model-Q4_0.gguf', 'transformersjs/onnx/model.onnx', 'transformersjs/tokenizer.json']) {
+      for (const path of ['model-Q4_0.gguf', 'transformersjs/onnx/model.onnx', 'transformersjs/onnx/model_q4.onnx', 'transformersjs/tokenizer.json']) {
         expect(sha(same, path), path).toBe(sha(forged, path));
       }
       expect(sha(other, 'model-Q4_0.gguf')).not.toBe(sha(forged, 'model-Q4_0.gguf'));

@@ -1,5 +1,5 @@
 /** `slmbench forge` flag handling (the command itself; commander wiring lives in main.ts). */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -40,6 +40,29 @@ describe('forgeCommand', () => {
     const stdout = captureStdout();
     expect(await forgeCommand({ out: join(dir, 'json'), formats: ['F32'], json: true })).toBe(0);
     expect(JSON.parse(stdout())).toMatchObject({ preset: 'tiny', parameters: 144_704, files: [{ path: 'model-F32.gguf', kind: 'gguf' }] });
+  });
+
+  it('writes the q8 and q4 ONNX files under their aliases', async () => {
+    const out = join(dir, 'quantized');
+    captureStdout();
+    expect(await forgeCommand({ out, formats: 'q8,Q4' })).toBe(0);
+    expect(existsSync(join(out, 'transformersjs/onnx/model_quantized.onnx'))).toBe(true);
+    expect(existsSync(join(out, 'transformersjs/onnx/model_q4.onnx'))).toBe(true);
+    expect(existsSync(join(out, 'transformersjs/onnx/model.onnx'))).toBe(false);
+    // Without model.onnx, config.json names the dtype that loads by default.
+    expect(JSON.parse(readFileSync(join(out, 'transformersjs/config.json'), 'utf8'))['transformers.js_config']).toEqual({ dtype: 'q8' });
+  });
+
+  it('fits a text with --fit, on the bigram preset by default', async () => {
+    const text = join(dir, 'fit.txt');
+    writeFileSync(text, 'A cat sat.\n\nA dog ran.\n');
+    const out = join(dir, 'fitted');
+    const stdout = captureStdout();
+    expect(await forgeCommand({ out, fit: text, fitSmoothing: '0.5', formats: 'F32' })).toBe(0);
+    expect(stdout()).toMatch(/forged slmbench-forge-bigram-seed0-fit: .*\n.*\n  fitted: an exact bigram model of .*fit\.txt \(22 bigrams, add-0\.5 smoothing\)/);
+    expect(JSON.parse(readFileSync(join(out, 'forge.json'), 'utf8')).fit).toMatchObject({ documents: 2, bigrams: 22, smoothing: 0.5 });
+    await expect(forgeCommand({ out: join(dir, 'bad'), fit: join(dir, 'missing.txt') })).rejects.toThrow(/--fit .*missing\.txt: no such file/);
+    await expect(forgeCommand({ out: join(dir, 'bad'), fitSmoothing: '0.1' })).rejects.toThrow(/--fit-smoothing needs --fit/);
   });
 
   it('rejects bad flags with usage errors', async () => {

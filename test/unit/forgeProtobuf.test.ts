@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ONNX_FLOAT, ONNX_INT64, OnnxGraphBuilder } from '../../harness/forge/OnnxGraphBuilder.js';
+import { ONNX_FLOAT, ONNX_INT64, ONNX_INT8, ONNX_UINT8, OnnxGraphBuilder } from '../../harness/forge/OnnxGraphBuilder.js';
 import { ProtobufWriter } from '../../harness/forge/ProtobufWriter.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -88,6 +88,30 @@ describe('OnnxGraphBuilder', () => {
     expect(p[1]).toBeCloseTo(1 / (1 + Math.exp(-1.5)), 6);
     expect(Array.from(result.r!.data as Float32Array)).toEqual([9.5, 11, -0.125, -0.75]);
     expect(Array.from(result.rows!.data as Float32Array)).toEqual([3, 3, 1, 1]);
+    await session.release();
+  });
+
+  it('writes com.microsoft nodes with their opset import and streamed uint8 and int8 weights', async () => {
+    const g = new OnnxGraphBuilder('test');
+    g.input('x', ONNX_FLOAT, [1, 32]);
+    const codes = g.weight('codes', [2, 1, 16], ONNX_UINT8);
+    const scales = g.weight('scales', [2, 1]);
+    const table = g.weight('table', [2, 2], ONNX_INT8);
+    g.msOp('MatMulNBits', ['x', codes, scales], { K: 32, N: 2, bits: 4, block_size: 32 }, 'y');
+    g.op('DequantizeLinear', [table, g.floats('half', [], [0.5])], {}, 't');
+    g.output('y', ONNX_FLOAT, [1, 2]);
+    g.output('t', ONNX_FLOAT, [2, 2]);
+    const encoded = g.encode({ irVersion: 8, opset: 17, producerName: 'slmbench-test', producerVersion: '1' });
+    // Row 0: every code 9 (value +1·scale), row 1: every code 6 (value −2·scale); scales 0.5 and 2.
+    const data = [new Uint8Array(32).fill(0x99, 0, 16).fill(0x66, 16), new Uint8Array(Float32Array.of(0.5, 2).buffer), new Uint8Array(Int8Array.of(-4, 3, 127, -128).buffer)];
+    expect(encoded.weights.map((w) => w.byteLength)).toEqual([32, 8, 4]);
+    const path = join(dir, 'contrib.onnx');
+    writeFileSync(path, Buffer.concat([encoded.head, ...encoded.weights.flatMap((w, i) => [w.prefix, data[i]!])]));
+    expect(Buffer.from(encoded.head).includes(Buffer.from('com.microsoft'))).toBe(true);
+    const session = await ort.InferenceSession.create(path);
+    const result = await session.run({ x: new ort.Tensor('float32', new Float32Array(32).fill(1), [1, 32]) });
+    expect(Array.from(result.y!.data as Float32Array)).toEqual([16, -128]);
+    expect(Array.from(result.t!.data as Float32Array)).toEqual([-2, 1.5, 63.5, -64]);
     await session.release();
   });
 
