@@ -11,6 +11,8 @@ import type { Objective } from '../harness/ranking/Objective.js';
 import type { RankedEntry, Ranking } from '../harness/ranking/Ranking.js';
 import { rankEntries, type RankingOptions } from '../harness/ranking/rankEntries.js';
 import { flattenEntry, type FlatRow } from './flattenEntry.js';
+import { entryDevice } from '../harness/merge/entryDevice.js';
+import type { AnyRunResult, DeviceEntryRecord } from '../harness/merge/AnyRunResult.js';
 
 /** One result given to a report, and where it came from (a file path, or `run` for the run just made). */
 export interface ReportSource {
@@ -77,9 +79,22 @@ export interface ReportOptions extends RankingOptions {
 /** Builds the report model from results; see {@link ReportModel}. */
 export function buildReportModel(sources: readonly ReportSource[], options: ReportOptions = {}): ReportModel {
   const devices: ReportDevice[] = [];
-  const sourceInfo = sources.map(({ result, source }) => {
-    const device = describeDevice(result.device);
-    if (!devices.some((d) => d.id === device.id)) devices.push(device);
+  const addDevice = (fingerprint: Record<string, unknown> | undefined): ReportDevice => {
+    const device = describeDevice(fingerprint);
+    const known = devices.find((d) => d.id === device.id);
+    if (known) return known;
+    devices.push(device);
+    return device;
+  };
+  // Each entry's own device: merged results (several devices or shards) carry one per entry.
+  const entryDevices = sources.map(({ result }) =>
+    result.entries.map((entry) => {
+      const { id, fingerprint } = entryDevice(result as AnyRunResult, entry as DeviceEntryRecord);
+      return addDevice({ ...fingerprint, id });
+    }),
+  );
+  const sourceInfo = sources.map(({ result, source }, s) => {
+    const device = entryDevices[s]![0] ?? addDevice(result.device);
     return {
       source,
       harness: result.harness,
@@ -98,7 +113,7 @@ export function buildReportModel(sources: readonly ReportSource[], options: Repo
     if (sameShort[i]) d.short = `${d.short} [${d.id.slice(0, 6)}]`;
   });
   const merged = sources.flatMap(({ result, source }, s) =>
-    result.entries.map((entry) => ({ entry, source, device: devices.find((d) => d.id === sourceInfo[s]!.device.id)! })),
+    result.entries.map((entry, i) => ({ entry, source, device: entryDevices[s]![i]! })),
   );
 
   const idCount = countBy(merged.map((m) => m.entry.id));

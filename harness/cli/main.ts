@@ -50,6 +50,7 @@ export function buildProgram(): Command {
     .option('--prompt <text>', 'explicit prompt text instead of --prompt-tokens ("" = BOS alone)')
     .option('-r, --repetitions <n>', 'exactly this many measured repetitions per entry', positiveInt('--repetitions'))
     .option('-o, --out <dir>', 'output folder (default slmbench-results/<time>)')
+    .option('--shard <K/N>', 'run shard K of N of the matrix (deterministic, balanced; merge the N results with slmbench merge)')
     .option('--resume', 'continue the sweep in --out without repeating finished entries')
     .option('--timeout <seconds>', 'per-entry time limit, load included (default 600)', positiveNumber('--timeout'))
     .option('--json', 'print result.json to stdout instead of the table')
@@ -154,6 +155,56 @@ export function buildProgram(): Command {
     .action(async (gguf: string, outDir: string, flags: { force?: boolean; json?: boolean }) => {
       const { convertCommand } = await import('./convertCommand.js');
       process.exitCode = await convertCommand(gguf, outDir, flags);
+    });
+
+  program
+    .command('gate')
+    .description('CI performance gate: a test and a practical threshold per entry and metric against a baseline; exit 3 on a regression')
+    .option('--baseline <file>', 'baseline result.json or run folder (required)')
+    .option('--current <file>', 'result.json or run folder to gate')
+    .option('-c, --config <file>', 'run this sweep config now and gate its result (instead of --current)')
+    .option('-o, --out <dir>', 'output folder of the run made for --config')
+    .option('--rule <rule>', 'METRIC:FAIL, METRIC:WARN,FAIL or METRIC:warn=L,fail=L, e.g. decodeTps:-5% (repeatable; default rules when none)', collect)
+    .option('--rules <file>', 'rules file (YAML or JSON)')
+    .option('--alpha <x>', 'significance level of the one-sided test (default 0.05)')
+    .option('--test <name>', 'mann-whitney (default) or bootstrap')
+    .option('--allow-mismatch <kinds>', 'accept these differences: device, backend-version (comma-separated, repeatable)', collect)
+    .option('--missing <verdict>', 'verdict for a baseline entry absent from the current run: pass, warn (default) or fail')
+    .option('--junit <file>', 'write JUnit XML')
+    .option('--verdicts <file>', 'write every verdict as JSON')
+    .option('--markdown <file>', 'write the Markdown summary')
+    .option('--json', 'print the JSON verdicts instead of the Markdown summary')
+    .action(async (flags) => {
+      const { gateCommand } = await import('./gateCommand.js');
+      process.exitCode = await gateCommand(flags);
+    });
+
+  program
+    .command('compare')
+    .description('side-by-side table of matched entries: ratios to a reference, intervals, significance; unmatched entries listed')
+    .argument('<results...>', 'result.json files or run folders')
+    .option('--by <what>', 'source (one column per file, default) or device (one column per device)')
+    .option('--reference <group>', 'reference column: number, file, or device id (prefix); default the first')
+    .option('--metric <name>', 'metric to compare (repeatable; default decodeTps, prefillTps, ttftMs, tpotMs, peakRssBytes, acc)', collect)
+    .option('--alpha <x>', 'significance level (default 0.05)')
+    .option('--test <name>', 'mann-whitney (default) or bootstrap')
+    .option('--markdown <file>', 'also write the table to a file')
+    .option('--json', 'print JSON')
+    .action(async (results: string[], flags) => {
+      const { compareCommand } = await import('./compareCommand.js');
+      process.exitCode = await compareCommand({ ...flags, results });
+    });
+
+  program
+    .command('merge')
+    .description('join results of several devices and shards into one result that keeps each entry\'s device')
+    .argument('<results...>', 'result.json files or run folders')
+    .option('-o, --out <file>', 'merged result file (required)')
+    .option('--allow-incomplete', 'merge shards even when some shard of their matrix is missing')
+    .option('--json', 'also print the merged result')
+    .action(async (results: string[], flags) => {
+      const { mergeCommand } = await import('./mergeCommand.js');
+      process.exitCode = await mergeCommand({ ...flags, results });
     });
 
   program

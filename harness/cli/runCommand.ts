@@ -12,6 +12,7 @@ import { collectDeviceFingerprint } from '../device/collectDeviceFingerprint.js'
 import { ConfigError, ModelNotFoundError, OutputError } from '../errors.js';
 import type { MatrixEntry } from '../matrix/MatrixEntry.js';
 import { expandMatrix } from '../matrix/expandMatrix.js';
+import { parseShardSpec, shardInfo, type ShardInfo } from '../matrix/selectShard.js';
 import { inspectModel } from '../model/inspectModel.js';
 import { resolveModelSpec } from '../model/resolveModelSpec.js';
 import { absoluteQualityPaths, hasQualityTasks, resolveQualityTasks } from '../quality/resolveQualityTasks.js';
@@ -66,6 +67,8 @@ export interface RunFlags {
   limit?: number;
   /** Write per-sample predictions to DIR/samples/<entry id>.jsonl. */
   logSamples?: boolean;
+  /** Run shard K of N (`K/N`) of the matrix. Default: the whole matrix. */
+  shard?: string;
 }
 
 /** The sweep manifest written before the first entry runs, so `--resume` repeats exactly this matrix. */
@@ -75,6 +78,8 @@ interface SweepManifest {
   configSource: string;
   config: SweepConfig;
   entries: MatrixEntry[];
+  /** The shard this sweep runs, when sharded. */
+  shard?: ShardInfo;
 }
 
 const MANIFEST = 'sweep.json';
@@ -95,7 +100,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   for (const entry of entries) err.write(`  ${String(entry.index + 1).padStart(3)}. ${entry.label}  [${entry.id}]\n`);
   const startedAt = plan.startedAt ?? new Date().toISOString();
   if (!flags.resume) {
-    const manifest: SweepManifest = { schemaVersion: RESULT_SCHEMA_VERSION, startedAt, configSource, config, entries };
+    const manifest: SweepManifest = { schemaVersion: RESULT_SCHEMA_VERSION, startedAt, configSource, config, entries, ...(plan.shard ? { shard: plan.shard } : {}) };
     writeJsonAtomic(join(outDir, MANIFEST), manifest);
   }
   const device = await collectDeviceFingerprint();
@@ -160,6 +165,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       skipped: records.filter((r) => r.status === 'skipped').length,
     },
     entries: records,
+    ...(plan.shard ? { shard: plan.shard } : {}),
   };
   const resultPath = join(outDir, RESULT);
   const ranked = attachRanking(result);
@@ -180,13 +186,20 @@ interface Plan {
   outDir: string;
   configSource: string;
   startedAt?: string;
+  shard?: ShardInfo;
 }
 
 function newPlan(flags: RunFlags): Plan {
   const { config, source, baseDir } = buildConfig(flags);
-  const entries = expandMatrix(config, backendRegistry, baseDir);
+  const matrix = expandMatrix(config, backendRegistry, baseDir);
   const outDir = resolve(flags.out ?? config.out ?? defaultOutDir());
-  return { config, entries, outDir, configSource: source };
+  if (!flags.shard) return { config, entries: matrix, outDir, configSource: source };
+  // A shard keeps each entry's index (its position in the full matrix), so merged shards sort back into matrix order.
+  const { index, count } = parseShardSpec(flags.shard);
+  // Deal entries a backend will run and entries it will skip (a format it cannot read) separately, so
+  // every shard gets its share of real work.
+  const shard = shardInfo(matrix, index, count, { groupBy: (entry) => (backendReads(entry) ? 'run' : 'skip') });
+  return { config, entries: matrix.filter((e) => shard.entryIds.includes(e.id)), outDir, configSource: source, shard };
 }
 
 function resumePlan(flags: RunFlags): Plan {
@@ -205,7 +218,19 @@ function resumePlan(flags: RunFlags): Plan {
     const same = fresh.entries.map((e) => e.id).join() === manifest.entries.map((e) => e.id).join();
     if (!same) throw new ConfigError(`--resume: the config given differs from the sweep in ${outDir}; use another --out`);
   }
-  return { config: manifest.config, entries: manifest.entries, outDir, configSource: manifest.configSource, startedAt: manifest.startedAt };
+  return { config: manifest.config, entries: manifest.entries, outDir, configSource: manifest.configSource, startedAt: manifest.startedAt, ...(manifest.shard ? { shard: manifest.shard } : {}) };
+}
+
+/** Whether the entry's backend reads its model's format, judged from the spec (no file access). */
+function backendReads(entry: MatrixEntry): boolean {
+  const definition = backendRegistry.find((d) => d.id === entry.backend.id);
+  const spec = entry.model.spec.toLowerCase();
+  const format: ModelFormat = spec.endsWith('.gguf') || /^forge:[^/]+(\/(f32|f16|q8_0|q4_0))?$/.test(spec) || /^hf:.*\.gguf(@.*)?$/.test(spec)
+    ? 'gguf'
+    : spec.endsWith('.onnx')
+      ? 'onnx'
+      : 'transformers-js';
+  return definition?.formats.includes(format) ?? true;
 }
 
 /** Builds the config from `--config` and the flags that override it. */

@@ -1,6 +1,7 @@
 /** `result.json`: one sweep's full record. Documented in the README ("Result schema"). */
 import type { EntryRecord } from './EntryRecord.js';
 import type { Ranking } from '../ranking/Ranking.js';
+import type { ShardInfo } from '../matrix/selectShard.js';
 
 /** Version of the result format; bumped on incompatible changes, with a migration. */
 export const RESULT_SCHEMA_VERSION = 1;
@@ -26,4 +27,6 @@ export interface RunResult {
   entries: EntryRecord[];
   /** Pareto ranking of the ok entries (fronts, crowding, hypervolume, weighted score, medals); added at the end of a run. */
   ranking?: Ranking;
+  /** The shard of a sharded run (`slmbench run --shard K/N`). */
+  shard?: ShardInfo;
 }

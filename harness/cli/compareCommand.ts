@@ -1,0 +1,67 @@
+/**
+ * `slmbench compare A.json B.json... [--by device] [--reference X] [--metric M]...`: side-by-side table of
+ * matched entries with ratios to the reference, intervals and significance; unmatched entries listed
+ * (see `compareResults`). `--by device` groups the entries of every input (merged device runs) by device.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { SampleTest } from '../compare/compareMetric.js';
+import { compareResults } from '../compare/compareResults.js';
+import { renderComparisonMarkdown } from '../compare/renderComparisonMarkdown.js';
+import { UsageError } from '../errors.js';
+import { readResultFile } from '../merge/readResultFile.js';
+
+/** Flags of `slmbench compare`. */
+export interface CompareFlags {
+  /** Result files or run folders. Required: two or more, or one with `--by device`. */
+  results: string[];
+  /** `source` (one column per file) or `device` (one column per device over all files). Default: `source`. */
+  by?: string;
+  /** Reference column: a 1-based number, a file as given, or a device id (or unique prefix of 4+ characters). Default: the first. */
+  reference?: string;
+  /** Metrics to compare (repeatable). Default: decodeTps, prefillTps, ttftMs, tpotMs, peakRssBytes, acc (those present). */
+  metric?: string[];
+  /** Significance level; intervals have confidence 1 − α. Default: 0.05. */
+  alpha?: number | string;
+  /** `mann-whitney` or `bootstrap`. Default: `mann-whitney`. */
+  test?: string;
+  /** Print the comparison as JSON instead of Markdown. Default: false. */
+  json?: boolean;
+  /** Also write the Markdown table to this file. Default: not written. */
+  markdown?: string;
+  /** Bootstrap seed. Default: 1. */
+  seed?: number | string;
+  /** Bootstrap resamples. Default: 2000. */
+  resamples?: number | string;
+}
+
+export async function compareCommand(flags: CompareFlags): Promise<number> {
+  const by = flags.by ?? 'source';
+  if (by !== 'source' && by !== 'device') throw new UsageError(`--by ${by}: expected source or device`);
+  if (!flags.results?.length) throw new UsageError('compare: name the results to compare');
+  const test = (flags.test ?? 'mann-whitney') as SampleTest;
+  if (test !== 'mann-whitney' && test !== 'bootstrap') throw new UsageError(`--test ${String(test)}: expected mann-whitney or bootstrap`);
+  const inputs = flags.results.map((path) => readResultFile(path));
+  const comparison = compareResults(inputs, {
+    by,
+    ...(flags.reference !== undefined ? { reference: flags.reference } : {}),
+    ...(flags.metric?.length ? { metrics: flags.metric } : {}),
+    alpha: flags.alpha !== undefined ? numberFlag('--alpha', flags.alpha) : 0.05,
+    test,
+    seed: flags.seed !== undefined ? numberFlag('--seed', flags.seed) : 1,
+    resamples: flags.resamples !== undefined ? numberFlag('--resamples', flags.resamples) : 2000,
+  });
+  const markdown = renderComparisonMarkdown(comparison);
+  if (flags.markdown) {
+    mkdirSync(dirname(resolve(flags.markdown)), { recursive: true });
+    writeFileSync(flags.markdown, markdown);
+  }
+  process.stdout.write(flags.json ? `${JSON.stringify(comparison, null, 2)}\n` : markdown);
+  return 0;
+}
+
+function numberFlag(flag: string, value: number | string): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n)) throw new UsageError(`${flag}: expected a number, got "${value}"`);
+  return n;
+}

@@ -1,0 +1,62 @@
+/** Pairs the entries of a baseline with those of a current result by {@link entryMatchKey}. */
+import { EXIT_USAGE, SlmbenchError } from '../errors.js';
+import type { DeviceEntryRecord } from '../merge/AnyRunResult.js';
+import { entryMatchKey } from './entryMatchKey.js';
+
+/** An entry with its key and where it came from. */
+export interface KeyedEntry {
+  key: string;
+  entry: DeviceEntryRecord;
+  /** Fingerprint id of the device it ran on. */
+  device: string;
+}
+
+/** Matched pairs and the entries left over, each list in its side's order. */
+export interface EntryMatching {
+  pairs: { key: string; baseline: KeyedEntry; current: KeyedEntry }[];
+  /** Entries of the baseline with no match in the current result. */
+  baselineOnly: KeyedEntry[];
+  /** Entries of the current result with no match in the baseline. */
+  currentOnly: KeyedEntry[];
+}
+
+/**
+ * Matches `baseline` with `current`. A key may appear once per side: a side holding one entry twice
+ * (two devices of a merged result, or one model file listed under two names) is refused with a
+ * SlmbenchError `NOT_COMPARABLE` naming `sideNames`, since the pairing would be ambiguous.
+ */
+export function matchEntries(
+  baseline: readonly Omit<KeyedEntry, 'key'>[],
+  current: readonly Omit<KeyedEntry, 'key'>[],
+  sideNames: [string, string] = ['baseline', 'current'],
+): EntryMatching {
+  const base = index(baseline, sideNames[0]);
+  const cur = index(current, sideNames[1]);
+  const pairs: EntryMatching['pairs'] = [];
+  const baselineOnly: KeyedEntry[] = [];
+  for (const b of base.values()) {
+    const c = cur.get(b.key);
+    if (c) pairs.push({ key: b.key, baseline: b, current: c });
+    else baselineOnly.push(b);
+  }
+  const currentOnly = [...cur.values()].filter((c) => !base.has(c.key));
+  return { pairs, baselineOnly, currentOnly };
+}
+
+function index(entries: readonly Omit<KeyedEntry, 'key'>[], side: string): Map<string, KeyedEntry> {
+  const out = new Map<string, KeyedEntry>();
+  for (const item of entries) {
+    const key = entryMatchKey(item.entry);
+    const previous = out.get(key);
+    if (previous) {
+      const where = previous.device === item.device ? '' : ` (devices ${previous.device} and ${item.device}; compare devices with compare --by device)`;
+      throw new SlmbenchError(
+        'NOT_COMPARABLE',
+        `${side}: entries "${previous.entry.label}" and "${item.entry.label}" measured the same model, backend options and workload${where}; a side must hold each entry once`,
+        EXIT_USAGE,
+      );
+    }
+    out.set(key, { ...item, key });
+  }
+  return out;
+}

@@ -1,0 +1,103 @@
+/**
+ * Reads one metric of an entry in the form the comparison tests need:
+ * - `samples`: a statistics object (`metrics.<name>`) whose raw per-repetition values are kept at
+ *   `samples.<name>`. The samples are those the statistics summarise: the first (cold) repetition, which
+ *   the statistics report on their own (`cold`), is left out. For a list of lists (`itlMs`: the gaps of
+ *   each repetition) the unit of the test is the repetition: one value per repetition, the median of its
+ *   gaps (gaps within one repetition are not independent samples), again without the cold repetition
+ *   when the statistics leave it out.
+ * - `estimate`: an estimate with a standard error, `{value, stderr, n}` (quality metrics).
+ * - `single`: one number per run: a plain number (`peakRssBytes`), an object with a `value` and no
+ *   standard error (energy figures), or a statistics object whose raw samples are missing.
+ */
+import { percentileSorted } from '../stats/summarize.js';
+
+/** A metric read from an entry. */
+export type MetricReading =
+  | {
+      kind: 'samples';
+      /** One value per unit (repetition). */
+      samples: number[];
+      /** `repetition`: the raw per-repetition values; `repetition median`: each repetition's median (itlMs). */
+      unit: 'repetition' | 'repetition median';
+      /** Median of `samples`. */
+      value: number;
+      higherIsBetter: null;
+    }
+  | {
+      kind: 'estimate';
+      value: number;
+      /** Standard error; null when the run could not give one (fewer than two rows). */
+      stderr: number | null;
+      /** Rows it was computed from, when recorded. */
+      n: number | null;
+      /** Direction as the task recorded it, when it did. */
+      higherIsBetter: boolean | null;
+    }
+  | {
+      kind: 'single';
+      value: number;
+      /** Why there is only one number, when it is not the metric's nature (e.g. `no raw samples`). */
+      note: string | null;
+      higherIsBetter: boolean | null;
+    };
+
+/** The metric at `path` (dot-separated, from the entry's root, e.g. `metrics.decodeTps`), or null when absent or not numeric. */
+export function readMetric(entry: unknown, path: string): MetricReading | null {
+  const raw = walk(entry, path.split('.'));
+  if (typeof raw === 'number') return Number.isFinite(raw) ? { kind: 'single', value: raw, note: null, higherIsBetter: null } : null;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const o = raw as Record<string, unknown>;
+  const higherIsBetter = typeof o.higherIsBetter === 'boolean' ? o.higherIsBetter : null;
+  if (isFiniteNumber(o.median)) {
+    const samples = path.startsWith('metrics.') ? rawSamples(walk(entry, ['samples', ...path.split('.').slice(1)]), o) : null;
+    if (samples && samples.values.length > 0) {
+      const sorted = [...samples.values].sort((a, b) => a - b);
+      return { kind: 'samples', samples: samples.values, unit: samples.unit, value: percentileSorted(sorted, 0.5), higherIsBetter: null };
+    }
+    return { kind: 'single', value: o.median, note: 'no raw samples: the median alone', higherIsBetter };
+  }
+  if (isFiniteNumber(o.value)) {
+    if ('stderr' in o) {
+      const stderr = isFiniteNumber(o.stderr) ? Math.abs(o.stderr) : null;
+      return { kind: 'estimate', value: o.value, stderr, n: isFiniteNumber(o.n) ? o.n : null, higherIsBetter };
+    }
+    return { kind: 'single', value: o.value, note: null, higherIsBetter };
+  }
+  return null;
+}
+
+/** The value at a dot-path, or undefined. */
+export function walk(value: unknown, parts: readonly string[]): unknown {
+  let current = value;
+  for (const part of parts) {
+    if (!current || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+/**
+ * The raw samples behind `stats`, without the cold first repetition when the statistics leave it out:
+ * a number `cold` on the statistics (per-repetition metrics), or — for lists of lists — a count `n` that
+ * only the repetitions after the first add up to.
+ */
+function rawSamples(value: unknown, stats: Record<string, unknown>): { values: number[]; unit: 'repetition' | 'repetition median' } | null {
+  if (!Array.isArray(value)) return null;
+  if (value.every((v) => isFiniteNumber(v))) {
+    const values = value as number[];
+    return { values: isFiniteNumber(stats.cold) && values.length > 1 ? values.slice(1) : values, unit: 'repetition' };
+  }
+  if (value.every((v) => Array.isArray(v) && v.every((x) => isFiniteNumber(x)))) {
+    let reps = value as number[][];
+    const count = (list: number[][]) => list.reduce((sum, v) => sum + v.length, 0);
+    if (reps.length > 1 && count(reps) !== stats.n && count(reps.slice(1)) === stats.n) reps = reps.slice(1);
+    const medians = reps.filter((v) => v.length > 0).map((v) => percentileSorted([...v].sort((a, b) => a - b), 0.5));
+    return { values: medians, unit: 'repetition median' };
+  }
+  return null;
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}

@@ -1,0 +1,66 @@
+/**
+ * The Markdown table of a comparison: one row per (entry, metric), one column per group; the reference
+ * column shows the value, the others the value, the ratio to the reference with its interval, the
+ * two-sided p-value and `better`/`worse` when the difference is significant. Then unmatched entries and
+ * notes. Readable as plain text in a terminal too.
+ */
+import { describeMetric } from '../ranking/describeMetric.js';
+import { formatNumber } from '../../reports/formatNumber.js';
+import { escapeMarkdownCell } from '../gate/escapeMarkdownCell.js';
+import { formatP } from '../gate/evaluateGate.js';
+import type { Comparison, ComparisonCell } from './compareResults.js';
+
+export function renderComparisonMarkdown(comparison: Comparison): string {
+  const { groups, reference, options } = comparison;
+  const ref = groups[reference]!;
+  const confidence = Math.round((1 - options.alpha) * 100);
+  const test = options.test === 'mann-whitney' ? 'two-sided Mann-Whitney U test' : `${confidence}% bootstrap interval of the ratio`;
+  const lines = [
+    `## slmbench compare${comparison.by === 'device' ? ' by device' : ''}: reference ${ref.label}`,
+    '',
+    `Each cell: value (×ratio to the reference [${confidence}% bootstrap interval], p) — \`better\`/\`worse\` when the ${test} finds a difference at α = ${options.alpha}. Raw samples are compared by their medians; quality estimates by a z-test on their standard errors (difference instead of ratio); single numbers have no test.`,
+    '',
+  ];
+  if (comparison.rows.length === 0) {
+    lines.push('No entry that ran in the reference has a compared metric.', '');
+  } else {
+    const header = groups.map((g, i) => escapeMarkdownCell(i === reference ? `${g.label} (reference)` : g.label));
+    lines.push(`| entry | metric | ${header.join(' | ')} |`, `| --- | --- | ${groups.map(() => '---:').join(' | ')} |`);
+    for (const row of comparison.rows) {
+      const d = describeMetric(row.metric);
+      const cells = row.cells.map((cell) => formatCell(cell, d.scale));
+      lines.push(`| ${escapeMarkdownCell(row.entry)} | ${escapeMarkdownCell(d.label)} | ${cells.join(' | ')} |`);
+    }
+    lines.push('');
+  }
+  if (comparison.unmatched.length > 0) {
+    lines.push('Not matched (entries match by model sha256, backend id and options, workload):', '');
+    for (const u of comparison.unmatched) lines.push(`- ${u.entry} (${u.status}) in ${u.group}, not in ${u.missingFrom}`);
+    lines.push('');
+  }
+  for (const note of comparison.notes) lines.push(`- note: ${note}`);
+  if (comparison.notes.length > 0) lines.push('');
+  return lines.join('\n');
+}
+
+function formatCell(cell: ComparisonCell | null, scale: number): string {
+  if (!cell) return '—';
+  const value = formatNumber(cell.value * scale);
+  const c = cell.comparison;
+  if (!c) return value;
+  const parts: string[] = [];
+  if (c.interval?.of === 'difference') {
+    parts.push(`${signed(c.difference * scale)} [${signed(c.interval.low * scale)}, ${signed(c.interval.high * scale)}]`);
+  } else if (c.ratio !== null) {
+    parts.push(`×${c.ratio.toPrecision(3)}${c.interval ? ` [${c.interval.low.toPrecision(3)}, ${c.interval.high.toPrecision(3)}]` : ''}`);
+  }
+  if (c.pValue !== null) parts.push(formatP(c.pValue));
+  else if (c.significant === null) parts.push('no test');
+  const mark = c.change ? ` **${c.change}**` : '';
+  return `${value} (${parts.join(', ')})${mark}`;
+}
+
+function signed(value: number): string {
+  const text = Number(Math.abs(value).toPrecision(3)).toString();
+  return value > 0 ? `+${text}` : value < 0 ? `−${text}` : '0';
+}

@@ -1,0 +1,89 @@
+/**
+ * The GitHub Actions workflow and the committed baseline stay coherent: the workflow runs the quick sweep
+ * as three shards, merges them, reports, and gates against a baseline that is a real result the gate
+ * accepts, with rules and mismatch kinds the gate parses.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { parseAllowMismatch } from '../../harness/compare/parseAllowMismatch.js';
+import { evaluateGate } from '../../harness/gate/evaluateGate.js';
+import { parseGateRule } from '../../harness/gate/parseGateRule.js';
+import { readResultFile } from '../../harness/merge/readResultFile.js';
+
+const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  needs?: string;
+  strategy?: { matrix: { shard: number[] } };
+  steps: Step[];
+}
+
+const workflow = parse(readFileSync(root('.github/workflows/bench.yml'), 'utf8')) as {
+  on: Record<string, unknown>;
+  env: Record<string, string>;
+  jobs: Record<string, Job>;
+};
+const runs = (job: Job) => job.steps.map((s) => s.run ?? '').join('\n');
+
+describe('.github/workflows/bench.yml', () => {
+  const sweep = workflow.jobs.sweep!;
+  const gate = workflow.jobs.gate!;
+
+  it('runs the quick sweep as three shards, caching the forge cache on the slmbench version', () => {
+    expect(sweep.strategy!.matrix.shard).toEqual([1, 2, 3]);
+    expect(runs(sweep)).toContain('npx slmbench run --shard ${{ matrix.shard }}/3 --out out/shard-${{ matrix.shard }}');
+    const cache = sweep.steps.find((s) => s.uses?.startsWith('actions/cache@'))!;
+    expect(cache.with).toEqual({ path: '~/.cache/slmbench', key: 'slmbench-forge-${{ runner.os }}-${{ steps.version.outputs.version }}' });
+    expect(sweep.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!.with).toMatchObject({ name: 'shard-${{ matrix.shard }}', path: 'out/' });
+  });
+
+  it('merges the shards, reports, gates against the committed baseline and uploads report and JUnit', () => {
+    expect(gate.needs).toBe('sweep');
+    const script = runs(gate);
+    expect(script).toContain('npx slmbench merge out/shard-1 out/shard-2 out/shard-3 -o merged.json');
+    expect(script).toContain('npx slmbench report merged.json -o report.html');
+    expect(script).toContain('baseline=bench/baselines/quick-ubuntu.json');
+    expect(script).toMatch(/npx slmbench gate --baseline "\$baseline" --current merged\.json \\\n\s+--rule decodeTps:-10% \\\n\s+--allow-mismatch "\$SLMBENCH_ALLOW_MISMATCH" \\\n\s+--junit gate\.xml --verdicts gate\.json/);
+    const upload = gate.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload.if).toBe('always()');
+    expect(String(upload.with!.path).split('\n').filter(Boolean)).toEqual(['report.html', 'gate.xml', 'gate.json', 'merged.json']);
+  });
+
+  it('uses rules and mismatch kinds the gate understands', () => {
+    expect(parseGateRule('decodeTps:-10%').fail).toEqual({ kind: 'relative', magnitude: 0.1, sign: '-', text: '-10%' });
+    expect([...parseAllowMismatch(workflow.env.SLMBENCH_ALLOW_MISMATCH)]).toEqual(['device']);
+  });
+});
+
+describe('bench/baselines/quick-ubuntu.json', () => {
+  const baseline = readResultFile(root('bench/baselines/quick-ubuntu.json'));
+
+  it('is a real result of the whole quick sweep (nothing pruned)', () => {
+    const r = baseline.result;
+    expect(r.config.source).toMatch(/suites\/sweeps\/quick\.yaml$/);
+    expect(r.summary.entries).toBe(r.entries.length);
+    expect(r.entries.length).toBe(12);
+    expect(r.summary.ok).toBeGreaterThanOrEqual(5);
+    for (const e of r.entries.filter((x) => x.status === 'ok')) {
+      // Every measured repetition is kept: the statistics leave out the cold first one, reported as `cold`.
+      const stats = e.metrics!.decodeTps! as { n: number; cold?: number | null };
+      expect(e.samples!.decodeTps.length).toBe(stats.n + (typeof stats.cold === 'number' ? 1 : 0));
+      expect(e.model.sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  it('passes a gate against itself with the workflow rule', () => {
+    const report = evaluateGate(baseline, baseline, { rules: [parseGateRule('decodeTps:-10%')] });
+    expect(report.verdict).toBe('pass');
+    expect(report.counts.pass).toBe(baseline.result.summary.ok);
+  });
+});
