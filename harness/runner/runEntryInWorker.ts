@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { EntryTimeoutError, WorkerCrashedError, toErrorRecord, type ErrorRecord } from '../errors.js';
 import type { MatrixEntry } from '../matrix/MatrixEntry.js';
-import { readProcMemory } from '../trackers/readProcMemory.js';
+import { openRssReader } from '../trackers/readProcMemory.js';
 import { distPath } from '../util/projectPath.js';
 import type { PhaseMessage, RunMessage, WorkerMeasurement, WorkerToRunner } from './messages.js';
 
@@ -55,10 +55,10 @@ export function runEntryInWorker(
       stderr = (stderr + chunk).slice(-STDERR_TAIL);
     });
     let peak: number | null = null;
+    const reader = child.pid === undefined ? null : openRssReader(child.pid);
     const sample = () => {
-      if (child.pid === undefined) return;
-      const memory = readProcMemory(child.pid);
-      if (memory && (peak === null || memory.rssBytes > peak)) peak = memory.rssBytes;
+      const rss = reader?.read() ?? null;
+      if (rss !== null && (peak === null || rss > peak)) peak = rss;
     };
     const sampler = setInterval(sample, options.sampleIntervalMs ?? 10);
     let outcome: WorkerOutcome | undefined;
@@ -80,6 +80,7 @@ export function runEntryInWorker(
     });
     child.on('exit', (code, signal) => {
       clearInterval(sampler);
+      reader?.close();
       clearTimeout(timer);
       if (timedOut && !outcome) {
         outcome = { ok: false, error: toErrorRecord(new EntryTimeoutError(measure.timeoutSeconds)), peakRssSampledBytes: null };
