@@ -8,14 +8,49 @@
  * `slmbench validate` checks the files against it.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seededRandom, type Random } from '../../suites/metrics/seededRandom.js';
 import type { DatasetManifest, DatasetManifestEntry } from '../../suites/schema/datasetManifestSchema.js';
+import { projectPath } from '../../harness/util/projectPath.js';
 import { CLOZE, FACTS, HELDOUT_STORIES } from './handWrittenData.js';
 
 const SEED = 20240601;
+
+/** The datasets folder (beside this script's folder, in the sources and in dist/ alike). */
+const DATASETS_DIR = projectPath('datasets');
+
+/** Hand-written text files under datasets/ that the manifest records too. */
+const HAND_WRITTEN_FILES: Omit<DatasetManifestEntry, 'sha256' | 'rows'>[] = [
+    {
+      id: "prompt_text",
+      file: "prompt-text.txt",
+      license: 'MIT',
+      made: "written by hand for slmbench: simple English prose (a children's story, a river, a clock, measuring well)",
+      description: "The English text synthetic prompts of N tokens are cut from (workloads with promptTokens)",
+      fields: ['text'],
+      separator: "\n",
+    },
+    {
+      id: "forge_fit",
+      file: "forge/fit.txt",
+      license: 'MIT',
+      made: "written by hand for slmbench (see datasets/forge/README.md)",
+      description: "Text that `slmbench forge --fit` turns into an exact bigram model",
+      fields: ['text'],
+      separator: "\n\n",
+    },
+    {
+      id: "forge_heldout",
+      file: "forge/heldout.txt",
+      license: 'MIT',
+      made: "written by hand for slmbench (see datasets/forge/README.md)",
+      description: "Held-out text on which forged --fit models' perplexity is compared across quantizations",
+      fields: ['text'],
+      separator: "\n\n",
+    },
+];
 const SCRIPT = 'datasets/generate/generateDatasets.ts';
 
 /** Writes every dataset and the manifest into `outDir`; returns the manifest. */
@@ -95,6 +130,14 @@ export function generateDatasets(outDir: string): DatasetManifest {
     },
     HELDOUT_STORIES.join('\n\n') + '\n',
   );
+
+  // Texts written by hand as files (not generated): copied as they are, counted and hashed.
+  for (const entry of HAND_WRITTEN_FILES) {
+    const text = readFileSync(join(DATASETS_DIR, entry.file), 'utf8');
+    mkdirSync(dirname(join(outDir, entry.file)), { recursive: true });
+    const rows = text.split(entry.separator ?? '\n').filter((part) => part.trim()).length;
+    write({ ...entry, rows }, text);
+  }
 
   const manifest: DatasetManifest = { version: 1, datasets: entries };
   writeFileSync(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -58,8 +58,10 @@ describe('usage errors', () => {
     await expectUsageError(['run', '--gen-tokens', 'many'], /--gen-tokens must be a positive integer, got "many"/);
   });
 
-  it('no model at all', async () => {
-    await expectUsageError(['run', '--backend', 'llama-cpp'], /no model to run/);
+  it('a config without models', async () => {
+    const config = join(dir, 'empty.yaml');
+    writeFileSync(config, 'measure:\n  warmupRuns: 1\n');
+    await expectUsageError(['run', '--config', config], /empty\.yaml: sweep: /);
   });
 
   it('--help works on every command', async () => {

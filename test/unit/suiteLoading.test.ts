@@ -215,7 +215,9 @@ describe('slmbench validate and our datasets', () => {
   it('every built-in task, suite and dataset passes (shared tasks checked when SLMBENCH_SHARED is set)', async () => {
     const report = await validateAll();
     expect(report.items.filter((i) => i.status === 'error')).toEqual([]);
-    expect(report.items.filter((i) => i.kind === 'dataset').map((i) => i.id)).toEqual(['arithmetic', 'unit_conversion', 'simple_facts', 'story_cloze', 'heldout_stories']);
+    expect(report.items.filter((i) => i.kind === 'dataset').map((i) => i.id)).toEqual([
+      'arithmetic', 'unit_conversion', 'simple_facts', 'story_cloze', 'heldout_stories', 'prompt_text', 'forge_fit', 'forge_heldout',
+    ]);
     expect(report.items.filter((i) => i.kind === 'suite').every((i) => i.status === 'ok')).toBe(true);
   });
   it('the generator writes exactly the files the manifest records', () => {
