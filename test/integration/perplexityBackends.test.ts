@@ -8,13 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendRegistry } from '../../adapters/registry.js';
 import type { LoadedModel } from '../../adapters/types.js';
-import { detectModelFormat } from '../../harness/model/detectModelFormat.js';
 import { resolveTask } from '../../suites/resolveTask.js';
 import { runTask, type TaskResult, type TaskSample } from '../../suites/runTask.js';
 import { textPerplexityTask } from '../../suites/textPerplexityTask.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
+import { loadStories260K } from '../helpers/loadStories260K.js';
 
 const STORY =
   'Once upon a time, there was a little boy named Tim. Tim liked to play with his red ball in the park. One day, the ball rolled into a big puddle. ' +
@@ -26,16 +25,7 @@ describe.skipIf(!hasShared)(`perplexity on stories260K ${hasShared ? '' : `(${sh
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'slmbench-ppl-'));
-    const sources: Record<string, string> = {
-      'llama-cpp': sharedPath('models/stories260K/gguf/stories260K-f32.gguf'),
-      onnxruntime: sharedPath('models/stories260K/transformersjs'),
-      'transformers-js': sharedPath('models/stories260K/transformersjs'),
-    };
-    for (const definition of backendRegistry) {
-      const adapter = await definition.create();
-      const options = definition.optionsSchema.parse(definition.id === 'llama-cpp' ? { kvCacheType: 'f32', flashAttention: false } : {});
-      models.set(definition.id, await adapter.load(await detectModelFormat(sources[definition.id]!), options, { requiredContext: 512 }));
-    }
+    for (const [id, model] of await loadStories260K({ parity: true, requiredContext: 512 })) models.set(id, model);
   });
   afterAll(async () => {
     for (const model of models.values()) await model.dispose();

@@ -8,6 +8,7 @@ import { backendRegistry } from '../../adapters/registry.js';
 import type { LoadedModel } from '../../adapters/types.js';
 import { detectModelFormat } from '../../harness/model/detectModelFormat.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
+import { loadStories260K } from '../helpers/loadStories260K.js';
 
 const PAIRS: [string, string][] = [
   ['Once upon a time', ', there was a little girl named Lily.'],
@@ -20,20 +21,7 @@ describe.skipIf(!hasShared)(`score agrees across backends ${hasShared ? '' : `($
   const models = new Map<string, LoadedModel>();
 
   beforeAll(async () => {
-    const sources: Record<string, string> = {
-      'llama-cpp': sharedPath('models/stories260K/gguf/stories260K-f32.gguf'),
-      onnxruntime: sharedPath('models/stories260K/transformersjs'),
-      'transformers-js': sharedPath('models/stories260K/transformersjs'),
-    };
-    for (const definition of backendRegistry) {
-      const adapter = await definition.create();
-      // llama.cpp with an f32 KV cache and flash attention off: both of its defaults compute attention in
-      // f16 on the CPU, which moves log-probabilities by up to 1e-2 nats (tested below).
-      const options = definition.optionsSchema.parse(
-        definition.id === 'llama-cpp' ? { kvCacheType: 'f32', flashAttention: false } : {},
-      );
-      models.set(definition.id, await adapter.load(await detectModelFormat(sources[definition.id]!), options, { requiredContext: 128 }));
-    }
+    for (const [id, model] of await loadStories260K({ parity: true, requiredContext: 128 })) models.set(id, model);
   });
   afterAll(async () => {
     for (const model of models.values()) await model.dispose();

@@ -5,30 +5,20 @@
  * strings, few-shot sampling, and a clear skip where a backend cannot score.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendRegistry } from '../../adapters/registry.js';
 import type { LoadedModel } from '../../adapters/types.js';
-import { detectModelFormat } from '../../harness/model/detectModelFormat.js';
 import { readDatasetManifest } from '../../suites/loaders/readDatasetManifest.js';
 import { loadSuite } from '../../suites/loadSuite.js';
 import { resolveTask } from '../../suites/resolveTask.js';
 import { runTask, type TaskResult, type TaskSample } from '../../suites/runTask.js';
-import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
+import { hasShared, sharedSkipReason } from '../helpers/shared.js';
+import { loadStories260K } from '../helpers/loadStories260K.js';
 
 describe.skipIf(!hasShared)(`suites on stories260K, three backends ${hasShared ? '' : `(${sharedSkipReason})`}`, () => {
   const models = new Map<string, LoadedModel>();
   const results = new Map<string, TaskResult[]>();
 
   beforeAll(async () => {
-    const sources: Record<string, string> = {
-      'llama-cpp': sharedPath('models/stories260K/gguf/stories260K-f32.gguf'),
-      onnxruntime: sharedPath('models/stories260K/transformersjs'),
-      'transformers-js': sharedPath('models/stories260K/transformersjs'),
-    };
-    for (const definition of backendRegistry) {
-      const adapter = await definition.create();
-      const options = definition.optionsSchema.parse(definition.id === 'llama-cpp' ? { kvCacheType: 'f32', flashAttention: false } : {});
-      models.set(definition.id, await adapter.load(await detectModelFormat(sources[definition.id]!), options, { requiredContext: 512 }));
-    }
+    for (const [id, model] of await loadStories260K({ parity: true, requiredContext: 512 })) models.set(id, model);
     const suite = loadSuite('quick-quality');
     for (const [id, model] of models) {
       const list: TaskResult[] = [];
