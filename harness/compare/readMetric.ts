@@ -50,7 +50,9 @@ export function readMetric(entry: unknown, path: string): MetricReading | null {
   const o = raw as Record<string, unknown>;
   const higherIsBetter = typeof o.higherIsBetter === 'boolean' ? o.higherIsBetter : null;
   if (isFiniteNumber(o.median)) {
-    const samples = path.startsWith('metrics.') ? rawSamples(walk(entry, ['samples', ...path.split('.').slice(1)]), o) : null;
+    const process = walk(entry, ['samples', 'process']);
+    const processes = Array.isArray(process) && process.every(isFiniteNumber) ? (process as number[]) : null;
+    const samples = path.startsWith('metrics.') ? rawSamples(walk(entry, ['samples', ...path.split('.').slice(1)]), o, processes) : null;
     if (samples && samples.values.length > 0) {
       const sorted = [...samples.values].sort((a, b) => a - b);
       return { kind: 'samples', samples: samples.values, unit: samples.unit, value: percentileSorted(sorted, 0.5), higherIsBetter: null };
@@ -78,20 +80,32 @@ export function walk(value: unknown, parts: readonly string[]): unknown {
 }
 
 /**
- * The raw samples behind `stats`, without the cold first repetition when the statistics leave it out:
- * a number `cold` on the statistics (per-repetition metrics), or — for lists of lists — a count `n` that
- * only the repetitions after the first add up to.
+ * The raw samples behind `stats`, without the cold repetitions when the statistics leave them out: the
+ * first of each worker process (`samples.process` says which process each repetition ran in; one
+ * process without it), when the statistics report a `cold` value — or, for lists of lists without
+ * process indices, when only the repetitions after the first add up to the count `n`.
  */
-function rawSamples(value: unknown, stats: Record<string, unknown>): { values: number[]; unit: 'repetition' | 'repetition median' } | null {
+function rawSamples(
+  value: unknown,
+  stats: Record<string, unknown>,
+  processes: number[] | null,
+): { values: number[]; unit: 'repetition' | 'repetition median' } | null {
   if (!Array.isArray(value)) return null;
+  const withoutCold = <T>(list: T[]): T[] => {
+    if (!processes || processes.length !== list.length) return list.length > 1 ? list.slice(1) : list;
+    const size = new Map<number, number>();
+    for (const p of processes) size.set(p, (size.get(p) ?? 0) + 1);
+    return list.filter((_, i) => !((size.get(processes[i]!) ?? 0) > 1 && processes.indexOf(processes[i]!) === i));
+  };
   if (value.every((v) => isFiniteNumber(v))) {
     const values = value as number[];
-    return { values: isFiniteNumber(stats.cold) && values.length > 1 ? values.slice(1) : values, unit: 'repetition' };
+    return { values: isFiniteNumber(stats.cold) ? withoutCold(values) : values, unit: 'repetition' };
   }
   if (value.every((v) => Array.isArray(v) && v.every((x) => isFiniteNumber(x)))) {
     let reps = value as number[][];
     const count = (list: number[][]) => list.reduce((sum, v) => sum + v.length, 0);
-    if (reps.length > 1 && count(reps) !== stats.n && count(reps.slice(1)) === stats.n) reps = reps.slice(1);
+    if (processes && processes.length === reps.length) reps = withoutCold(reps);
+    else if (reps.length > 1 && count(reps) !== stats.n && count(reps.slice(1)) === stats.n) reps = reps.slice(1);
     const medians = reps.filter((v) => v.length > 0).map((v) => percentileSorted([...v].sort((a, b) => a - b), 0.5));
     return { values: medians, unit: 'repetition median' };
   }

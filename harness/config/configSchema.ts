@@ -66,7 +66,14 @@ export const measureSchema = z
      * least `warmupRuns` and at most 10 warmups; false: exactly `warmupRuns`. Default: false.
      */
     warmupUntilStable: z.boolean().default(false),
-    /** Per-entry time limit in seconds, load included; the worker is killed past it. Default: 600. */
+    /**
+     * Worker processes each entry is measured in, one after another. Repetitions within one process share
+     * its memory layout and thread placement, and medians of separate processes differ by more than one
+     * process's interval suggests (5–20% on small VMs): with 2 or more, the intervals cover that spread
+     * (two-stage bootstrap). Default: 1.
+     */
+    processes: z.number().int().min(1).max(100).default(1),
+    /** Per-entry time limit in seconds, load included, for each process; the worker is killed past it. Default: 600. */
     timeoutSeconds: z.number().positive().default(600),
   })
   .strict()
@@ -183,6 +190,7 @@ export function configSchema(registry: readonly BackendDefinition[]) {
         maxSeconds: 30,
         targetCiWidth: 0.02,
         warmupUntilStable: false,
+        processes: 1,
         timeoutSeconds: 600,
       }),
       /** Energy measurement. Defaults as documented on each field. */

@@ -159,6 +159,8 @@ export interface EntrySamples {
   e2eMs: number[];
   /** Inter-token latencies, one array per repetition. */
   itlMs: number[][];
+  /** The worker process (0, 1, …) of each repetition. */
+  process: number[];
 }
 
 export interface EntryRecord {
@@ -186,6 +188,10 @@ export interface EntryRecord {
   };
   /** How the numbers were obtained. */
   measurement?: {
+    /** Worker processes the entry was measured in (`measure.processes`). */
+    processes: number;
+    /** What the statistics' intervals cover: one process's repetitions, or processes and repetitions. */
+    intervals: string;
     warmupRuns: number;
     /** Why warming up ended: `count`, `stable` or `max`. */
     warmupReason: string | null;

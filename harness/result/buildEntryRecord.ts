@@ -3,7 +3,10 @@ import type { ErrorRecord } from '../errors.js';
 import type { MatrixEntry } from '../matrix/MatrixEntry.js';
 import type { WorkerMeasurement } from '../runner/messages.js';
 import { summarize, type Stats } from '../stats/summarize.js';
-import { summarizeMeasured } from '../stats/summarizeMeasured.js';
+import { bootstrapInterval } from '../stats/bootstrapInterval.js';
+import { hierarchicalBootstrapMedian } from '../stats/hierarchicalBootstrapMedian.js';
+import { tukeyOutliers } from '../stats/tukeyOutliers.js';
+import type { RepetitionSample } from '../trackers/latencySample.js';
 import type { EnergyReading } from '../energy/EnergyTypes.js';
 import type { ModelDecodeFacts } from '../roofline/modelDecodeFacts.js';
 import { decodeRoofline } from '../roofline/decodeRoofline.js';
@@ -34,43 +37,75 @@ export interface EntryContext {
   bandwidth: MemoryBandwidth | null;
 }
 
-/** Statistics of a per-repetition metric: the first repetition reported as cold, the rest summarised. */
-export function measuredStats(samples: number[]): MeasuredStats | null {
-  const summary = summarizeMeasured(samples);
-  if (!summary.stats) return null;
+/**
+ * Statistics of a per-repetition metric measured in one or more worker processes (one array per process,
+ * in measurement order): each process's first repetition is cold (the first process's is reported as
+ * `cold`), the rest are summarised; the median's interval is a plain bootstrap for one process and a
+ * two-stage (processes, then repetitions) bootstrap for several, so it includes the spread between processes.
+ */
+export function measuredStats(groups: readonly number[][]): MeasuredStats | null {
+  const warm = groups.map((g) => (g.length > 1 ? g.slice(1) : g)).filter((g) => g.length > 0);
+  const rest = warm.flat();
+  const stats = summarize(rest);
+  if (!stats) return null;
+  const first = groups.find((g) => g.length > 0);
+  const cold = first && first.length > 1 ? first[0]! : null;
+  const interval = warm.length > 1 ? hierarchicalBootstrapMedian(warm) : bootstrapInterval(rest, { statistic: 'median' });
+  // Outliers by index into the concatenated samples of all processes.
+  const fences = tukeyOutliers(rest);
+  const indexInAll: number[] = [];
+  let offset = 0;
+  for (const g of groups) {
+    for (let i = g.length > 1 ? 1 : 0; i < g.length; i++) indexInAll.push(offset + i);
+    offset += g.length;
+  }
   return {
-    ...summary.stats,
-    cold: summary.cold,
-    medianCi95: summary.medianCi ? [summary.medianCi.low, summary.medianCi.high] : null,
-    outliers: summary.outliers?.outliers.map((o) => o.index) ?? [],
+    ...stats,
+    cold,
+    medianCi95: [interval.low, interval.high],
+    outliers: fences?.outliers.map((o) => indexInAll[o.index]!) ?? [],
   };
 }
 
-/** The record of a measured entry. */
+/** The record of a measured entry, from the measurements of its worker processes (one or more). */
 export function okEntryRecord(
   entry: MatrixEntry,
   model: EntryModel,
-  m: WorkerMeasurement,
+  measurements: readonly WorkerMeasurement[],
   timing: EntryTiming,
   context: EntryContext = { facts: null, bandwidth: null },
 ): EntryRecord {
-  const reps = m.repetitions;
-  const pick = (key: 'ttftMs' | 'e2eMs' | 'prefillTps'): number[] => reps.map((r) => r[key]);
-  const pickNullable = (key: 'tpotMs' | 'decodeTps'): number[] =>
-    reps.map((r) => r[key]).filter((v): v is number => v !== null);
-  const itl = reps.map((r) => r.itlMs);
-  const required = (samples: number[], name: string): MeasuredStats => {
+  const m = measurements[0]!;
+  const lastProcess = measurements[measurements.length - 1]!;
+  const perProcess = <T>(f: (r: RepetitionSample) => T | null): T[][] =>
+    measurements.map((x) => x.repetitions.map(f).filter((v): v is T => v !== null));
+  const groups = {
+    ttftMs: perProcess((r) => r.ttftMs),
+    e2eMs: perProcess((r) => r.e2eMs),
+    prefillTps: perProcess((r) => r.prefillTps),
+    tpotMs: perProcess((r) => r.tpotMs),
+    decodeTps: perProcess((r) => r.decodeTps),
+    itlMs: perProcess((r) => r.itlMs),
+  };
+  const required = (samples: number[][], name: string): MeasuredStats => {
     const stats = measuredStats(samples);
     if (!stats) throw new Error(`no samples of ${name}`);
     return stats;
   };
-  const decodeTps = measuredStats(pickNullable('decodeTps'));
+  const decodeTps = measuredStats(groups.decodeTps);
   const contextTokens = m.promptTokenIds.length + entry.workload.genTokens;
   const kvBytesPerElement = kvElementBytes(m.runtime.resolvedOptions);
   const kv = context.facts ? { ...context.facts.kv, bytesPerElement: kvBytesPerElement } : null;
-  const last = reps[reps.length - 1]!;
+  const last = lastProcess.repetitions[lastProcess.repetitions.length - 1]!;
   const eosIndex = last.tokenIds.findIndex((id) => m.runtime.eosTokenIds.includes(id));
-  const peakRssBytes = m.memory.vmHwmBytes ?? timing.peakRssSampledBytes ?? m.memory.rssAfterLoadBytes;
+  const maxOf = (values: (number | null)[]): number | null => {
+    const known = values.filter((v): v is number => v !== null);
+    return known.length ? Math.max(...known) : null;
+  };
+  const peakRssBytes = maxOf(measurements.map((x) => x.memory.vmHwmBytes)) ?? timing.peakRssSampledBytes ?? m.memory.rssAfterLoadBytes;
+  const reference = m.repetitions[0]?.tokenIds.join(',');
+  const consistent = measurements.every((x) => x.outputsConsistent && x.repetitions[0]?.tokenIds.join(',') === reference);
+  const energies = measurements.map((x) => x.energy).filter((e): e is EnergyReading => e !== null);
   return {
     ...base(entry, model, timing),
     status: 'ok',
@@ -84,34 +119,36 @@ export function okEntryRecord(
     },
     workload: { ...entry.workload, promptTokenCount: m.promptTokenIds.length },
     measurement: {
+      processes: measurements.length,
       warmupRuns: m.warmup.runs,
       warmupReason: m.warmup.reason,
       stopReason: m.stopReason,
-      repetitions: reps.length,
-      measuredSeconds: m.measuredSeconds,
+      repetitions: measurements.reduce((n, x) => n + x.repetitions.length, 0),
+      measuredSeconds: measurements.reduce((n, x) => n + x.measuredSeconds, 0),
       tokenHandover: m.runtime.tokenHandover,
       clock: 'performance.now() in the worker',
       eos: 'ignored',
+      intervals: measurements.length > 1 ? 'two-stage bootstrap over processes and repetitions' : 'bootstrap over the repetitions of one process',
     },
     metrics: {
-      loadMs: one([m.loadMs], 'loadMs'),
-      tokenizeMs: one([m.tokenizeMs], 'tokenizeMs'),
-      ttftMs: required(pick('ttftMs'), 'ttftMs'),
-      tpotMs: measuredStats(pickNullable('tpotMs')),
-      // Gaps of the repetitions after the cold one (of the only one when there is one).
-      itlMs: summarize((itl.length > 1 ? itl.slice(1) : itl).flat()),
-      prefillTps: required(pick('prefillTps'), 'prefillTps'),
+      loadMs: one(measurements.map((x) => x.loadMs), 'loadMs'),
+      tokenizeMs: one(measurements.map((x) => x.tokenizeMs), 'tokenizeMs'),
+      ttftMs: required(groups.ttftMs, 'ttftMs'),
+      tpotMs: measuredStats(groups.tpotMs),
+      // Gaps of the repetitions after each process's cold one (of the only one when a process has one).
+      itlMs: summarize(groups.itlMs.flatMap((g) => (g.length > 1 ? g.slice(1) : g)).flat()),
+      prefillTps: required(groups.prefillTps, 'prefillTps'),
       decodeTps,
-      e2eMs: required(pick('e2eMs'), 'e2eMs'),
+      e2eMs: required(groups.e2eMs, 'e2eMs'),
       peakRssBytes,
       peakRssSampledBytes: timing.peakRssSampledBytes,
       rssAfterLoadBytes: m.memory.rssAfterLoadBytes,
       rssBeforeLoadBytes: m.memory.rssBeforeLoadBytes,
       modelResidentBytes: modelResidentBytes(m.memory),
       kvCacheBytes: kv ? kvCacheBytes(kv, contextTokens) : null,
-      gpuMemoryBytes: m.memory.gpuBytes,
+      gpuMemoryBytes: maxOf(measurements.map((x) => x.memory.gpuBytes)),
       modelSizeBytes: model.sizeBytes,
-      energy: m.energy ? entryEnergy(m.energy) : null,
+      energy: energies.length ? entryEnergy(energies) : null,
       roofline:
         kv && context.facts && context.bandwidth && entry.workload.genTokens >= 2
           ? roofline(context.facts, kv, context.bandwidth, m.promptTokenIds.length, entry.workload.genTokens, decodeTps?.median ?? null)
@@ -120,20 +157,21 @@ export function okEntryRecord(
     },
     ...(m.quality ? { quality: m.quality.map(({ metrics: _metrics, ...rest }) => rest) } : {}),
     samples: {
-      loadMs: [m.loadMs],
-      ttftMs: pick('ttftMs'),
-      tpotMs: pickNullable('tpotMs'),
-      prefillTps: pick('prefillTps'),
-      decodeTps: pickNullable('decodeTps'),
-      e2eMs: pick('e2eMs'),
-      itlMs: itl,
+      loadMs: measurements.map((x) => x.loadMs),
+      ttftMs: groups.ttftMs.flat(),
+      tpotMs: groups.tpotMs.flat(),
+      prefillTps: groups.prefillTps.flat(),
+      decodeTps: groups.decodeTps.flat(),
+      e2eMs: groups.e2eMs.flat(),
+      itlMs: groups.itlMs.flat(),
+      process: measurements.flatMap((x, p) => x.repetitions.map(() => p)),
     },
     outputs: {
       tokenIds: last.tokenIds,
-      text: m.text,
+      text: lastProcess.text,
       promptTokenIds: m.promptTokenIds,
       eosIndex: eosIndex === -1 ? null : eosIndex,
-      consistent: m.outputsConsistent,
+      consistent,
     },
   };
 }
@@ -175,24 +213,29 @@ function kvElementBytes(resolved: Record<string, unknown>): number {
   return KV_CACHE_TYPE_BYTES[type] ?? 2;
 }
 
-function entryEnergy(reading: EnergyReading): EntryEnergy | null {
-  const total = reading.total;
-  if (!total) return null;
+/** The energy of the measured loops of every process: joules and work summed, then divided. */
+function entryEnergy(readings: readonly EnergyReading[]): EntryEnergy | null {
+  const totals = readings.map((r) => r.total);
+  if (totals.some((t) => t === null)) return null;
+  const sum = (f: (r: EnergyReading) => number) => readings.reduce((n, r) => n + f(r), 0);
+  const joules = sum((r) => r.total!.joules);
+  const per = (work: number) => (work > 0 ? joules / work : null);
+  const first = readings[0]!;
   return {
-    joules: total.joules,
-    joulesPerOutputToken: total.joulesPerOutputToken,
-    joulesPerTotalToken: total.joulesPerTotalToken,
-    joulesPerRequest: total.joulesPerRequest,
-    kWh: total.kWh,
-    gCO2e: total.gCO2e,
-    method: total.method,
-    estimated: total.estimated,
-    providers: total.providers,
-    gridIntensity: reading.gridIntensity,
-    gridIntensityDefault: reading.gridIntensityDefault,
-    figures: reading.figures,
-    unavailable: reading.unavailable,
-    warnings: reading.warnings,
+    joules,
+    joulesPerOutputToken: per(sum((r) => r.work.outputTokens)),
+    joulesPerTotalToken: per(sum((r) => r.work.totalTokens)),
+    joulesPerRequest: per(sum((r) => r.work.requests)),
+    kWh: sum((r) => r.total!.kWh),
+    gCO2e: sum((r) => r.total!.gCO2e),
+    method: first.total!.method,
+    estimated: readings.some((r) => r.total!.estimated),
+    providers: first.total!.providers,
+    gridIntensity: first.gridIntensity,
+    gridIntensityDefault: first.gridIntensityDefault,
+    figures: readings.flatMap((r) => r.figures),
+    unavailable: first.unavailable,
+    warnings: [...new Set(readings.flatMap((r) => r.warnings))],
   };
 }
 

@@ -9,7 +9,8 @@ import type { MatrixEntry } from '../matrix/MatrixEntry.js';
 import type { EntryLog } from '../result/EntryLog.js';
 import type { EntryModel, EntryRecord } from '../result/EntryRecord.js';
 import { failedEntryRecord, okEntryRecord, type EntryContext } from '../result/buildEntryRecord.js';
-import type { PhaseMessage, RunMessage } from './messages.js';
+import type { ErrorRecord } from '../errors.js';
+import type { PhaseMessage, RunMessage, WorkerMeasurement } from './messages.js';
 import { runEntryInWorker } from './runEntryInWorker.js';
 
 /** Options of {@link runSweep}. */
@@ -62,27 +63,36 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
     }
     options.onEntryStart?.(entry);
     const startedAt = new Date();
-    const settings = {
-      measure: options.measure,
-      energy: options.energy,
-      cpu: options.cpu,
-      quality: options.quality,
-      samplesFile: options.samplesDir ? join(options.samplesDir, `${entry.id}.jsonl`) : null,
-    };
-    const outcome = await runEntryInWorker(entry, settings, {
-      onPhase: (phase) => options.onPhase?.(entry, phase),
-      onSpawn: (child) => options.onSpawn?.(entry, child),
-      workerPath: options.workerPath,
-    });
-    const timing = { startedAt, endedAt: new Date(), peakRssSampledBytes: outcome.peakRssSampledBytes };
+    const processes = Math.max(1, options.measure.processes ?? 1);
+    const measurements: WorkerMeasurement[] = [];
+    let failure: ErrorRecord | null = null;
+    let peakRssSampledBytes: number | null = null;
+    for (let p = 0; p < processes && !failure; p++) {
+      const settings = {
+        measure: options.measure,
+        energy: options.energy,
+        cpu: options.cpu,
+        // Accuracy is deterministic: the first process runs the tasks.
+        quality: p === 0 ? options.quality : null,
+        samplesFile: p === 0 && options.samplesDir ? join(options.samplesDir, `${entry.id}.jsonl`) : null,
+      };
+      const outcome = await runEntryInWorker(entry, settings, {
+        onPhase: (phase) => options.onPhase?.(entry, phase),
+        onSpawn: (child) => options.onSpawn?.(entry, child),
+        workerPath: options.workerPath,
+      });
+      if (outcome.peakRssSampledBytes !== null) peakRssSampledBytes = Math.max(peakRssSampledBytes ?? 0, outcome.peakRssSampledBytes);
+      if (outcome.ok) measurements.push(outcome.measurement);
+      else failure = processes > 1 ? { ...outcome.error, message: `process ${p + 1} of ${processes}: ${outcome.error.message}` } : outcome.error;
+    }
+    const timing = { startedAt, endedAt: new Date(), peakRssSampledBytes };
     const modelRecord = model ?? { spec: entry.model.spec, path: entry.model.path, name: entry.model.name };
     let record: EntryRecord;
-    if (outcome.ok && model) {
-      const context = await options.context?.(entry, outcome.measurement.runtime.resolvedOptions);
-      record = okEntryRecord(entry, model, outcome.measurement, timing, context);
+    if (!failure && model && measurements.length) {
+      const context = await options.context?.(entry, measurements[0]!.runtime.resolvedOptions);
+      record = okEntryRecord(entry, model, measurements, timing, context);
     } else {
-      const error = outcome.ok ? { code: 'INTERNAL', message: 'model record missing' } : outcome.error;
-      record = failedEntryRecord(entry, modelRecord, error, timing);
+      record = failedEntryRecord(entry, modelRecord, failure ?? { code: 'INTERNAL', message: 'model record missing' }, timing);
     }
     options.log.append(record);
     done.set(record.id, record);

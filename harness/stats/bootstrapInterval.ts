@@ -46,7 +46,7 @@ export interface BootstrapInterval {
   /** Seed of the generator. */
   seed: number;
   /** Always the percentile bootstrap. */
-  method: 'percentile bootstrap';
+  method: 'percentile bootstrap' | 'two-stage percentile bootstrap (processes, then repetitions)';
   /** Sample size(s). */
   n: number | [number, number];
 }

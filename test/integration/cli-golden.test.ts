@@ -113,6 +113,26 @@ describe.skipIf(!hasShared)(`slmbench run reproduces golden greedy ids ${hasShar
     });
   }
 
+  it('an entry measured in several worker processes keeps every process\'s samples and widens its intervals', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slmbench-processes-'));
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify({
+      sweep: { models: [sharedPath(MODELS[0]!.gguf)], workloads: [{ promptTokens: 16, genTokens: 16 }] },
+      measure: { warmupRuns: 1, minRepetitions: 4, maxRepetitions: 4, minSeconds: 0, targetCiWidth: null, processes: 3 },
+    }));
+    const result = await runCli(['run', '--config', config, '--out', join(dir, 'out'), '--json']);
+    expect(result.code).toBe(0);
+    expect(result.stderr.match(/start .* \(worker pid \d+\)/g)).toHaveLength(3);
+    const entry = (JSON.parse(result.stdout) as RunResult).entries[0]!;
+    expect(entry.measurement).toMatchObject({ processes: 3, repetitions: 12, intervals: 'two-stage bootstrap over processes and repetitions' });
+    expect(entry.samples!.process).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
+    expect(entry.metrics!.loadMs.n).toBe(3);
+    // Each process's first repetition is cold: 3 × 3 repetitions summarised.
+    expect(entry.metrics!.decodeTps!.n).toBe(9);
+    expect(entry.metrics!.decodeTps!.cold).toBe(entry.samples!.decodeTps[0]);
+    expect(entry.outputs!.consistent).toBe(true);
+  });
+
   it('the fp16 contrib-op model runs on both ONNX backends', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'slmbench-fp16-'));
     const result = await runCli([

@@ -1,0 +1,47 @@
+/**
+ * Percentile-bootstrap interval of the median of samples measured in several worker processes, by
+ * two-stage resampling: each resample draws the processes with replacement, then the repetitions within
+ * each drawn process with replacement, and takes the median of all values drawn. Repetitions within one
+ * process share its memory layout, thread placement and clock state, so they are not independent of each
+ * other: a plain bootstrap over all repetitions would claim a precision that a second run (a new process)
+ * does not reproduce. The two-stage interval includes the spread between processes. Seeded (mulberry32),
+ * so an interval is exactly reproducible.
+ */
+import { checkBootstrapOptions, finishInterval, type BootstrapInterval, type BootstrapOptions } from './bootstrapInterval.js';
+import { percentileSorted } from './summarize.js';
+import { seededUniform } from './seededUniform.js';
+
+/**
+ * @param groups the samples of each process (at least one process with at least one sample each)
+ * @param options confidence (0.95), resamples (2000), seed (1)
+ */
+export function hierarchicalBootstrapMedian(
+  groups: readonly (readonly number[])[],
+  options: Omit<BootstrapOptions, 'statistic'> = {},
+): BootstrapInterval {
+  const { confidence, resamples, seed } = checkBootstrapOptions(options);
+  const nonEmpty = groups.filter((g) => g.length > 0);
+  if (nonEmpty.length === 0) throw new RangeError('hierarchical bootstrap of no samples');
+  for (const group of nonEmpty) {
+    for (const x of group) if (!Number.isFinite(x)) throw new RangeError(`non-finite sample ${x}`);
+  }
+  const all = nonEmpty.flat().sort((a, b) => a - b);
+  const estimate = percentileSorted(all, 0.5);
+  const uniform = seededUniform(seed);
+  const distribution = new Float64Array(resamples);
+  const drawn = new Float64Array(all.length);
+  for (let r = 0; r < resamples; r++) {
+    let k = 0;
+    let size = 0;
+    // Draw as many processes as there are, each with as many repetitions as it has.
+    const picks = nonEmpty.map(() => nonEmpty[Math.floor(uniform() * nonEmpty.length)]!);
+    for (const group of picks) size += group.length;
+    const values = size === drawn.length ? drawn : new Float64Array(size);
+    for (const group of picks) {
+      for (let i = 0; i < group.length; i++) values[k++] = group[Math.floor(uniform() * group.length)]!;
+    }
+    values.sort();
+    distribution[r] = percentileSorted(values as unknown as number[], 0.5);
+  }
+  return { ...finishInterval('median', estimate, distribution, confidence, resamples, seed, all.length), method: 'two-stage percentile bootstrap (processes, then repetitions)' };
+}
