@@ -30,6 +30,7 @@ import { writeHtmlReport } from '../../reports/html/writeHtmlReport.js';
 import { harnessInfo } from '../util/harnessInfo.js';
 import { renderEntriesTable } from '../../reports/console/renderEntriesTable.js';
 import { SweepProgress } from '../../reports/console/SweepProgress.js';
+import { summarizeEntries } from '../result/summarizeEntries.js';
 
 /** Flags of `slmbench run`. */
 export interface RunFlags {
@@ -158,12 +159,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     endedAt: new Date().toISOString(),
     config: { source: configSource, resolved: config },
     device: { ...device, backendVersions, memoryBandwidth: bandwidth },
-    summary: {
-      entries: records.length,
-      ok: records.filter((r) => r.status === 'ok').length,
-      errored: records.filter((r) => r.status === 'errored').length,
-      skipped: records.filter((r) => r.status === 'skipped').length,
-    },
+    summary: summarizeEntries(records),
     entries: records,
     ...(plan.shard ? { shard: plan.shard } : {}),
   };

@@ -30,6 +30,7 @@ import { RESULT_SCHEMA_VERSION } from '../result/RunResult.js';
 import { canonicalJson } from '../util/stableHash.js';
 import type { AnyRunResult, DeviceEntryRecord, LoadedResult, MergeSource } from './AnyRunResult.js';
 import { entryDevice } from './entryDevice.js';
+import { summarizeEntries } from '../result/summarizeEntries.js';
 
 /** Options of {@link mergeResults}. */
 export interface MergeOptions {
@@ -109,12 +110,7 @@ export function mergeResults(inputs: readonly LoadedResult[], options: MergeOpti
     config: configs.size === 1 ? first.config : { source: `merge of ${inputs.length} results with different configs`, resolved: null },
     device: mergedDevice(usedDevices, devices, inputs),
     devices,
-    summary: {
-      entries: entries.length,
-      ok: entries.filter((e) => e.status === 'ok').length,
-      errored: entries.filter((e) => e.status === 'errored').length,
-      skipped: entries.filter((e) => e.status === 'skipped').length,
-    },
+    summary: summarizeEntries(entries),
     entries,
     merged: { sources, notes },
   };

@@ -6,6 +6,7 @@
 import type { EntryRecord } from '../../harness/result/EntryRecord.js';
 import type { RunResult } from '../../harness/result/RunResult.js';
 import { percentileSorted, summarize, type Stats } from '../../harness/stats/summarize.js';
+import { summarizeEntries } from '../../harness/result/summarizeEntries.js';
 
 export const INJECTED_NAME = '<img src=x onerror=alert(1)>';
 export const INJECTED_ERROR = '<script>alert(2)</script> worker died';
@@ -139,12 +140,7 @@ function result(entries: EntryRecord[], deviceRecord: Record<string, unknown>): 
     endedAt: '2026-01-01T00:01:00.000Z',
     config: { source: 'test fixture', resolved: { sweep: {} } },
     device: deviceRecord,
-    summary: {
-      entries: entries.length,
-      ok: entries.filter((e) => e.status === 'ok').length,
-      errored: entries.filter((e) => e.status === 'errored').length,
-      skipped: entries.filter((e) => e.status === 'skipped').length,
-    },
+    summary: summarizeEntries(entries),
     entries,
   };
 }

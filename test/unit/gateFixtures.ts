@@ -5,6 +5,7 @@
 import type { LoadedResult, AnyRunResult, DeviceEntryRecord } from '../../harness/merge/AnyRunResult.js';
 import { seededUniform } from '../../harness/stats/seededUniform.js';
 import { summarize } from '../../harness/stats/summarize.js';
+import { summarizeEntries } from '../../harness/result/summarizeEntries.js';
 
 /** `n` normal samples with mean `mean` and coefficient of variation `cv` (Box-Muller on a seeded generator). */
 export function normalSamples(seed: number, n: number, mean: number, cv: number): number[] {
@@ -104,12 +105,7 @@ export function result(entries: DeviceEntryRecord[], device: Record<string, unkn
     endedAt: '2025-01-01T00:10:00.000Z',
     config: { source: 'test', resolved: { sweep: {} } },
     device,
-    summary: {
-      entries: entries.length,
-      ok: entries.filter((e) => e.status === 'ok').length,
-      errored: entries.filter((e) => e.status === 'errored').length,
-      skipped: entries.filter((e) => e.status === 'skipped').length,
-    },
+    summary: summarizeEntries(entries),
     entries,
     ...extra,
   };
