@@ -80,6 +80,7 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
         onPhase: (phase) => options.onPhase?.(entry, phase),
         onSpawn: (child) => options.onSpawn?.(entry, child),
         workerPath: options.workerPath,
+        sampleIntervalMs: options.measure.memorySampleMs,
       });
       if (outcome.peakRssSampledBytes !== null) peakRssSampledBytes = Math.max(peakRssSampledBytes ?? 0, outcome.peakRssSampledBytes);
       if (outcome.ok) measurements.push(outcome.measurement);
