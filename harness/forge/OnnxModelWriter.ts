@@ -26,12 +26,13 @@ export class OnnxModelWriter {
 
   /**
    * Writes tensor `index` (tensors must come in plan order) from its float32 values, row-major
-   * `[rows, cols]`. `q4Blocks`: its Q4_0 encoding when the caller has it already.
+   * `[rows, cols]`. `blocks`: its GGUF block encoding in the plan's type (Q8_0 for a `q8` tensor, Q4_0 for
+   * `q4`) when the caller has it already. Default: computed here when needed.
    */
-  async writeTensor(index: number, values: Float32Array, q4Blocks?: Uint8Array): Promise<void> {
+  async writeTensor(index: number, values: Float32Array, blocks?: Uint8Array): Promise<void> {
     if (index !== this.nextTensor) throw new Error(`internal: ONNX tensor ${index} written out of order (expected ${this.nextTensor})`);
     const plan = this.plan[index]!;
-    const parts = encodeOnnxWeights(plan, values, q4Blocks);
+    const parts = encodeOnnxWeights(plan, values, blocks);
     for (const [i, init] of plan.initializers.entries()) {
       const weight = this.encoded.weights[this.nextWeight++];
       const bytes = parts[i]!;

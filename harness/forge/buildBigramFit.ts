@@ -9,8 +9,8 @@
  *     p(v | t) = (n(t, v) + k) / (n(t) + k·V)
  *
  * (uniform for a token never seen first). The model computes it exactly, up to float32 rounding:
- * - token embedding row t = c·e_t (one-hot, c = 127/64: exact in F16, Q8_0, Q4_0 and per-tensor int8, so
- *   every weight type carries the same embedding), which needs `hiddenSize ≥ vocabSize`;
+ * - token embedding row t = c·e_t (one-hot, c = 127/64: exact in F16, Q8_0 and Q4_0, so every weight type
+ *   carries the same embedding), which needs `hiddenSize ≥ vocabSize`;
  * - the attention output and MLP down projections are exactly zero, so every block adds zero to the
  *   residual stream, which carries c·e_t to the final RMSNorm (weight 1);
  * - RMSNorm turns c·e_t into s·e_t with s = c / sqrt(c²/hiddenSize + eps);

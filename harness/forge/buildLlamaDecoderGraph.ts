@@ -15,16 +15,17 @@
  * Sqrt → Reciprocal → Mul, the pattern ONNX Runtime fuses into SimplifiedLayerNormalization.
  *
  * The weight type (see {@link planOnnxWeights}) changes only how weights are stored and multiplied:
- * `fp32` uses MatMul/Gather/Gemm; `q8` uses DynamicQuantizeLinear → MatMulInteger → Cast → Mul (each
- * activation quantized once for all the projections that read it) and Gather → DequantizeLinear for the
- * embedding; `q4` uses `com.microsoft` MatMulNBits and GatherBlockQuantized. Inputs, outputs and
- * everything else are the same.
+ * `fp32` uses MatMul/Gather/Gemm; `q8` and `q4` use `com.microsoft` MatMulNBits (bits 8 or 4, block 32,
+ * default zero point, float32 activations: `accuracy_level` left unset, so ONNX Runtime's CPU provider
+ * computes in float32 without quantizing activations) and GatherBlockQuantized over the GGUF Q8_0/Q4_0
+ * blocks (MatMul/Gemm for a matrix stored float32 because its rows are not whole blocks). Inputs, outputs
+ * and everything else are the same.
  */
 import type { ForgeDimensions } from './forgePresets.js';
 import { buildRopeTables } from './buildRopeTables.js';
-import { ONNX_BOOL, ONNX_FLOAT, ONNX_INT64, ONNX_INT8, OnnxGraphBuilder } from './OnnxGraphBuilder.js';
+import { ONNX_BOOL, ONNX_FLOAT, ONNX_INT64, OnnxGraphBuilder } from './OnnxGraphBuilder.js';
 import type { ForgeTensor } from './planLlamaTensors.js';
-import { planOnnxWeights, TOKEN_EMBEDDING, type OnnxTensorPlan, type OnnxWeightType } from './planOnnxWeights.js';
+import { ONNX_BLOCK_TYPES, planOnnxWeights, TOKEN_EMBEDDING, type OnnxTensorPlan, type OnnxWeightType } from './planOnnxWeights.js';
 
 /** float32's lowest finite value: the additive mask of a position that may not be attended to. */
 const MASKED = -3.4028234663852886e38;
@@ -136,9 +137,6 @@ export function buildLlamaDecoderGraph(dims: ForgeDimensions, tensors: readonly 
   /** [batch, seq, heads·D] → [batch, heads, seq, D]. */
   const splitHeads = (x: string, shape: string): string => g.op('Transpose', [g.op('Reshape', [x, shape])], { perm: [0, 2, 1, 3] });
 
-  // q8: each activation is quantized once, for every projection that reads it.
-  const quantizedActivations = new Map<string, [string, string, string]>();
-  let int8Zero: string | null = null;
   /**
    * `x` [..., in] times the projection `ggufName` ([out, in] in GGUF order) → [..., out]; `output` names
    * the result (default: a generated name).
@@ -149,21 +147,11 @@ export function buildLlamaDecoderGraph(dims: ForgeDimensions, tensors: readonly 
       case 'float':
       case 'float-f16':
         return g.op('MatMul', [x, name('float')], {}, output);
-      case 'int8': {
-        int8Zero ??= g.tensor('const.int8_zero', ONNX_INT8, [], new Uint8Array(1));
-        let quantized = quantizedActivations.get(x);
-        if (!quantized) {
-          quantized = g.node('DynamicQuantizeLinear', [x], {}, 3) as [string, string, string];
-          quantizedActivations.set(x, quantized);
-        }
-        const [xq, xScale, xZero] = quantized;
-        const product = g.op('MatMulInteger', [xq, name('int8-matrix'), xZero, int8Zero]);
-        const scale = g.op('Mul', [xScale, name('int8-scale')]);
-        return g.op('Mul', [g.op('Cast', [product], { to: ONNX_FLOAT }), scale], {}, output);
-      }
+      case 'q8':
       case 'q4': {
         const [rows, cols] = p.tensor.shape;
-        return g.msOp('MatMulNBits', [x, name('q4-codes'), name('q4-scales')], { K: cols!, N: rows, bits: 4, block_size: 32 }, output);
+        const { bits, blockValues } = ONNX_BLOCK_TYPES[p.layout];
+        return g.msOp('MatMulNBits', [x, name('block-codes'), name('block-scales')], { K: cols!, N: rows, bits, block_size: blockValues }, output);
       }
     }
   };
@@ -173,14 +161,14 @@ export function buildLlamaDecoderGraph(dims: ForgeDimensions, tensors: readonly 
       case 'float':
       case 'float-f16':
         return g.op('Gather', [name('float'), 'input_ids'], { axis: 0 });
-      case 'int8':
-        return g.op('DequantizeLinear', [g.op('Gather', [name('int8-table'), 'input_ids'], { axis: 0 }), name('int8-scale')]);
+      case 'q8':
       case 'q4': {
-        const blocks = g.msOp('GatherBlockQuantized', [name('q4-codes'), 'input_ids', name('q4-table-scales')], {
+        const { bits, blockValues } = ONNX_BLOCK_TYPES[p.layout];
+        const blocks = g.msOp('GatherBlockQuantized', [name('block-codes'), 'input_ids', name('block-table-scales')], {
           gather_axis: 0,
           quantize_axis: 2,
-          block_size: 32,
-          bits: 4,
+          block_size: blockValues,
+          bits,
         });
         return g.op('Reshape', [blocks, g.int64s('const.shape_embedding', [3], [0, 0, dims.hiddenSize])]);
       }

@@ -2,9 +2,11 @@
  * The model forge: writes a Llama-architecture model with seeded random weights as GGUF files (F32, F16,
  * Q8_0, Q4_0) and as a transformers.js folder (ONNX decoders with KV cache in fp32, q8 and q4 + tokenizer
  * and config files), all holding the same weights and the same tokenizer, so llama.cpp, ONNX Runtime and
- * transformers.js run the same model. With `fit`, the embedding and output weights make the model an
- * exact bigram model of a text (see {@link buildBigramFit}). A `forge.json` manifest records how it was
- * made.
+ * transformers.js run the same model. The q8 and q4 ONNX files hold exactly the blocks of the Q8_0 and
+ * Q4_0 GGUFs (`com.microsoft` MatMulNBits and GatherBlockQuantized with 8 and 4 bits), not
+ * transformers.js's own quantization recipes, so each quantized GGUF and its ONNX counterpart are the same
+ * weights. With `fit`, the embedding and output weights make the model an exact bigram model of a text
+ * (see {@link buildBigramFit}). A `forge.json` manifest records how it was made.
  *
  * Tensors are generated one at a time (each from its own seeded stream) and written to every output file
  * at once, so memory holds one tensor and its encodings, never a whole model.
@@ -35,8 +37,8 @@ export type ForgeOnnxFormat = 'transformers-js' | 'onnx-q8' | 'onnx-q4';
 
 /**
  * Something the forge can write: a GGUF file of one type, or an ONNX file of the transformers.js folder
- * (`transformers-js` = fp32 `onnx/model.onnx`, `onnx-q8` = `onnx/model_quantized.onnx`, `onnx-q4` =
- * `onnx/model_q4.onnx`).
+ * (`transformers-js` = fp32 `onnx/model.onnx`, `onnx-q8` = `onnx/model_quantized.onnx` holding the Q8_0
+ * blocks, `onnx-q4` = `onnx/model_q4.onnx` holding the Q4_0 blocks).
  */
 export type ForgeFormat = GgufFileType | ForgeOnnxFormat;
 
@@ -53,9 +55,10 @@ export const FORGE_ONNX_FILES: Readonly<Record<ForgeOnnxFormat, { weightType: On
 /**
  * Version of what the forge writes: bumped whenever the same options would give different bytes
  * (initialisation, vocabulary, graph, metadata) or a different set of files, so `forge.json` tells which
- * forge made a model. 2: q8/q4 ONNX files, the `bigram` preset and `fit`.
+ * forge made a model. 2: q8/q4 ONNX files, the `bigram` preset and `fit`. 3: the q8 ONNX file holds the
+ * Q8_0 blocks (MatMulNBits/GatherBlockQuantized, 8 bits) instead of per-tensor int8.
  */
-export const FORGE_FORMAT_VERSION = 2;
+export const FORGE_FORMAT_VERSION = 3;
 
 /** Options of {@link forgeModel}. */
 export interface ForgeOptions {
@@ -70,8 +73,8 @@ export interface ForgeOptions {
   /**
    * What to write: GGUF types `F32`, `F16`, `Q8_0`, `Q4_0` (files `model-<type>.gguf`) and, in the folder
    * `transformersjs/`, `transformers-js` (fp32 `onnx/model.onnx`), `onnx-q8` (`onnx/model_quantized.onnx`,
-   * transformers.js dtype `q8`) and `onnx-q4` (`onnx/model_q4.onnx`, dtype `q4`); the folder's JSON files
-   * come with any ONNX format. Default: all seven.
+   * transformers.js dtype `q8`, the Q8_0 blocks) and `onnx-q4` (`onnx/model_q4.onnx`, dtype `q4`, the Q4_0
+   * blocks); the folder's JSON files come with any ONNX format. Default: all seven.
    */
   formats?: readonly ForgeFormat[];
   /**
@@ -153,9 +156,9 @@ export interface ForgeManifest {
   onnxWeightTypes: Record<OnnxWeightType, string>;
   /**
    * Tensors written in a type other than the file's (rows not a whole number of blocks): name → file
-   * (GGUF type, or `onnx-q4`) → type (F16; in ONNX float32 holding the F16-rounded values).
+   * (GGUF type, or `onnx-q8` / `onnx-q4`) → type (F16; in ONNX float32 holding the F16-rounded values).
    */
-  fallbackTensors: Record<string, Partial<Record<GgufFileType | 'onnx-q4', GgmlTypeName>>>;
+  fallbackTensors: Record<string, Partial<Record<GgufFileType | 'onnx-q8' | 'onnx-q4', GgmlTypeName>>>;
   files: ForgeFile[];
 }
 
@@ -176,9 +179,11 @@ const TRANSFORMERS_JS_DIR = 'transformersjs';
 export const ONNX_WEIGHT_TYPE_DESCRIPTIONS: Readonly<Record<OnnxWeightType, string>> = {
   fp32: 'every weight float32; MatMul, Gather, Gemm',
   q8:
-    'transformers.js q8 recipe (ONNX Runtime dynamic quantization, QInt8 weights, per tensor): each matrix int8 with one float32 scale ' +
-    '(max|w|/127, zero point 0); activations quantized per call by DynamicQuantizeLinear (uint8), MatMulInteger, Cast, Mul by both scales; ' +
-    'token embedding an int8 table (Gather, DequantizeLinear), LM head quantized too; norms float32',
+    'com.microsoft MatMulNBits (bits 8, block 32, zero point 128: code = Q8_0 code + 128) with the codes and scales of the GGUF Q8_0 blocks ' +
+    '(f16 scale widened to float32), float32 activations, LM head included; token embedding from the same Q8_0 codes through ' +
+    'GatherBlockQuantized (bits 8); matrices whose rows are not whole blocks float32 holding F16-rounded values (as the Q8_0 GGUF stores ' +
+    'them in F16); norms float32: the same weights as model-Q8_0.gguf. Not transformers.js\'s own q8 recipe (per-tensor int8, ' +
+    'DynamicQuantizeLinear + MatMulInteger), so that llama.cpp, ONNX Runtime and transformers.js compare on identical weights',
   q4:
     'com.microsoft MatMulNBits (bits 4, block 32, zero point 8) with the codes and scales of the GGUF Q4_0 blocks (f16 scale widened to float32), ' +
     'LM head included; token embedding from the same Q4_0 codes through GatherBlockQuantized; matrices whose rows are not whole blocks ' +
@@ -251,7 +256,8 @@ export async function forgeModel(options: ForgeOptions): Promise<ForgeResult> {
     return 'F16';
   };
   for (const model of onnxModels) {
-    for (const p of model.plan) if (p.layout === 'float-f16') (fallbackTensors[p.tensor.ggufName] ??= {})['onnx-q4'] = 'F16';
+    if (model.format === 'transformers-js') continue;
+    for (const p of model.plan) if (p.layout === 'float-f16') (fallbackTensors[p.tensor.ggufName] ??= {})[model.format] = 'F16';
   }
 
   interface GgufOutput {
@@ -296,22 +302,27 @@ export async function forgeModel(options: ForgeOptions): Promise<ForgeResult> {
     let parametersDone = 0;
     for (const [index, tensor] of tensors.entries()) {
       const values = tensorValues(tensor, seed, fit);
-      // The Q4_0 blocks serve the GGUF Q4_0 file and the q4 ONNX file alike.
-      let q4Blocks: Uint8Array | undefined;
-      const q4 = (): Uint8Array => (q4Blocks ??= encodeGgmlTensor(values, 'Q4_0'));
+      // The Q8_0 (Q4_0) blocks serve the GGUF Q8_0 (Q4_0) file and the q8 (q4) ONNX file alike.
+      const blockCache = new Map<'Q8_0' | 'Q4_0', Uint8Array>();
+      const blocksOf = (type: 'Q8_0' | 'Q4_0'): Uint8Array => {
+        let blocks = blockCache.get(type);
+        if (!blocks) blockCache.set(type, (blocks = encodeGgmlTensor(values, type)));
+        return blocks;
+      };
       for (const output of ggufOutputs) {
         const placed = output.header.tensors[index]!;
         if (output.writer.position - output.header.bytes.length !== placed.offset) {
           throw new Error(`internal: ${output.path} ${tensor.ggufName} at the wrong offset`);
         }
         const type = output.types[index]!;
-        const bytes = type === 'Q4_0' ? q4() : encodeGgmlTensor(values, type);
+        const bytes = type === 'Q8_0' || type === 'Q4_0' ? blocksOf(type) : encodeGgmlTensor(values, type);
         if (bytes.length !== placed.byteLength) throw new Error(`internal: ${output.path} ${tensor.ggufName} has the wrong size`);
         await output.writer.write(bytes);
         await output.writer.padTo(GGUF_ALIGNMENT);
       }
       for (const output of onnxOutputs) {
-        await output.writer.writeTensor(index, values, output.plan[index]!.layout === 'q4' ? q4() : undefined);
+        const layout = output.plan[index]!.layout;
+        await output.writer.writeTensor(index, values, layout === 'q8' ? blocksOf('Q8_0') : layout === 'q4' ? blocksOf('Q4_0') : undefined);
       }
       parametersDone += values.length;
       options.onProgress?.({ tensorsDone: index + 1, tensorsTotal: tensors.length, parametersDone, tensor: tensor.ggufName });

@@ -2,8 +2,8 @@
  * The model forge end to end: a forged model loads in llama.cpp (GGUF), onnxruntime and transformers.js
  * (ONNX folder), tokenizes identically, and gives identical greedy tokens in all three; first-step
  * log-probabilities agree. The q8 and q4 ONNX files load and generate on both ONNX backends, their logits
- * stay close to fp32's (q8 closer), and q4 computes exactly what llama.cpp computes from the Q4_0 GGUF's
- * dequantized weights. The tiny preset for everything, stories15M for one prompt.
+ * stay close to fp32's (q8 closer), and q8 (q4) computes exactly what llama.cpp computes from the Q8_0
+ * (Q4_0) GGUF's dequantized weights. The tiny preset for everything, stories15M for one prompt.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -537,29 +537,38 @@ describe('forge: tiny preset', () => {
     expect(q8 * 3).toBeLessThan(q4);
   });
 
-  it('holds in model_q4.onnx exactly the weights of model-Q4_0.gguf', async () => {
-    // llama.cpp on an F32 GGUF of the Q4_0-dequantized weights (no activation quantization, f32 KV cache)
-    // against the q4 ONNX (MatMulNBits and GatherBlockQuantized over the same codes and scales).
-    const dequantizedPath = join(dir, 'dequantized-Q4_0-for-onnx.gguf');
-    writeDequantizedTiny(dequantizedPath, 'Q4_0');
-    const q4 = await ort.InferenceSession.create(join(dir, 'transformersjs/onnx/model_q4.onnx'), { intraOpNumThreads: 1 });
+  it.each([
+    ['model_quantized.onnx', 'Q8_0'],
+    ['model_q4.onnx', 'Q4_0'],
+  ] as const)('holds in %s exactly the weights of model-%s.gguf', async (file, type) => {
+    // llama.cpp on an F32 GGUF of the dequantized weights (no activation quantization, f32 KV cache)
+    // against the ONNX file (MatMulNBits and GatherBlockQuantized over the same codes and scales).
+    const dequantizedPath = join(dir, `dequantized-${type}-for-onnx.gguf`);
+    writeDequantizedTiny(dequantizedPath, type);
+    const quantized = await ort.InferenceSession.create(join(dir, 'transformersjs/onnx', file), { intraOpNumThreads: 1 });
     try {
       for (const ids of prompts) {
-        const { logits } = await ortGreedy(q4, config, ids, 1);
-        expect(maxLogProbDifference(await llamaCppLogProbs(dequantizedPath, ids, EXACT_KV), logits[0]!)).toBeLessThan(1e-4);
+        const { logits } = await ortGreedy(quantized, config, ids, 1);
+        expect(maxLogProbDifference(await llamaCppLogProbs(dequantizedPath, ids, EXACT_KV), logits[0]!), file).toBeLessThan(1e-4);
       }
     } finally {
-      await q4.release();
+      await quantized.release();
     }
   });
 
   it('is reproducible from its seed and refuses to overwrite', async () => {
     const again = mkdtempSync(join(tmpdir(), 'slmbench-forge-again-'));
     try {
-      const same = await forgeModel({ outDir: join(again, 'same'), preset: 'tiny', formats: ['Q4_0', 'transformers-js', 'onnx-q4'] });
+      const same = await forgeModel({ outDir: join(again, 'same'), preset: 'tiny', formats: ['Q4_0', 'transformers-js', 'onnx-q8', 'onnx-q4'] });
       const other = await forgeModel({ outDir: join(again, 'other'), preset: 'tiny', seed: 1, formats: ['Q4_0'] });
       const sha = (result: ForgeResult, path: string): string | undefined => result.manifest.files.find((f) => f.path === path)?.sha256;
-      for (const path of ['model-Q4_0.gguf', 'transformersjs/onnx/model.onnx', 'transformersjs/onnx/model_q4.onnx', 'transformersjs/tokenizer.json']) {
+      for (const path of [
+        'model-Q4_0.gguf',
+        'transformersjs/onnx/model.onnx',
+        'transformersjs/onnx/model_quantized.onnx',
+        'transformersjs/onnx/model_q4.onnx',
+        'transformersjs/tokenizer.json',
+      ]) {
         expect(sha(same, path), path).toBe(sha(forged, path));
       }
       expect(sha(other, 'model-Q4_0.gguf')).not.toBe(sha(forged, 'model-Q4_0.gguf'));

@@ -2,8 +2,8 @@
  * `forgeModel({ fit })`: a forged model that is an exact bigram model of a text. Its next-token
  * log-probabilities on llama.cpp (F32, f32 KV cache, no flash attention) and onnxruntime (fp32) equal the
  * smoothed bigram log-probabilities computed here from the model's own tokenization; its perplexity on a
- * held-out text is the bigram model's, and quantization moves it: Q4_0/q4 clearly up, Q8_0/q8 by a
- * little (first-order noise of either sign, so only its size is asserted).
+ * held-out text is the bigram model's, and quantization raises it: Q4_0/q4 clearly, Q8_0/q8 a little. The
+ * q8/q4 ONNX files hold the Q8_0/Q4_0 GGUFs' weights, so each pair's perplexities agree.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,7 +130,7 @@ describe('forge --fit: an exact bigram model', () => {
     }
   });
 
-  it('degrades under quantization: Q4_0/q4 clearly, Q8_0/q8 slightly', async () => {
+  it('degrades under quantization in order F32 ≤ Q8_0 < Q4_0 and fp32 ≤ q8 < q4', async () => {
     for (const type of ['Q8_0', 'Q4_0']) {
       const model = await load('llama-cpp', join(dir, `model-${type}.gguf`), LLAMA_EXACT);
       scores[type] = await heldOut(model);
@@ -150,15 +150,28 @@ describe('forge --fit: an exact bigram model', () => {
       const p4 = scores[four]!;
       // 4-bit: visibly worse.
       expect(p4.perplexity / base.perplexity, four).toBeGreaterThan(1.02);
-      // 8-bit: within 0.3%, and far closer than 4-bit. (On a fixed held-out text an 8-bit rounding moves
-      // perplexity by first-order noise of either sign, about ±0.05% here, so no direction is asserted.)
-      expect(Math.abs(p8.perplexity / base.perplexity - 1), eight).toBeLessThan(3e-3);
-      expect(Math.abs(p8.perplexity - base.perplexity) * 5, eight).toBeLessThan(p4.perplexity - base.perplexity);
+      // 8-bit: no better than full precision, within 0.3%, and far closer than 4-bit. Measured (x86-64,
+      // 1 thread): F32 10.79653, Q8_0 10.79720, Q4_0 11.15374; fp32 10.79655, q8 10.79728, q4 11.15417.
+      // The direction is a fact of these weights and this text, not a theorem (an 8-bit rounding moves a
+      // fixed text's perplexity by first-order noise of either sign), but its margin, 7e-4, is ~40 times
+      // the float32 difference between the backends (2e-5). (Before q8 held the Q8_0 blocks, its
+      // per-tensor int8 weights happened to give 10.79223, below fp32.)
+      expect(p8.perplexity, eight).toBeGreaterThanOrEqual(base.perplexity);
+      expect(p8.perplexity / base.perplexity - 1, eight).toBeLessThan(3e-3);
+      expect((p8.perplexity - base.perplexity) * 5, eight).toBeLessThan(p4.perplexity - base.perplexity);
       // Per-token log-probabilities move away from the full-precision model's in order: 0 < 8-bit < 4-bit.
       const d8 = meanSquaredDifference(p8.logprobs, base.logprobs);
       const d4 = meanSquaredDifference(p4.logprobs, base.logprobs);
       expect(d8, eight).toBeGreaterThan(0);
       expect(d8 * 10, `${eight} vs ${four}`).toBeLessThan(d4);
+    }
+    // Same weights: the ONNX q8 (q4) and GGUF Q8_0 (Q4_0) perplexities differ only by llama.cpp's 8-bit
+    // rounding of activations and float32 rounding (measured 8e-6 and 4e-5 relative).
+    for (const [gguf, onnx] of [
+      ['Q8_0', 'q8'],
+      ['Q4_0', 'q4'],
+    ] as const) {
+      expect(Math.abs(scores[onnx]!.perplexity / scores[gguf]!.perplexity - 1), `${onnx} vs ${gguf}`).toBeLessThan(2e-4);
     }
   });
 

@@ -23,7 +23,7 @@ describe('forgeCommand', () => {
   it('forges the chosen formats with overridden dimensions', async () => {
     const out = join(dir, 'custom');
     const stdout = captureStdout();
-    const code = await forgeCommand({ out, preset: 'tiny', seed: '7', formats: 'q8_0,onnx', numLayers: '1', tiedEmbeddings: 'true', intermediateSize: 100 });
+    const code = await forgeCommand({ out, preset: 'tiny', seed: '7', formats: 'q8_0,onnx,q8', numLayers: '1', tiedEmbeddings: 'true', intermediateSize: 100 });
     expect(code).toBe(0);
     expect(stdout()).toMatch(/forged slmbench-forge-tiny-custom-seed7: /);
     expect(existsSync(join(out, 'model-Q8_0.gguf'))).toBe(true);
@@ -32,8 +32,9 @@ describe('forgeCommand', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'forge.json'), 'utf8'));
     expect(manifest).toMatchObject({ seed: 7, overrides: { numLayers: 1, tiedEmbeddings: true, intermediateSize: 100 } });
     expect(manifest.dimensions).toMatchObject({ numLayers: 1, tiedEmbeddings: true, hiddenSize: 64 });
-    // 100-wide rows of ffn_down are not whole 32-value blocks: stored F16 in the Q8_0 file.
-    expect(manifest.fallbackTensors).toEqual({ 'blk.0.ffn_down.weight': { Q8_0: 'F16' } });
+    // 100-wide rows of ffn_down are not whole 32-value blocks: stored F16 in the Q8_0 file, and as float32
+    // holding the F16-rounded values in the q8 ONNX file.
+    expect(manifest.fallbackTensors).toEqual({ 'blk.0.ffn_down.weight': { Q8_0: 'F16', 'onnx-q8': 'F16' } });
   });
 
   it('prints forge.json with --json', async () => {

@@ -2,25 +2,38 @@
 import { describe, expect, it } from 'vitest';
 import { float16ToFloat32 } from '../../harness/forge/float32ToFloat16.js';
 import { FORGE_PRESETS } from '../../harness/forge/forgePresets.js';
-import { ONNX_FLOAT, ONNX_INT8, ONNX_UINT8 } from '../../harness/forge/OnnxGraphBuilder.js';
+import { ONNX_FLOAT, ONNX_UINT8 } from '../../harness/forge/OnnxGraphBuilder.js';
 import { planLlamaTensors } from '../../harness/forge/planLlamaTensors.js';
 import { encodeOnnxWeights, planOnnxWeights } from '../../harness/forge/planOnnxWeights.js';
-import { quantizeInt8PerTensor } from '../../harness/forge/quantizeInt8PerTensor.js';
 import { quantizeQ4_0 } from '../../harness/forge/quantizeQ4_0.js';
+import { quantizeQ8_0 } from '../../harness/forge/quantizeQ8_0.js';
 import { repackQ4_0 } from '../../harness/forge/repackQ4_0.js';
+import { repackQ8_0 } from '../../harness/forge/repackQ8_0.js';
 import { transposeMatrix } from '../../harness/forge/transposeMatrix.js';
 
-describe('quantizeInt8PerTensor', () => {
-  it('uses one scale max|x|/127 and rounds halves away from zero', () => {
-    const { codes, scale } = quantizeInt8PerTensor(Float32Array.of(1.27, -0.635, 0.005, -0.015, 0, 0.0149));
-    expect(scale).toBe(Math.fround(1.27 / 127));
-    expect(Array.from(codes)).toEqual([127, -64, 1, -2, 0, 1]);
+describe('repackQ8_0', () => {
+  it('keeps the f16 scale (widened) and stores each int8 code q as the unsigned byte q + 128, in order', () => {
+    // Block 0: max |x| = 1.27 → d = 0.01 (stored as f16 0.01000213623046875), codes roundf(x·(1/d)),
+    // halves away from zero: 127, −127, 1, −64, 0.
+    const values = new Float32Array(64);
+    values.set([1.27, -1.27, 0.005, -0.635, 0], 0);
+    values.set([-3, 1.5], 32);
+    const blocks = quantizeQ8_0(values);
+    const { codes, scales } = repackQ8_0(blocks);
+    expect(codes.length).toBe(64);
+    expect(Array.from(scales)).toEqual([float16ToFloat32(blocks[0]! | (blocks[1]! << 8)), float16ToFloat32(blocks[34]! | (blocks[35]! << 8))]);
+    expect(scales[0]).toBe(0.01000213623046875);
+    expect(Array.from(codes.subarray(0, 6))).toEqual([255, 1, 129, 64, 128, 128]);
+    // Block 1: max |x| = 3 → codes −127 and round(1.5·127/3) = 64 (63.5 away from zero).
+    expect(Array.from(codes.subarray(32, 34))).toEqual([1, 192]);
+    const signed = new Int8Array(blocks.buffer);
+    for (let b = 0; b < 2; b++) {
+      for (let j = 0; j < 32; j++) expect(codes[b * 32 + j]! - 128, `block ${b} value ${j}`).toBe(signed[b * 34 + 2 + j]);
+    }
   });
 
-  it('gives zero codes and scale for an all-zero tensor', () => {
-    const { codes, scale } = quantizeInt8PerTensor(new Float32Array(5));
-    expect(scale).toBe(0);
-    expect(Array.from(codes)).toEqual([0, 0, 0, 0, 0]);
+  it('refuses bytes that are not whole 34-byte blocks', () => {
+    expect(() => repackQ8_0(new Uint8Array(35))).toThrow(RangeError);
   });
 });
 
@@ -68,46 +81,65 @@ describe('planOnnxWeights', () => {
     });
   });
 
-  it('plans q8 as int8 matrices with one scale, the embedding as an int8 table (plus the head when tied)', () => {
+  it('plans q8 as 8-bit MatMulNBits blocks, the embedding for GatherBlockQuantized (plus the head when tied)', () => {
     const plan = planOnnxWeights(tiny, 'q8', false);
-    expect(plan.find((p) => p.tensor.ggufName === 'blk.0.ffn_down.weight')!.initializers).toEqual([
-      { name: 'model.layers.0.mlp.down_proj.weight_quantized.T', role: 'int8-matrix', dims: [192, 64], dataType: ONNX_INT8 },
-      { name: 'model.layers.0.mlp.down_proj.weight_scale', role: 'int8-scale', dims: [], dataType: ONNX_FLOAT },
+    expect(plan.find((p) => p.tensor.ggufName === 'blk.0.ffn_down.weight')).toMatchObject({
+      layout: 'q8',
+      initializers: [
+        { name: 'model.layers.0.mlp.down_proj.weight_Q8', role: 'block-codes', dims: [64, 6, 32], dataType: ONNX_UINT8 },
+        { name: 'model.layers.0.mlp.down_proj.weight_scales', role: 'block-scales', dims: [64, 6], dataType: ONNX_FLOAT },
+      ],
+    });
+    expect(plan[0]!.initializers.map((i) => i.role)).toEqual(['block-codes', 'block-table-scales']);
+    expect(plan.find((p) => p.tensor.ggufName === 'output.weight')!.initializers.map((i) => [i.role, i.dims])).toEqual([
+      ['block-codes', [360, 2, 32]],
+      ['block-scales', [360, 2]],
     ]);
-    expect(plan[0]!.initializers.map((i) => i.role)).toEqual(['int8-table', 'int8-scale']);
     expect(plan.find((p) => p.tensor.kind === 'norm')!.layout).toBe('float');
     const tied = planOnnxWeights(stories, 'q8', true);
-    expect(tied[0]!.initializers.map((i) => [i.role, i.dims])).toEqual([
-      ['int8-table', [32000, 288]],
-      ['int8-matrix', [288, 32000]],
-      ['int8-scale', []],
+    expect(tied[0]!.initializers).toEqual([
+      { name: 'model.embed_tokens.weight_Q8', role: 'block-codes', dims: [32000, 9, 32], dataType: ONNX_UINT8 },
+      { name: 'model.embed_tokens.weight_table_scales', role: 'block-table-scales', dims: [32000, 9, 1], dataType: ONNX_FLOAT },
+      { name: 'model.embed_tokens.weight_scales', role: 'block-scales', dims: [32000, 9], dataType: ONNX_FLOAT },
     ]);
   });
 
   it('plans q4 as MatMulNBits blocks, the embedding for GatherBlockQuantized, F16 values where rows are not whole blocks', () => {
     const plan = planOnnxWeights(stories, 'q4', true);
     expect(plan[0]!.initializers).toEqual([
-      { name: 'model.embed_tokens.weight_Q4', role: 'q4-codes', dims: [32000, 9, 16], dataType: ONNX_UINT8 },
-      { name: 'model.embed_tokens.weight_table_scales', role: 'q4-table-scales', dims: [32000, 9, 1], dataType: ONNX_FLOAT },
-      { name: 'model.embed_tokens.weight_scales', role: 'q4-scales', dims: [32000, 9], dataType: ONNX_FLOAT },
+      { name: 'model.embed_tokens.weight_Q4', role: 'block-codes', dims: [32000, 9, 16], dataType: ONNX_UINT8 },
+      { name: 'model.embed_tokens.weight_table_scales', role: 'block-table-scales', dims: [32000, 9, 1], dataType: ONNX_FLOAT },
+      { name: 'model.embed_tokens.weight_scales', role: 'block-scales', dims: [32000, 9], dataType: ONNX_FLOAT },
     ]);
     const odd = planLlamaTensors({ ...FORGE_PRESETS.tiny, intermediateSize: 100 });
-    const down = planOnnxWeights(odd, 'q4', false).find((p) => p.tensor.ggufName === 'blk.0.ffn_down.weight')!;
-    expect(down.layout).toBe('float-f16');
-    const values = Float32Array.from({ length: 64 * 100 }, (_, i) => 1 + i / 3);
-    const stored = new Float32Array(encodeOnnxWeights(down, values)[0]!.slice().buffer);
-    // Transposed to [100, 64], each value rounded to F16: 1 + 1/3 → 1.3330078125.
-    expect(stored[64]).toBe(1.3330078125);
+    for (const type of ['q8', 'q4'] as const) {
+      const down = planOnnxWeights(odd, type, false).find((p) => p.tensor.ggufName === 'blk.0.ffn_down.weight')!;
+      expect(down.layout, type).toBe('float-f16');
+      expect(down.initializers, type).toEqual([{ name: 'model.layers.0.mlp.down_proj.weight.T', role: 'float', dims: [100, 64], dataType: ONNX_FLOAT }]);
+      const values = Float32Array.from({ length: 64 * 100 }, (_, i) => 1 + i / 3);
+      const stored = new Float32Array(encodeOnnxWeights(down, values)[0]!.slice().buffer);
+      // Transposed to [100, 64], each value rounded to F16: 1 + 1/3 → 1.3330078125.
+      expect(stored[64], type).toBe(1.3330078125);
+    }
   });
 
-  it('encodes q8 and q4 initializers that dequantize to the same values', () => {
+  it('encodes q8 and q4 initializers that dequantize to exactly ggml\'s Q8_0 and Q4_0 values', () => {
     const tensor = tiny.find((t) => t.ggufName === 'blk.1.attn_q.weight')!;
     const values = Float32Array.from({ length: 64 * 64 }, (_, i) => Math.sin(i) / 8);
-    const [matrix, scaleBytes] = encodeOnnxWeights(planOnnxWeights([tensor], 'q8', false)[0]!, values);
-    const int8 = new Int8Array(matrix!.buffer, matrix!.byteOffset, matrix!.length);
-    const scale = new Float32Array(scaleBytes!.slice().buffer)[0]!;
-    // [cols, rows]: element (c, r) is value (r, c).
-    expect(int8[3 * 64 + 5]! * scale).toBeCloseTo(values[5 * 64 + 3]!, 2);
+    const [q8Codes, q8ScaleBytes] = encodeOnnxWeights(planOnnxWeights([tensor], 'q8', false)[0]!, values);
+    const q8Scales = new Float32Array(q8ScaleBytes!.slice().buffer);
+    expect([q8Codes!.length, q8Scales.length]).toEqual([64 * 64, 64 * 2]);
+    // ggml: d·q from the Q8_0 bytes; ONNX Runtime: scale·(code − 128), row-major blocks along each row.
+    const q8 = quantizeQ8_0(values);
+    const signed = new Int8Array(q8.buffer);
+    for (let i = 0; i < values.length; i++) {
+      const b = i >> 5;
+      const ggml = float16ToFloat32(q8[b * 34]! | (q8[b * 34 + 1]! << 8)) * signed[b * 34 + 2 + (i & 31)]!;
+      expect(q8Scales[b]! * (q8Codes![i]! - 128), `value ${i}`).toBe(ggml);
+    }
+    // Blocks given by the caller are used as they are.
+    const given = encodeOnnxWeights(planOnnxWeights([tensor], 'q8', false)[0]!, new Float32Array(64 * 64), q8);
+    expect(given[0]).toEqual(q8Codes);
     const [codes, scales] = encodeOnnxWeights(planOnnxWeights([tensor], 'q4', false)[0]!, values);
     const q4 = new Float32Array(scales!.slice().buffer);
     const code = (codes![5 * 32 + 1]! >> 4) - 8; // row 5, value 3 (block 0, byte 1, high nibble)
