@@ -33,6 +33,8 @@ export function buildProgram(): Command {
     .option('--verbose', 'print stack traces with errors')
     .showSuggestionAfterError(true)
     .showHelpAfterError(false)
+    // Options after a subcommand belong to it (`forge -o` and `forge merge -o` are different options).
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       // Usage errors as one line.
@@ -119,7 +121,7 @@ export function buildProgram(): Command {
       process.exitCode = await validateCommand({ ...flags, ...(files.length ? { files } : {}) });
     });
 
-  program
+  const forge = program
     .command('forge')
     .description('make a benchmark model with seeded random weights: GGUF (F32, F16, Q8_0, Q4_0) + transformers.js ONNX (fp32, q8, q4), same weights')
     .option('-p, --preset <name>', 'shape: tiny, bigram, stories15M, smollm2-135M (default tiny; bigram with --fit)')
@@ -143,6 +145,24 @@ export function buildProgram(): Command {
     .action(async (flags) => {
       const { forgeCommand } = await import('./forgeCommand.js');
       process.exitCode = await forgeCommand(flags);
+    });
+
+  forge.enablePositionalOptions();
+  forge
+    .command('merge')
+    .description('merge same-architecture GGUFs: a weighted average (model soup) or task arithmetic; optionally also as ONNX')
+    .argument('<models...>', 'GGUF files, each optionally MODEL:WEIGHT (default weight 1)')
+    .requiredOption('-o, --out <file>', 'the GGUF to write')
+    .option('--method <method>', 'linear (default) or task-arithmetic')
+    .option('--base <file>', 'base model of task-arithmetic')
+    .option('--type <type>', 'F32 (default), F16, Q8_0 or Q4_0 for the matrices; norms stay F32')
+    .option('--no-normalize', 'linear: do not divide by the sum of the weights')
+    .option('--onnx <dir>', 'also write the merged model as a transformers.js folder')
+    .option('--force', 'replace an existing output')
+    .option('--json', 'print the merge record')
+    .action(async (models: string[], flags: Record<string, unknown>) => {
+      const { forgeMergeCommand } = await import('./forgeMergeCommand.js');
+      process.exitCode = await forgeMergeCommand({ ...flags, models });
     });
 
   program
@@ -227,9 +247,10 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // --verbose is accepted anywhere on the line (before or after the command).
   const verbose = argv.includes('--verbose');
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(verbose ? argv.filter((a) => a !== '--verbose') : argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
