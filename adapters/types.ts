@@ -128,12 +128,15 @@ export interface AdapterCapabilities {
   formats: readonly ModelFormat[];
 }
 
-/** Model formats slmbench recognises. */
-export type ModelFormat = 'gguf' | 'onnx' | 'transformers-js';
+/**
+ * Model formats slmbench recognises. `remote` is a model served over HTTP (`remote:NAME`): no local
+ * file, read only by the `remote` backend.
+ */
+export type ModelFormat = 'gguf' | 'onnx' | 'transformers-js' | 'remote';
 
-/** A model source resolved to local files. */
+/** A model source resolved to local files (or, for `remote`, the `remote:NAME` spec itself). */
 export interface ModelSource {
-  /** Absolute path of the model file or folder. */
+  /** Absolute path of the model file or folder; the `remote:NAME` spec for `remote`. */
   path: string;
   /** Detected format. */
   format: ModelFormat;

@@ -42,9 +42,9 @@ export class RemoteAdapter implements Adapter<RemoteOptions> {
   /**
    * `scoring: true` means the adapter implements scoring; each loaded model has `score` only when its
    * server returns prompt log-probabilities (vLLM does; llama.cpp's server does not), which is what
-   * tasks check. No local formats: models are `remote:NAME` specs.
+   * tasks check. Format `remote`: models are `remote:NAME` specs, no local files.
    */
-  readonly capabilities: AdapterCapabilities = { scoring: true, formats: [] };
+  readonly capabilities: AdapterCapabilities = { scoring: true, formats: ['remote'] };
   private server: string | null = null;
 
   async versions(): Promise<BackendVersions> {

@@ -82,8 +82,8 @@ export type RemoteOptions = z.output<typeof remoteOptions>;
 const definition: BackendDefinition<typeof remoteOptions> = {
   id: 'remote',
   description: 'an OpenAI-compatible HTTP server (llama.cpp server, vLLM, Ollama): remote:NAME models',
-  // No local format: a `remote:NAME` spec names a served model (see remoteModelName).
-  formats: [],
+  // No local file: a `remote:NAME` spec names a served model (see remoteModelName).
+  formats: ['remote'],
   optionsSchema: remoteOptions,
   async create() {
     const { RemoteAdapter } = await import('./RemoteAdapter.js');

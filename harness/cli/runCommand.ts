@@ -221,7 +221,9 @@ function resumePlan(flags: RunFlags): Plan {
 function backendReads(entry: MatrixEntry): boolean {
   const definition = backendRegistry.find((d) => d.id === entry.backend.id);
   const spec = entry.model.spec.toLowerCase();
-  const format: ModelFormat = spec.endsWith('.gguf') || /^forge:[^/]+(\/(f32|f16|q8_0|q4_0))?$/.test(spec) || /^hf:.*\.gguf(@.*)?$/.test(spec)
+  const format: ModelFormat = spec.startsWith('remote:')
+    ? 'remote'
+    : spec.endsWith('.gguf') || /^forge:[^/]+(\/(f32|f16|q8_0|q4_0))?$/.test(spec) || /^hf:.*\.gguf(@.*)?$/.test(spec)
     ? 'gguf'
     : spec.endsWith('.onnx')
       ? 'onnx'
@@ -319,13 +321,14 @@ function deviceBandwidth(deviceId: string): StoredBandwidth | null {
 
 /**
  * Decode facts (weights read per token, KV shape) of a model, for the ONNX file the backend loaded;
- * null where the model does not say. Computed once per model file.
+ * null where the model does not say, and for a served (`remote`) model, whose weights are not here.
+ * Computed once per model file.
  */
 function decodeFacts(models: ReadonlyMap<string, EntryModel>) {
   const cache = new Map<string, Promise<ModelDecodeFacts | null>>();
   return (path: string, modelFile: unknown): Promise<ModelDecodeFacts | null> => {
     const model = models.get(path);
-    if (!model) return Promise.resolve(null);
+    if (!model || model.format === 'remote') return Promise.resolve(null);
     const file = typeof modelFile === 'string' ? modelFile : undefined;
     const key = `${path}\0${file ?? ''}`;
     if (!cache.has(key)) cache.set(key, modelDecodeFacts(path, model.format as ModelFormat, file).catch(() => null));
@@ -346,10 +349,19 @@ async function resolveModels(entries: readonly MatrixEntry[]): Promise<MatrixEnt
   return entries.map((entry) => ({ ...entry, model: { ...entry.model, path: resolved.get(entry.model.spec)! } }));
 }
 
+/**
+ * Inspects every local model once. A served model (`remote:NAME`) is not inspected: there is no file, so
+ * its format is `remote` and its identity, size and shape are null.
+ */
 async function inspectModels(entries: readonly MatrixEntry[]): Promise<Map<string, EntryModel>> {
   const models = new Map<string, EntryModel>();
   for (const entry of entries) {
     if (models.has(entry.model.path)) continue;
+    if (entry.model.spec.startsWith('remote:')) {
+      const { spec, path, name } = entry.model;
+      models.set(path, { spec, path, name, format: 'remote', sha256: null, sizeBytes: null, params: null, quant: null, arch: null, contextLength: null, vocabSize: null });
+      continue;
+    }
     if (!existsSync(entry.model.path)) throw new ModelNotFoundError(entry.model.spec);
     const record = await inspectModel(entry.model.path);
     models.set(entry.model.path, {

@@ -4,6 +4,7 @@
  * options as requested (canonical JSON: key order does not matter; `auto` values are compared as
  * written, not as a device resolved them), and the workload (prompt length or text, tokens generated).
  * The entry id is not used: it hashes the model's path as written, which differs between machines.
+ * A model without a sha256 (a `remote:NAME` model served over HTTP) is matched by its spec instead.
  */
 import { canonicalJson, stableHash } from '../util/stableHash.js';
 import type { DeviceEntryRecord } from '../merge/AnyRunResult.js';

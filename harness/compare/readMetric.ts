@@ -11,6 +11,7 @@
  *   standard error (energy figures), or a statistics object whose raw samples are missing.
  */
 import { percentileSorted } from '../stats/summarize.js';
+import { notMeasuredReason } from '../ranking/notMeasuredReason.js';
 
 /** A metric read from an entry. */
 export type MetricReading =
@@ -44,6 +45,8 @@ export type MetricReading =
 
 /** The metric at `path` (dot-separated, from the entry's root, e.g. `metrics.decodeTps`), or null when absent or not numeric. */
 export function readMetric(entry: unknown, path: string): MetricReading | null {
+  // A metric the entry says it cannot measure (a remote model's memory and energy) is absent, not a value.
+  if (notMeasuredReason(entry, path) !== null) return null;
   const raw = walk(entry, path.split('.'));
   if (typeof raw === 'number') return Number.isFinite(raw) ? { kind: 'single', value: raw, note: null, higherIsBetter: null } : null;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;

@@ -14,11 +14,13 @@ const GGUF_MAGIC = Buffer.from('GGUF', 'latin1');
  * - a file starting with the magic `GGUF` → `gguf` (a `.gguf` file without it is an error that shows the
  *   bytes found instead);
  * - a `.onnx` file → `onnx` (its contents are checked by `inspectModel`, not here);
- * - a folder with `config.json` and an `onnx/` subfolder holding `.onnx` files → `transformers-js`.
+ * - a folder with `config.json` and an `onnx/` subfolder holding `.onnx` files → `transformers-js`;
+ * - a `remote:NAME` spec (a model served over HTTP) → `remote`, the spec unchanged as the path.
  *
  * Throws ModelNotFoundError when nothing exists at `path`, ModelFormatError for anything else.
  */
 export async function detectModelFormat(path: string): Promise<ModelSource> {
+  if (path.startsWith('remote:')) return { path, format: 'remote' };
   const absolute = resolve(path);
   let info;
   try {

@@ -5,7 +5,8 @@
  *   and reused; VARIANT is a GGUF type (`F32` default, `F16`, `Q8_0`, `Q4_0`) or `onnx` (the
  *   transformers.js folder with the same weights);
  * - `hf:OWNER/REPO[/PATH][@REVISION]`: a model on the Hugging Face hub (`SLMBENCH_HF_ENDPOINT`), downloaded
- *   into the cache on first use and read from there afterwards (`harness/hub/resolveHubModel.ts`).
+ *   into the cache on first use and read from there afterwards (`harness/hub/resolveHubModel.ts`);
+ * - `remote:NAME`: a model served over HTTP (the `remote` backend), returned unchanged: nothing local.
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,9 +65,10 @@ export interface ResolveOptions {
  */
 export async function resolveModelSpec(spec: string, absolutePath: string, options: ResolveOptions = {}): Promise<string> {
   if (!hasScheme(spec)) return absolutePath;
+  if (spec.startsWith('remote:')) return spec;
   if (spec.startsWith('hf:')) return resolveHubModel(spec, options.hub);
   if (!spec.startsWith('forge:')) {
-    throw new ConfigError(`model "${spec}": unknown source scheme "${spec.split(':')[0]}:" (known: forge:, hf:, or a local path)`);
+    throw new ConfigError(`model "${spec}": unknown source scheme "${spec.split(':')[0]}:" (known: forge:, hf:, remote:, or a local path)`);
   }
   const forge = parseForgeSpec(spec);
   const folder = join(cacheDir(), 'forge', `${forge.preset}-s${forge.seed}-v${FORGE_FORMAT_VERSION}`);

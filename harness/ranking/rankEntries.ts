@@ -8,6 +8,12 @@
  * value on every objective (normalised −0.1 by default), so the worst entry on an objective still adds
  * volume. Hypervolume and crowding use the ranked values (a statistics object's median); dominance uses
  * the intervals too (see {@link compareOnObjective}).
+ *
+ * Not applicable: an objective an entry says it cannot measure (`metrics.notMeasured`: a `remote` model's
+ * memory and energy are the server's) is neither a value nor a missing one. The entry is ranked on the
+ * other objectives: it ties every entry on that objective for dominance, sits at normalised 0 on it for
+ * crowding and hypervolume (no credit claimed), is scored over the weights of the objectives that apply
+ * to it, wins no medal on it, and is never excluded for lacking it (whatever `missing` says).
  */
 import { awardMedals } from './awardMedals.js';
 import { compareOnObjective } from './compareOnObjective.js';
@@ -18,6 +24,7 @@ import { hypervolume } from './hypervolume.js';
 import { nonDominatedSort } from './nonDominatedSort.js';
 import { DEFAULT_OBJECTIVES, type Objective } from './Objective.js';
 import type { MedalRow, MissingPolicy, RankedEntry, RankedObjective, Ranking } from './Ranking.js';
+import { notMeasuredReason } from './notMeasuredReason.js';
 import { resolveMetric, type MetricValue } from './resolveMetric.js';
 
 /** Anything with an id; `status` other than `ok` (when present) keeps the entry out of the ranking. */
@@ -66,7 +73,8 @@ export function rankEntries(entries: readonly RankableEntry[], options: RankingO
   if (!options.objectives) {
     // Default objectives rank every ok entry: one that some entries lack is skipped, not used to exclude them.
     used = used.filter((o) => {
-      const have = eligible.filter((e) => resolveMetric(e, o.metric) !== null).length;
+      // An entry that cannot measure the objective does not lack it.
+      const have = eligible.filter((e) => resolveMetric(e, o.metric) !== null || notMeasuredReason(e, o.metric) !== null).length;
       if (have === eligible.length) return true;
       skipped.push({ metric: o.metric, direction: o.direction, reason: `only ${have} of ${eligible.length} ok entries have it (name it as an objective to rank on it)` });
       return false;
@@ -76,12 +84,14 @@ export function rankEntries(entries: readonly RankableEntry[], options: RankingO
 
   // Values of every entry on every used objective.
   const table: (MetricValue | null)[][] = entries.map((e) => used.map((o) => resolveMetric(e, o.metric)));
+  const notApplicable: boolean[][] = entries.map((e) => used.map((o) => notMeasuredReason(e, o.metric) !== null));
+  const applies = (i: number, k: number) => !notApplicable[i]![k];
   const excluded: (string | null)[] = entries.map((e, i) => {
     const status = e.status ?? 'ok';
     if (status !== 'ok') return `status ${status}${e.error?.code ? ` (${e.error.code})` : ''}`;
     if (used.length === 0) return 'no objective has values';
     if (missing === 'exclude') {
-      const lacking = used.filter((_, k) => table[i]![k] === null).map((o) => o.metric);
+      const lacking = used.filter((_, k) => table[i]![k] === null && applies(i, k)).map((o) => o.metric);
       if (lacking.length > 0) return `no value for ${lacking.join(', ')}`;
     }
     return null;
@@ -90,6 +100,10 @@ export function rankEntries(entries: readonly RankableEntry[], options: RankingO
   if (entries.length > eligible.length) notes.push(`${entries.length - eligible.length} entries not ok (errored or skipped) are not ranked`);
   const lackingCount = excluded.filter((reason) => reason?.startsWith('no value')).length;
   if (lackingCount > 0) notes.push(`${lackingCount} entries lacking a value for some objective are not ranked (missing: exclude)`);
+  used.forEach((o, k) => {
+    const count = entries.filter((e, i) => (e.status ?? 'ok') === 'ok' && !applies(i, k)).length;
+    if (count > 0) notes.push(`objective ${o.metric} is not applicable to ${count} ${count === 1 ? 'entry' : 'entries'} that cannot measure it (metrics.notMeasured): tied on it, no credit for it`);
+  });
 
   // Normalisation over the ranked entries.
   const weights = used.map((o) => {
@@ -127,6 +141,7 @@ export function rankEntries(entries: readonly RankableEntry[], options: RankingO
   const dominates = (a: number, b: number): boolean => {
     let better = false;
     for (let k = 0; k < used.length; k++) {
+      if (!applies(a, k) || !applies(b, k)) continue; // not applicable to one of them: a tie
       const c = compareOnObjective(table[a]![k]!, table[b]![k]!, used[k]!.direction, significance);
       if (c < 0) return false;
       if (c > 0) better = true;
@@ -156,7 +171,8 @@ export function rankEntries(entries: readonly RankableEntry[], options: RankingO
   });
 
   // Weighted score and medals.
-  const weightSum = weights.reduce((a, b) => a + b, 0);
+  // Each entry's score is over the objectives that apply to it.
+  const weightSumOf = (i: number) => weights.reduce((sum, w, k) => (applies(i, k) ? sum + w : sum), 0);
   const values = entries.map((_, i) => used.map((_, k) => table[i]![k]?.value ?? null));
   const rankedSet = new Set(ranked);
   const medals = awardMedals(
@@ -166,7 +182,8 @@ export function rankEntries(entries: readonly RankableEntry[], options: RankingO
 
   const rankedEntries: RankedEntry[] = entries.map((e, i) => {
     const isRanked = rankedSet.has(i);
-    const score = isRanked && weightSum > 0 ? used.reduce((sum, _, k) => sum + weights[k]! * normalised(i, k), 0) / weightSum : null;
+    const weightSum = weightSumOf(i);
+    const score = isRanked && weightSum > 0 ? used.reduce((sum, _, k) => (applies(i, k) ? sum + weights[k]! * normalised(i, k) : sum), 0) / weightSum : null;
     const x = ranked.indexOf(i);
     return {
       id: e.id,

@@ -3,6 +3,7 @@
  * a statistics object (median, with its `ci95`), a plain number, or an estimate `{value, stderr}`
  * (value ± 1.96·stderr).
  */
+import { notMeasuredReason } from './notMeasuredReason.js';
 
 /** A metric's value with the interval used for significance-aware comparisons. */
 export interface MetricValue {
@@ -42,8 +43,12 @@ export function metricAt(entry: unknown, path: string): unknown {
  * - an object with a numeric `value` and a numeric `stderr` → value ± {@link Z95}·stderr;
  * - an object with a numeric `value` and a `ci95` pair → value with that interval;
  * - an object with a numeric `value` alone (e.g. energy `{value, method, estimated}`) → value, no interval.
+ *
+ * Null too for a metric the entry says it cannot measure (`metrics.notMeasured`, see notMeasuredReason),
+ * whatever number it holds.
  */
 export function resolveMetric(entry: unknown, path: string): MetricValue | null {
+  if (notMeasuredReason(entry, path) !== null) return null;
   return toMetricValue(metricAt(entry, path));
 }
 

@@ -3,6 +3,7 @@ import type { ErrorRecord } from '../errors.js';
 import type { Stats } from '../stats/summarize.js';
 import type { EnergyFigure, EnergyProviderId } from '../energy/EnergyTypes.js';
 import type { TaskResult } from '../../suites/runTask.js';
+import type { RemoteModelInfo } from '../../adapters/types.js';
 
 /**
  * Statistics of a per-repetition metric over the measured repetitions after the first (cold) one, which
@@ -73,11 +74,12 @@ export interface EntryModel {
   path: string;
   /** Display name. */
   name: string;
+  /** `gguf`, `onnx`, `transformers-js`, or `remote` (a model served over HTTP: nothing local inspected). */
   format: string;
-  /** sha256 of the weights file (hex). */
-  sha256: string;
-  /** Bytes on disk (all files of a folder). */
-  sizeBytes: number;
+  /** sha256 of the weights file (hex); null for a `remote` model (the served weights are not seen). */
+  sha256: string | null;
+  /** Bytes on disk (all files of a folder); null for a `remote` model. */
+  sizeBytes: number | null;
   /** Parameter count. */
   params: number | null;
   /** Quantization / element type, e.g. `F32`, `Q4_0`, `fp16`. */
@@ -125,10 +127,20 @@ export interface EntryMetrics {
   kvCacheBytes: number | null;
   /** GPU memory held by the worker (nvidia-smi, per process); null when no GPU is used. */
   gpuMemoryBytes: number | null;
-  /** Size of the model on disk (bytes). */
-  modelSizeBytes: number;
-  /** Energy of the measured loop; null when no provider worked. */
+  /** Size of the model on disk (bytes); null for a `remote` model. */
+  modelSizeBytes: number | null;
+  /** Energy of the measured loop; null when no provider worked, or when not measured (see `notMeasured`). */
   energy: EntryEnergy | null;
+  /**
+   * What this entry cannot measure, with why; absent when everything was measured. For a `remote` model
+   * (served over HTTP) `memory` and `energy` are the server's, which slmbench does not see: the memory
+   * fields then hold the client worker's figures, kept for reference only, and `energy` is null. Rankings
+   * and reports treat these metrics as not applicable to the entry (`harness/ranking/notMeasuredReason.ts`).
+   */
+  notMeasured?: {
+    memory?: string;
+    energy?: string;
+  };
   /** Decode roofline; null when the bandwidth or the model's shape is unknown. */
   roofline: EntryRoofline | null;
   /**
@@ -181,6 +193,11 @@ export interface EntryRecord {
     resolvedOptions: Record<string, unknown> | null;
     /** Where the model ran. */
     device: string | null;
+    /**
+     * For a `remote` model: the server and what the client saw of it (requests, retries, short outputs,
+     * where token ids came from); see RemoteModelInfo. Absent for local backends.
+     */
+    remote?: RemoteModelInfo;
   };
   workload: Workload & {
     /** Prompt length actually handed to the backend (tokens, BOS included). */

@@ -1,4 +1,5 @@
 /** Turns what a worker measured (or how it failed) into the entry record kept in the results. */
+import type { RemoteModelInfo } from '../../adapters/types.js';
 import type { ErrorRecord } from '../errors.js';
 import type { MatrixEntry } from '../matrix/MatrixEntry.js';
 import type { WorkerMeasurement } from '../runner/messages.js';
@@ -106,6 +107,7 @@ export function okEntryRecord(
   const reference = m.repetitions[0]?.tokenIds.join(',');
   const consistent = measurements.every((x) => x.outputsConsistent && x.repetitions[0]?.tokenIds.join(',') === reference);
   const energies = measurements.map((x) => x.energy).filter((e): e is EnergyReading => e !== null);
+  const remote = remoteInfo(measurements);
   return {
     ...base(entry, model, timing),
     status: 'ok',
@@ -116,6 +118,7 @@ export function okEntryRecord(
       options: entry.backend.options,
       resolvedOptions: m.runtime.resolvedOptions,
       device: m.runtime.device,
+      ...(remote ? { remote } : {}),
     },
     workload: { ...entry.workload, promptTokenCount: m.promptTokenIds.length },
     measurement: {
@@ -148,7 +151,15 @@ export function okEntryRecord(
       kvCacheBytes: kv ? kvCacheBytes(kv, contextTokens) : null,
       gpuMemoryBytes: maxOf(measurements.map((x) => x.memory.gpuBytes)),
       modelSizeBytes: model.sizeBytes,
-      energy: energies.length ? entryEnergy(energies) : null,
+      energy: energies.length && !remote ? entryEnergy(energies) : null,
+      ...(remote
+        ? {
+            notMeasured: {
+              memory: `the model runs on the server at ${remote.baseUrl}: peak memory is the client's (this worker's), not the server's`,
+              energy: `the model runs on the server at ${remote.baseUrl}: its energy is spent there, out of slmbench's sight`,
+            },
+          }
+        : {}),
       roofline:
         kv && context.facts && context.bandwidth && entry.workload.genTokens >= 2
           ? roofline(context.facts, kv, context.bandwidth, m.promptTokenIds.length, entry.workload.genTokens, decodeTps?.median ?? null)
@@ -263,6 +274,24 @@ function roofline(
     meanKvDepth: r.meanKvDepth,
     boundTps: r.boundTps,
     fraction: r.fraction,
+  };
+}
+
+/**
+ * A served model's facts over every worker process: the last process's, with the counters (generations,
+ * retries, unattributed tokens, short outputs) summed; null for local backends.
+ */
+function remoteInfo(measurements: readonly WorkerMeasurement[]): RemoteModelInfo | null {
+  const infos = measurements.map((x) => x.runtime.remote).filter((r): r is RemoteModelInfo => r !== undefined);
+  const last = infos[infos.length - 1];
+  if (!last) return null;
+  const sum = (f: (r: RemoteModelInfo) => number) => infos.reduce((n, r) => n + f(r), 0);
+  return {
+    ...last,
+    generations: sum((r) => r.generations),
+    retries: sum((r) => r.retries),
+    unattributedTokens: sum((r) => r.unattributedTokens),
+    shortOutputs: sum((r) => r.shortOutputs),
   };
 }
 

@@ -2,6 +2,9 @@
  * Worker process: measures exactly one matrix entry and reports it to the runner over IPC.
  * load (timed, cold) → prompt → warmup → measured loop until both the minimum repetitions and the minimum
  * seconds are reached (or the maximum repetitions) → memory → report.
+ * A model served over HTTP (`model.info.remote`, the `remote` backend) gets no energy meter and no GPU
+ * query: the server's energy and memory are not this process's (the entry reports them as not measured),
+ * and its prefill rate counts the prompt tokens the server reported.
  */
 import type { LoadedModel } from '../../adapters/types.js';
 import { backendRegistry } from '../../adapters/registry.js';
@@ -59,7 +62,8 @@ async function measure({ entry, measure: policy, energy: energySettings, cpu, qu
       const events = [];
       const start = performance.now();
       for await (const event of model.generate(request)) events.push(event);
-      const sample = latencySample(start, events, promptTokenIds.length);
+      // A server without a tokenizer gets the prompt as text: its own count of prompt tokens is the true one.
+      const sample = latencySample(start, events, model.info.remote?.serverPromptTokens ?? promptTokenIds.length);
       if (sample.tokenIds.length !== workload.genTokens) {
         throw new BackendRuntimeError(entry.backend.id, `generated ${sample.tokenIds.length} tokens instead of ${workload.genTokens}`);
       }
@@ -73,16 +77,20 @@ async function measure({ entry, measure: policy, energy: energySettings, cpu, qu
       if (key !== reference) outputsConsistent = false;
     };
 
-    // Energy: providers chosen for this device; the idle baseline is taken before any work.
-    const gpus = model.info.device.startsWith('cuda') ? [0] : [];
+    // Energy: providers chosen for this device; the idle baseline is taken before any work. A served
+    // model's energy is spent on the server, which no provider here sees: no meter.
+    const remote = model.info.remote;
+    const gpus = !remote && model.info.device.startsWith('cuda') ? [0] : [];
     let meter: EnergyMeter | null = null;
-    let energyError: string | null = null;
-    try {
-      meter = await createEnergyMeter(toEnergyConfig(energySettings), { gpus, ...(cpu ? { cpu } : {}) });
-      await meter.baseline();
-    } catch (error) {
-      meter = null;
-      energyError = `energy meter unavailable: ${(error as Error).message}`;
+    let energyError: string | null = remote ? `not measured: the model runs on the server at ${remote.baseUrl}` : null;
+    if (!remote) {
+      try {
+        meter = await createEnergyMeter(toEnergyConfig(energySettings), { gpus, ...(cpu ? { cpu } : {}) });
+        await meter.baseline();
+      } catch (error) {
+        meter = null;
+        energyError = `energy meter unavailable: ${(error as Error).message}`;
+      }
     }
 
     // Warmup: a fixed count, or until the repetition time settles.

@@ -38,7 +38,8 @@ export function renderEntriesTable(all: readonly EntryRecord[]): string {
     { head: 'prefill tok/s', cell: (r) => formatStat(r.metrics?.prefillTps, 0) },
     { head: 'decode tok/s', cell: (r) => formatStat(r.metrics?.decodeTps, 1) },
     { head: 'TPOT ms', cell: (r) => formatStat(r.metrics?.tpotMs, 3) },
-    { head: 'peak RSS MiB', cell: (r) => (r.metrics ? (r.metrics.peakRssBytes / MiB).toFixed(1) : '—') },
+    // Not shown where the entry cannot measure it (a remote model: the figure would be the client's).
+    { head: 'peak RSS MiB', cell: (r) => (r.metrics && !r.metrics.notMeasured?.memory ? (r.metrics.peakRssBytes / MiB).toFixed(1) : '—') },
     {
       head: records.every((r) => !r.metrics?.energy || r.metrics.energy.estimated) ? 'mJ/token (estimated)' : 'mJ/token (* estimated)',
       cell: (r) => {

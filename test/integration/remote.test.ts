@@ -14,8 +14,8 @@ import { latencySample } from '../../harness/trackers/latencySample.js';
 import { buildPromptTokens } from '../../harness/workload/buildPromptTokens.js';
 import { BOS_ID, EOS_ID, OpenAiServer, type OpenAiServerOptions, type RecordedRequest } from '../helpers/openAiServer.js';
 
-/** What the harness will hand the adapter for `remote:NAME` (the `remote` format is proposed, not yet in ModelFormat). */
-const SOURCE = { path: 'remote:test-model' } as ModelSource;
+/** What the harness hands the adapter for `remote:NAME` (detectModelFormat). */
+const SOURCE: ModelSource = { path: 'remote:test-model', format: 'remote' };
 /** The server's output for 12 tokens (OUTPUT_PIECES repeated). */
 const TWELVE = ' once upon a time. once upon a time. once upon';
 

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AutoTokenizer, env } from '@huggingface/transformers';
-import { backendRegistry } from '../../adapters/registry.js';
 import type { LoadedModel } from '../../adapters/types.js';
 import { detectModelFormat } from '../../harness/model/detectModelFormat.js';
 import { latencySample } from '../../harness/trackers/latencySample.js';
+import { localBackends } from '../helpers/loadStories260K.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
 
 const PROMPT = 'Lily and Tom went to the park. They';
@@ -19,7 +19,7 @@ describe.skipIf(!hasShared)(`TTFT and token counts against independent reference
   let referenceIds: number[] = [];
 
   beforeAll(async () => {
-    for (const definition of backendRegistry) {
+    for (const definition of localBackends()) {
       const path = definition.id === 'llama-cpp' ? sharedPath('models/stories260K/gguf/stories260K-f32.gguf') : sharedPath('models/stories260K/transformersjs');
       const adapter = await definition.create();
       models.set(definition.id, await adapter.load(await detectModelFormat(path), definition.optionsSchema.parse({}), { requiredContext: 128 }));

@@ -262,3 +262,44 @@ describe('parseObjective', () => {
     expect(() => parseObjective('metrics..x:max')).toThrow(/expected PATH/);
   });
 });
+
+describe('objectives an entry cannot measure (metrics.notMeasured)', () => {
+  const objectives = [
+    { metric: 'metrics.decodeTps', direction: 'max' as const },
+    { metric: 'metrics.peakRssBytes', direction: 'min' as const },
+  ];
+  // r: a remote model; its peak RSS is the client's, so not applicable.
+  const entries = [
+    entry('a', { decodeTps: stat(100), peakRssBytes: 200 }),
+    entry('b', { decodeTps: stat(50), peakRssBytes: 100 }),
+    entry('r', { decodeTps: stat(80), peakRssBytes: 1, notMeasured: { memory: 'on the server' } }),
+  ];
+
+  it('reads as null, with or without the metrics. prefix', () => {
+    expect(resolveMetric(entries[2], 'metrics.peakRssBytes')).toBeNull();
+    expect(resolveMetric(entries[2], 'peakRssBytes')).toBeNull();
+    expect(resolveMetric(entries[2], 'metrics.decodeTps')).toEqual({ value: 80, low: 80, high: 80 });
+  });
+
+  it('ties on it, scores over the rest, and is never excluded for it', () => {
+    const ranking = rankEntries(entries, { objectives, significance: false });
+    const byId = Object.fromEntries(ranking.entries.map((e) => [e.id, e]));
+    // a beats r on decode (memory tied); r beats b on decode (memory tied); a and b trade off.
+    expect([byId.a!.front, byId.r!.front, byId.b!.front]).toEqual([0, 1, 2]);
+    expect(byId.r!.excluded).toBeNull();
+    expect(byId.r!.values).toEqual({ 'metrics.decodeTps': 80, 'metrics.peakRssBytes': null });
+    expect(byId.r!.weightedScore).toBeCloseTo(0.6, 12);
+    expect(byId.a!.weightedScore).toBeCloseTo(0.5, 12);
+    expect(byId.b!.weightedScore).toBeCloseTo(0.5, 12);
+    expect(ranking.objectives[1]).toMatchObject({ count: 2, worst: 200, best: 100 });
+    expect(ranking.notes).toContain(
+      'objective metrics.peakRssBytes is not applicable to 1 entry that cannot measure it (metrics.notMeasured): tied on it, no credit for it',
+    );
+  });
+
+  it('keeps a default objective that only such entries lack', () => {
+    const ranking = rankEntries(entries.map((e) => ({ ...e, metrics: { ...e.metrics, ttftMs: stat(10) } })));
+    expect(ranking.objectives.map((o) => o.metric)).toContain('metrics.peakRssBytes');
+    expect(ranking.entries.every((e) => e.excluded === null)).toBe(true);
+  });
+});

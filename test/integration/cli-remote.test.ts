@@ -1,0 +1,139 @@
+/**
+ * `slmbench run` with a `remote:NAME` model end to end: the built CLI, a real worker process, and the
+ * OpenAI-compatible test server (test/helpers/openAiServer.ts) on 127.0.0.1. Timing is asserted only as a
+ * lower bound the server enforces (its first chunk waits), never as an upper bound.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RankedRunResult } from '../../harness/ranking/attachRanking.js';
+import { runCli } from '../helpers/cli.js';
+import { OpenAiServer, type OpenAiServerOptions } from '../helpers/openAiServer.js';
+import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
+
+const FIRST_CHUNK_DELAY_MS = 20;
+const MEASURE = { warmupRuns: 0, minRepetitions: 3, maxRepetitions: 3, minSeconds: 0, targetCiWidth: null };
+
+const servers: OpenAiServer[] = [];
+
+async function startServer(options: OpenAiServerOptions = {}): Promise<OpenAiServer> {
+  const server = await OpenAiServer.start({ modelId: 'tiny', firstChunkDelayMs: FIRST_CHUNK_DELAY_MS, maxRequests: 1000, ...options });
+  servers.push(server);
+  return server;
+}
+
+/** Writes a config and runs `slmbench run --config … --out … --json`; returns the parsed result. */
+async function run(models: string[], backends: Record<string, unknown>[], workload: Record<string, unknown> = { prompt: 'Once upon a time', genTokens: 8 }) {
+  const dir = mkdtempSync(join(tmpdir(), 'slmbench-remote-cli-'));
+  const config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ sweep: { models, backends, workloads: [workload] }, measure: MEASURE }));
+  const out = join(dir, 'out');
+  const result = await runCli(['run', '--config', config, '--out', out, '--json']);
+  expect(result.code, result.stderr).toBe(0);
+  const parsed = JSON.parse(result.stdout) as RankedRunResult;
+  expect(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'))).toEqual(parsed);
+  return parsed;
+}
+
+describe('slmbench run with a remote:NAME model', () => {
+  let server: OpenAiServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(async () => {
+    for (const s of servers) await s.stop();
+  });
+
+  it('measures it through the server: 8 tokens, TTFT above the server\'s delay, memory and energy not measured', async () => {
+    const result = await run(['remote:tiny'], [{ id: 'remote', baseUrl: server.url }]);
+    expect(result.entries).toHaveLength(1);
+    const entry = result.entries[0]!;
+    expect(entry.error).toBeUndefined();
+    expect(entry.status).toBe('ok');
+    expect(entry.model).toEqual({
+      spec: 'remote:tiny',
+      path: 'remote:tiny',
+      name: 'tiny',
+      format: 'remote',
+      sha256: null,
+      sizeBytes: null,
+      params: null,
+      quant: null,
+      arch: null,
+      contextLength: null,
+      vocabSize: null,
+    });
+    expect(entry.outputs!.tokenIds).toHaveLength(8);
+    expect(entry.outputs!.text).toBe(' once upon a time. once upon a');
+    expect(entry.measurement!.repetitions).toBe(3);
+    expect(entry.samples!.ttftMs).toHaveLength(3);
+    for (const ttft of entry.samples!.ttftMs) expect(ttft).toBeGreaterThanOrEqual(FIRST_CHUNK_DELAY_MS);
+    expect(entry.metrics!.energy).toBeNull();
+    expect(entry.metrics!.modelSizeBytes).toBeNull();
+    expect(entry.metrics!.notMeasured).toEqual({
+      memory: `the model runs on the server at ${server.url}: peak memory is the client's (this worker's), not the server's`,
+      energy: `the model runs on the server at ${server.url}: its energy is spent there, out of slmbench's sight`,
+    });
+    expect(entry.metrics!.gpuMemoryBytes).toBeNull();
+    expect(entry.backend.remote).toMatchObject({
+      baseUrl: server.url,
+      server: 'llama.cpp b1234-test',
+      measuresModelResources: false,
+      promptTokenIds: 'server',
+      generations: 3,
+      retries: 0,
+      shortOutputs: 0,
+    });
+    // Prefill counts the server's prompt tokens: BOS + 4 pieces.
+    expect(entry.backend.remote!.serverPromptTokens).toBe(5);
+    expect(entry.workload.promptTokenCount).toBe(5);
+    // Ranked on what applies to it; peak memory and energy are not objectives no ok entry measures.
+    expect(result.ranking.entries[0]!.front).toBe(0);
+    expect(result.ranking.objectives.map((o) => o.metric)).not.toContain('metrics.peakRssBytes');
+    expect(result.ranking.objectives.map((o) => o.metric)).not.toContain('metrics.energy.joulesPerOutputToken');
+  });
+
+  it('refuses a promptTokens workload when the server cannot tokenize: an errored entry saying why', async () => {
+    const plain = await startServer({ tokenizer: 'none' });
+    const result = await run(['remote:tiny'], [{ id: 'remote', baseUrl: plain.url }], { promptTokens: 16, genTokens: 8 });
+    const entry = result.entries[0]!;
+    expect(entry.status).toBe('errored');
+    expect(entry.error!.message).toMatch(/cannot tokenize/);
+  });
+
+  it('records remote:tiny on llama-cpp as skipped (format mismatch)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slmbench-remote-cli-'));
+    const out = join(dir, 'out');
+    const cli = await runCli(['run', '--model', 'remote:tiny', '--backend', 'llama-cpp', '--prompt', 'Hi', '--gen-tokens', '2', '--out', out, '--json']);
+    expect(cli.code, cli.stderr).toBe(0);
+    const entry = (JSON.parse(cli.stdout) as RankedRunResult).entries[0]!;
+    expect(entry.status).toBe('skipped');
+    expect(entry.error!.message).toBe('backend llama-cpp does not read remote models (it reads gguf)');
+    expect(entry.model).toMatchObject({ format: 'remote', sha256: null });
+  });
+
+  describe.skipIf(!hasShared)(`beside a local GGUF ${hasShared ? '' : `(${sharedSkipReason})`}`, () => {
+    it('ranks a mixed sweep: peak memory and energy not applicable to the remote entry', async () => {
+      const gguf = sharedPath('models/stories260K/gguf/stories260K-f32.gguf');
+      const result = await run([gguf, 'remote:tiny'], [{ id: 'llama-cpp' }, { id: 'remote', baseUrl: server.url }]);
+      const ok = result.entries.filter((e) => e.status === 'ok');
+      expect(ok.map((e) => `${e.model.format}/${e.backend.id}`).sort()).toEqual(['gguf/llama-cpp', 'remote/remote']);
+      expect(result.entries.filter((e) => e.status === 'skipped')).toHaveLength(2);
+      const remote = ok.find((e) => e.backend.id === 'remote')!;
+      const local = ok.find((e) => e.backend.id === 'llama-cpp')!;
+      expect(local.metrics!.notMeasured).toBeUndefined();
+      const ranked = (id: string) => result.ranking.entries.find((r) => r.id === id)!;
+      // Both ranked: the remote entry is not excluded for lacking peak memory.
+      expect(ranked(local.id).front).not.toBeNull();
+      expect(ranked(remote.id).front).not.toBeNull();
+      expect(ranked(remote.id).excluded).toBeNull();
+      expect(result.ranking.objectives.map((o) => o.metric)).toContain('metrics.peakRssBytes');
+      expect(ranked(remote.id).values['metrics.peakRssBytes']).toBeNull();
+      expect(ranked(local.id).values['metrics.peakRssBytes']).toBe(local.metrics!.peakRssBytes);
+      expect(result.ranking.notes).toContain(
+        'objective metrics.peakRssBytes is not applicable to 1 entry that cannot measure it (metrics.notMeasured): tied on it, no credit for it',
+      );
+    });
+  });
+});
