@@ -5,5 +5,5 @@ import { configSchema } from './configSchema.js';
 
 export function configJsonSchema(registry: readonly BackendDefinition[]): Record<string, unknown> {
   const schema = z.toJSONSchema(configSchema(registry), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return { ...schema, title: 'slmbench config', $id: 'https://slmbench.dev/schema/config.json' };
+  return { ...schema, title: 'slmbench config', $id: 'urn:slmbench:config' };
 }

@@ -8,8 +8,13 @@ import { join } from 'node:path';
 import { cacheDir } from '../model/resolveModelSpec.js';
 import { probeMemoryBandwidth, type MemoryBandwidth } from '../roofline/probeMemoryBandwidth.js';
 
+/** Version of the probe's method; a stored probe of another version is measured again. */
+export const BANDWIDTH_PROBE_VERSION = 2;
+
 /** A stored probe. */
 export interface StoredBandwidth extends MemoryBandwidth {
+  /** {@link BANDWIDTH_PROBE_VERSION} of the probe that measured it. */
+  probeVersion: number;
   /** The device fingerprint id it belongs to. */
   deviceId: string;
   /** When it was measured (ISO 8601). */
@@ -26,7 +31,7 @@ export function readStoredBandwidth(deviceId: string): StoredBandwidth | null {
   if (!existsSync(path)) return null;
   try {
     const stored = JSON.parse(readFileSync(path, 'utf8')) as StoredBandwidth;
-    return stored.deviceId === deviceId && stored.readGBps > 0 ? stored : null;
+    return stored.deviceId === deviceId && stored.probeVersion === BANDWIDTH_PROBE_VERSION && stored.readGBps > 0 ? stored : null;
   } catch {
     return null;
   }
@@ -34,7 +39,12 @@ export function readStoredBandwidth(deviceId: string): StoredBandwidth | null {
 
 /** Measures the bandwidth now and stores it. */
 export function probeAndStoreBandwidth(deviceId: string): StoredBandwidth {
-  const stored: StoredBandwidth = { ...probeMemoryBandwidth(), deviceId, probedAt: new Date().toISOString() };
+  const stored: StoredBandwidth = {
+    ...probeMemoryBandwidth(),
+    deviceId,
+    probedAt: new Date().toISOString(),
+    probeVersion: BANDWIDTH_PROBE_VERSION,
+  };
   const path = file(deviceId);
   mkdirSync(join(cacheDir(), 'device'), { recursive: true });
   writeFileSync(`${path}.tmp`, `${JSON.stringify(stored, null, 2)}\n`);
