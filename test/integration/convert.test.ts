@@ -16,14 +16,11 @@ import { ModelFormatError } from '../../harness/errors.js';
 import { buildForgeVocabulary } from '../../harness/forge/buildForgeVocabulary.js';
 import { buildGgufMetadata } from '../../harness/forge/buildGgufMetadata.js';
 import { encodeGgufHeader } from '../../harness/forge/encodeGgufHeader.js';
-import { float16ToFloat32 } from '../../harness/forge/float32ToFloat16.js';
-import { forgeModel, generateTensor } from '../../harness/forge/forgeModel.js';
+import { forgeModel } from '../../harness/forge/forgeModel.js';
 import { FORGE_PRESETS } from '../../harness/forge/forgePresets.js';
-import { planLlamaTensors } from '../../harness/forge/planLlamaTensors.js';
-import { quantizeQ4_0 } from '../../harness/forge/quantizeQ4_0.js';
-import { quantizeQ8_0 } from '../../harness/forge/quantizeQ8_0.js';
 import { detectModelFormat } from '../../harness/model/detectModelFormat.js';
 import { runCli } from '../helpers/cli.js';
+import { writeDequantizedTiny } from '../helpers/dequantizedTiny.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
 
 const { backendRegistry } = await import('../../adapters/registry.js');
@@ -162,28 +159,6 @@ async function onnxLogProbs(path: string, ids: number[]): Promise<Float64Array> 
   }
 }
 
-/** ggml's dequantization, written independently of the converter's. */
-function dequantize(values: Float32Array, type: 'Q8_0' | 'Q4_0'): Float32Array {
-  const out = new Float32Array(values.length);
-  if (type === 'Q8_0') {
-    const bytes = quantizeQ8_0(values);
-    const signed = new Int8Array(bytes.buffer);
-    for (let b = 0; b < values.length / 32; b++) {
-      const d = float16ToFloat32(bytes[b * 34]! | (bytes[b * 34 + 1]! << 8));
-      for (let j = 0; j < 32; j++) out[b * 32 + j] = d * signed[b * 34 + 2 + j]!;
-    }
-    return out;
-  }
-  const bytes = quantizeQ4_0(values);
-  for (let b = 0; b < values.length / 32; b++) {
-    const d = float16ToFloat32(bytes[b * 18]! | (bytes[b * 18 + 1]! << 8));
-    for (let j = 0; j < 16; j++) {
-      out[b * 32 + j] = d * ((bytes[b * 18 + 2 + j]! & 15) - 8);
-      out[b * 32 + 16 + j] = d * ((bytes[b * 18 + 2 + j]! >> 4) - 8);
-    }
-  }
-  return out;
-}
 
 describe('convert: forged Q8_0 and Q4_0 GGUFs', () => {
   let forgedDir: string;
@@ -199,19 +174,8 @@ describe('convert: forged Q8_0 and Q4_0 GGUFs', () => {
     const result = await convertGgufToTransformersJs({ ggufPath: join(forgedDir, `model-${type}.gguf`), outDir: folder });
     expect(result.record.tensorTypes).toEqual({ [type]: 16, F32: 5 });
     // The reference: an all-F32 GGUF of the dequantized weights, for llama.cpp without activation quantization.
-    const dims = FORGE_PRESETS.tiny;
-    const tensors = planLlamaTensors(dims);
-    const header = encodeGgufHeader(
-      buildGgufMetadata(dims, buildForgeVocabulary(dims.vocabSize), 'F32', 'dequantized', 'test'),
-      tensors.map((t) => ({ name: t.ggufName, dims: [...t.shape].reverse(), type: 'F32' as const })),
-    );
-    const data = new Uint8Array(header.dataBytes);
-    tensors.forEach((tensor, i) => {
-      const values = generateTensor(tensor, 0);
-      data.set(new Uint8Array((tensor.kind === 'matrix' ? dequantize(values, type) : values).buffer), header.tensors[i]!.offset);
-    });
     const reference = join(dir, `dequantized-${type}.gguf`);
-    writeFileSync(reference, Buffer.concat([header.bytes, data]));
+    writeDequantizedTiny(reference, type);
 
     const onnx = await load('onnxruntime', folder, { intraOpThreads: 1 });
     const quantized = await load('llama-cpp', join(forgedDir, `model-${type}.gguf`), { kvCacheType: 'f32', flashAttention: false, threads: 1 });

@@ -6,7 +6,7 @@
  * (Q4_0) GGUF's dequantized weights. The tiny preset for everything, stories15M for one prompt.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, env, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
@@ -14,15 +14,8 @@ import { getLlama, LlamaLogLevel, readGgufFileInfo, type Token } from 'node-llam
 import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendDefinition, LoadedModel, ModelSource } from '../../adapters/types.js';
-import { buildForgeVocabulary } from '../../harness/forge/buildForgeVocabulary.js';
-import { buildGgufMetadata } from '../../harness/forge/buildGgufMetadata.js';
-import { encodeGgufHeader } from '../../harness/forge/encodeGgufHeader.js';
-import { float16ToFloat32 } from '../../harness/forge/float32ToFloat16.js';
-import { forgeModel, generateTensor, type ForgeResult } from '../../harness/forge/forgeModel.js';
-import { FORGE_PRESETS } from '../../harness/forge/forgePresets.js';
-import { planLlamaTensors } from '../../harness/forge/planLlamaTensors.js';
-import { quantizeQ4_0 } from '../../harness/forge/quantizeQ4_0.js';
-import { quantizeQ8_0 } from '../../harness/forge/quantizeQ8_0.js';
+import { forgeModel, type ForgeResult } from '../../harness/forge/forgeModel.js';
+import { writeDequantizedTiny } from '../helpers/dequantizedTiny.js';
 
 env.allowRemoteModels = false;
 env.allowLocalModels = true;
@@ -227,45 +220,6 @@ function maxLogProbDifference(llamaLogProbs: Map<number, number>, onnxLogits: Fl
     worst = Math.max(worst, Math.abs(lp - onnx[token]!));
   }
   return worst;
-}
-
-/** ggml's dequantization of Q8_0 (d·q) and Q4_0 (d·(nibble − 8), value j low nibble, j+16 high nibble). */
-function dequantize(values: Float32Array, type: 'Q8_0' | 'Q4_0'): Float32Array {
-  const out = new Float32Array(values.length);
-  if (type === 'Q8_0') {
-    const bytes = quantizeQ8_0(values);
-    const signed = new Int8Array(bytes.buffer);
-    for (let b = 0; b < values.length / 32; b++) {
-      const d = float16ToFloat32(bytes[b * 34]! | (bytes[b * 34 + 1]! << 8));
-      for (let j = 0; j < 32; j++) out[b * 32 + j] = d * signed[b * 34 + 2 + j]!;
-    }
-  } else {
-    const bytes = quantizeQ4_0(values);
-    for (let b = 0; b < values.length / 32; b++) {
-      const d = float16ToFloat32(bytes[b * 18]! | (bytes[b * 18 + 1]! << 8));
-      for (let j = 0; j < 16; j++) {
-        const byte = bytes[b * 18 + 2 + j]!;
-        out[b * 32 + j] = d * ((byte & 15) - 8);
-        out[b * 32 + 16 + j] = d * ((byte >> 4) - 8);
-      }
-    }
-  }
-  return out;
-}
-
-/** Writes an all-F32 GGUF of the tiny preset whose matrices hold the `type`-dequantized weights. */
-function writeDequantizedTiny(path: string, type: 'Q8_0' | 'Q4_0'): void {
-  const dims = FORGE_PRESETS.tiny;
-  const tensors = planLlamaTensors(dims);
-  const metadata = buildGgufMetadata(dims, buildForgeVocabulary(dims.vocabSize), 'F32', 'dequantized', 'test');
-  const header = encodeGgufHeader(metadata, tensors.map((t) => ({ name: t.ggufName, dims: [...t.shape].reverse(), type: 'F32' as const })));
-  const data = new Uint8Array(header.dataBytes);
-  tensors.forEach((tensor, i) => {
-    const values = generateTensor(tensor, 0);
-    const stored = tensor.kind === 'matrix' ? dequantize(values, type) : values;
-    data.set(new Uint8Array(stored.buffer), header.tensors[i]!.offset);
-  });
-  writeFileSync(path, Buffer.concat([header.bytes, data]));
 }
 
 describe('forge: tiny preset', () => {
