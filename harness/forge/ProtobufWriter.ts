@@ -11,15 +11,13 @@ export const WIRE_FIXED32 = 5;
 /** Wire type of length-delimited fields (string, bytes, messages). */
 export const WIRE_LENGTH_DELIMITED = 2;
 
+import { GrowableBytes } from './GrowableBytes.js';
+
 const textEncoder = new TextEncoder();
 
-export class ProtobufWriter {
-  private buffer = new Uint8Array(256);
-  private length = 0;
-
-  /** Bytes written so far. */
-  get byteLength(): number {
-    return this.length;
+export class ProtobufWriter extends GrowableBytes {
+  constructor() {
+    super(256);
   }
 
   /** Number of bytes the varint encoding of a non-negative integer takes. */
@@ -81,7 +79,7 @@ export class ProtobufWriter {
   floatField(field: number, value: number): this {
     this.tag(field, WIRE_FIXED32);
     this.reserve(4);
-    new DataView(this.buffer.buffer, this.buffer.byteOffset).setFloat32(this.length, value, true);
+    this.view.setFloat32(this.length, value, true);
     this.length += 4;
     return this;
   }
@@ -114,23 +112,12 @@ export class ProtobufWriter {
 
   /** Appends already-encoded bytes. */
   raw(bytes: Uint8Array): this {
-    this.reserve(bytes.length);
-    this.buffer.set(bytes, this.length);
-    this.length += bytes.length;
+    this.append(bytes);
     return this;
   }
 
   /** The bytes written (a view; the writer must not be used afterwards). */
   finish(): Uint8Array {
     return this.buffer.subarray(0, this.length);
-  }
-
-  private reserve(extra: number): void {
-    if (this.length + extra <= this.buffer.length) return;
-    let size = this.buffer.length * 2;
-    while (size < this.length + extra) size *= 2;
-    const grown = new Uint8Array(size);
-    grown.set(this.buffer.subarray(0, this.length));
-    this.buffer = grown;
   }
 }

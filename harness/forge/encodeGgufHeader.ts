@@ -5,6 +5,7 @@
  * tensor to the alignment.
  */
 import { GGML_TYPE_CODES, ggmlTensorByteLength, type GgmlTypeName } from './encodeGgmlTensor.js';
+import { GrowableBytes } from './GrowableBytes.js';
 
 /** One metadata value, typed as GGUF stores it. */
 export type GgufValue =
@@ -120,10 +121,10 @@ function writeValue(out: ByteSink, value: GgufValue): void {
 const textEncoder = new TextEncoder();
 
 /** A growable little-endian byte buffer. */
-class ByteSink {
-  private buffer = new Uint8Array(1 << 16);
-  private view = new DataView(this.buffer.buffer);
-  private length = 0;
+class ByteSink extends GrowableBytes {
+  constructor() {
+    super(1 << 16);
+  }
 
   u8(v: number): void {
     this.reserve(1);
@@ -153,9 +154,7 @@ class ByteSink {
   string(s: string): void {
     const bytes = textEncoder.encode(s);
     this.u64(bytes.length);
-    this.reserve(bytes.length);
-    this.buffer.set(bytes, this.length);
-    this.length += bytes.length;
+    this.append(bytes);
   }
   padTo(alignment: number): void {
     const target = alignUp(this.length, alignment);
@@ -166,13 +165,5 @@ class ByteSink {
   finish(): Uint8Array {
     return this.buffer.slice(0, this.length);
   }
-  private reserve(extra: number): void {
-    if (this.length + extra <= this.buffer.length) return;
-    let size = this.buffer.length * 2;
-    while (size < this.length + extra) size *= 2;
-    const grown = new Uint8Array(size);
-    grown.set(this.buffer.subarray(0, this.length));
-    this.buffer = grown;
-    this.view = new DataView(grown.buffer);
-  }
+
 }
