@@ -4,15 +4,14 @@
  * on VMs, model names on ARM); `nvidia-smi`, when on PATH, gives NVIDIA GPUs' exact memory and driver.
  * GPU probing is bounded by a short time limit so that a machine without a GPU answers quickly.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
-import { delimiter, join } from 'node:path';
 import type { Systeminformation } from 'systeminformation';
 import type { CpuFingerprint, DeviceFingerprint, GpuFingerprint } from './DeviceFingerprint.js';
 import { NVIDIA_SMI_ARGS, parseNvidiaSmiCsv } from './parseNvidiaSmiCsv.js';
 import { parseCpuinfo, type CpuinfoSummary } from './parseCpuinfo.js';
+import { runNvidiaSmi } from '../trackers/runNvidiaSmi.js';
 
 /** Options of {@link collectDeviceFingerprint}. */
 export interface CollectDeviceFingerprintOptions {
@@ -182,27 +181,11 @@ function mergeGpus(controllers: readonly Systeminformation.GraphicsControllerDat
 
 /** NVIDIA GPUs from nvidia-smi when it is on PATH; empty on any failure or after `timeoutMs`. */
 async function queryNvidiaSmi(timeoutMs: number): Promise<GpuFingerprint[]> {
-  const executable = findOnPath(process.platform === 'win32' ? 'nvidia-smi.exe' : 'nvidia-smi');
-  if (executable === null) return [];
-  return new Promise((resolve) => {
-    execFile(executable, NVIDIA_SMI_ARGS, { timeout: timeoutMs, windowsHide: true }, (error, stdout) => {
-      resolve(error ? [] : parseNvidiaSmiCsv(String(stdout)));
-    });
-  });
-}
-
-function findOnPath(name: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
+  try {
+    return parseNvidiaSmiCsv(await runNvidiaSmi(NVIDIA_SMI_ARGS, { timeoutMs }));
+  } catch {
+    return [];
   }
-  return null;
 }
 
 function readCpuinfo(): CpuinfoSummary | null {
