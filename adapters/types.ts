@@ -61,6 +61,72 @@ export interface RuntimeModelInfo {
    * adapter updates the counters as generations run; read it after the measured loop.
    */
   remote?: RemoteModelInfo;
+  /**
+   * Present only for a composite model (`cascade`, `ensemble`): its stages and a record of every request
+   * it served, which the worker slices into the measured loop and the accuracy tasks. Absent otherwise.
+   */
+  composite?: CompositeModelInfo;
+}
+
+/** One stage of a composite backend as the config gives it, after the matrix resolved it. */
+export interface CompositeStageSpec {
+  model: {
+    /** The model spec as written (`forge:…`, `remote:NAME`, a path). */
+    spec: string;
+    /** Absolute path (for `forge:`/`hf:` specs, the resolved files; for `remote:NAME`, the spec). */
+    path: string;
+    /** Display name. */
+    name: string;
+  };
+  backend: {
+    /** A non-composite backend id. */
+    id: string;
+    /** That backend's options, defaults filled in. */
+    options: Record<string, unknown>;
+  };
+}
+
+/** What a composite model reports about itself. */
+export interface CompositeModelInfo {
+  kind: 'cascade' | 'ensemble';
+  /** Stages in order, with what each loaded model reported. */
+  stages: Array<{
+    name: string;
+    backend: string;
+    /** Versions of the stage backend's packages. */
+    versions: BackendVersions;
+    resolvedOptions: Record<string, unknown>;
+    device: string;
+    vocabSize: number;
+    /** True when the stage's model is served over HTTP (its memory and energy are not measured). */
+    remote: boolean;
+  }>;
+  /**
+   * Every request served, in order: one per `generate` call and one per `score` call. Grows as the model
+   * is used; the worker reads `requests.length` before and after a phase to slice it.
+   */
+  requests: CompositeRequest[];
+}
+
+/** One request a composite model served. */
+export interface CompositeRequest {
+  kind: 'generate' | 'score';
+  /**
+   * Index of the stage whose answer was used (cascade: 0 when not escalated); -1 for an ensemble, where
+   * every stage contributes to every token.
+   */
+  stage: number;
+  /**
+   * Cascade: the confidence of each stage consulted before the answering one (stage order; the answering
+   * stage's own signal last when it is not the final stage). Empty for an ensemble.
+   */
+  signals: number[];
+  /** Whether this request's decision came from a cache (score calls sharing a context). */
+  cached: boolean;
+  /** Wall-clock time of the request (ms). */
+  ms: number;
+  /** CPU time this process spent during the request (ms, user + system, all threads). */
+  cpuMs: number;
 }
 
 /** What a model served over HTTP reports beside {@link RuntimeModelInfo}'s usual fields. */
@@ -116,23 +182,57 @@ export interface LoadedModel {
    * Present when the adapter's `capabilities.scoring` is true.
    */
   score?(contextTokenIds: number[], continuationTokenIds: number[]): Promise<ScoreResult>;
+  /**
+   * Evaluates `promptTokenIds` (not empty) and returns a session positioned after them, holding the whole
+   * next-token distribution: what composite backends (`cascade`, `ensemble`) decode with. One session at
+   * a time per model: opening another, or calling `generate`/`score`, ends the open one. Present when the
+   * adapter's `capabilities.stepwise` is true.
+   */
+  openSession?(promptTokenIds: number[]): Promise<DecodeSession>;
+  /**
+   * The model's tokens by id as its tokenizer stores them (GGUF `tokenizer.ggml.tokens`, the vocabulary
+   * of tokenizer.json: `▁the`, `Ġthe`, `<0x0A>`), so that two models' vocabularies can be compared
+   * entry by entry. Present when `capabilities.stepwise` is true.
+   */
+  vocabulary?(): Promise<string[]>;
   /** Frees the model and everything the backend allocated for it. */
   dispose(): Promise<void>;
+}
+
+/**
+ * Step-by-step greedy-or-not decoding over the whole next-token distribution (natural-log probabilities,
+ * computed in float32 from the backend's logits with a max-subtracted log-softmax).
+ */
+export interface DecodeSession {
+  /**
+   * ln p(token | prompt, pushed tokens) for every token id (length `info.vocabSize`), for the next
+   * position. Valid until the next `push` or `close` (backends may reuse the buffer).
+   */
+  readonly logprobs: Float32Array;
+  /** Tokens in the session so far (prompt included). */
+  readonly length: number;
+  /** Appends one token and computes the next distribution. */
+  push(tokenId: number): Promise<void>;
+  /** Ends the session and frees its cache. Idempotent. */
+  close(): Promise<void>;
 }
 
 /** What an adapter can do; suites skip backends that lack a capability, with the reason. */
 export interface AdapterCapabilities {
   /** Whether `LoadedModel.score` is implemented. */
   scoring: boolean;
+  /** Whether `LoadedModel.openSession` and `LoadedModel.vocabulary` are implemented. */
+  stepwise?: boolean;
   /** Model formats this backend loads. */
   formats: readonly ModelFormat[];
 }
 
 /**
  * Model formats slmbench recognises. `remote` is a model served over HTTP (`remote:NAME`): no local
- * file, read only by the `remote` backend.
+ * file, read only by the `remote` backend. `composite` is the model of a composite backend (`cascade`,
+ * `ensemble`): its stages' models, listed in the backend's options.
  */
-export type ModelFormat = 'gguf' | 'onnx' | 'transformers-js' | 'remote';
+export type ModelFormat = 'gguf' | 'onnx' | 'transformers-js' | 'remote' | 'composite';
 
 /** A model source resolved to local files (or, for `remote`, the `remote:NAME` spec itself). */
 export interface ModelSource {
@@ -181,6 +281,14 @@ export interface BackendDefinition<TSchema extends z.ZodObject = z.ZodObject> {
   readonly formats: readonly ModelFormat[];
   /** Schema of one option set; every field optional, with its default documented. */
   readonly optionsSchema: TSchema;
+  /**
+   * True for composite backends (`cascade`, `ensemble`), which run other backends' models listed in their
+   * `stages` option (`[{ model, backend }]`). Their entries are not crossed with `sweep.models`: the matrix
+   * makes one entry per option combination and workload, whose model is the composite; it resolves each
+   * stage (model path, the stage backend's options with defaults) into a {@link CompositeStageSpec}.
+   * Default: false.
+   */
+  readonly composite?: boolean;
   /** Loads the implementation (imports the backend's package). */
   create(): Promise<Adapter<z.output<TSchema>>>;
 }

@@ -1,7 +1,13 @@
 /**
  * llama.cpp backend through node-llama-cpp. Uses the low-level sequence API so that generation is exactly
  * `maxNewTokens` greedy tokens with end-of-sequence ignored, and scoring reads the model's next-token
- * distribution at every continuation position.
+ * distribution at every continuation position. Decode sessions evaluate one token at a time on the same
+ * sequence and read its distribution the same way.
+ *
+ * node-llama-cpp 3.21 hands a position's distribution over only as a Map of token → probability (float32
+ * softmax of the logits, computed natively) — it has no public raw-logits call — so sessions and `score`
+ * take ln of those probabilities; a probability that underflows float32 (a logit over ~100 below the
+ * top one) reads as -Infinity.
  */
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { z } from 'zod';
@@ -10,7 +16,10 @@ import {
   BackendRuntimeError,
   BackendUnavailableError,
   ModelFormatError,
+  WorkloadError,
 } from '../../harness/errors.js';
+import { checkTokenIds } from '../common/checkTokenIds.js';
+import { DecodeSessionBase } from '../common/DecodeSessionBase.js';
 import { firstLine } from '../common/firstLine.js';
 import { readPackageVersion } from '../common/readPackageVersion.js';
 import { resolveThreadCount } from '../common/resolveThreadCount.js';
@@ -19,6 +28,7 @@ import type { TokenLogprob } from '../common/logSoftmaxAt.js';
 import type {
   Adapter,
   BackendVersions,
+  DecodeSession,
   GenerateRequest,
   LoadHints,
   LoadedModel,
@@ -81,7 +91,7 @@ function getSharedLlama(backend: string, gpu: LlamaCppOptions['gpu']): Promise<{
 
 export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
   readonly id = 'llama-cpp';
-  readonly capabilities = { scoring: true, formats: ['gguf'] as const };
+  readonly capabilities = { scoring: true, stepwise: true, formats: ['gguf'] as const };
 
   async versions(): Promise<BackendVersions> {
     const versions: BackendVersions = {
@@ -135,6 +145,9 @@ export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
         cause: error,
       });
     }
+    // llama.cpp logs from its own threads and node-llama-cpp hands the lines over through the event loop,
+    // so the line that resolves `auto` may come after createContext has resolved: wait for it briefly.
+    if (options.flashAttention === 'auto') await waitForLogLine(logs, FLASH_ATTENTION_LINE, 250);
     logCapture = null;
     const flashAttention = resolveFlashAttention(options.flashAttention, logs);
     const sequence = context.getSequence();
@@ -163,6 +176,9 @@ export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
 }
 
 class LlamaCppLoadedModel implements LoadedModel {
+  /** The open decode session, which owns the sequence until it ends; ended before any other work. */
+  #openSession: LlamaCppDecodeSession | null = null;
+
   constructor(
     private readonly backend: string,
     private readonly model: LlamaModel,
@@ -184,6 +200,7 @@ class LlamaCppLoadedModel implements LoadedModel {
   async *generate(request: GenerateRequest): AsyncIterable<TokenEvent> {
     const { promptTokenIds, maxNewTokens } = request;
     this.checkFits(promptTokenIds.length + maxNewTokens);
+    await this.endSession();
     await this.sequence.clearHistory();
     const iterator = this.sequence.evaluate(promptTokenIds as Token[], {
       temperature: 0,
@@ -211,6 +228,7 @@ class LlamaCppLoadedModel implements LoadedModel {
     if (contextTokenIds.length === 0) throw new BackendRuntimeError(this.backend, 'score needs a non-empty context');
     const all = [...contextTokenIds, ...continuationTokenIds];
     this.checkFits(all.length);
+    await this.endSession();
     await this.sequence.clearHistory();
     const firstScored = contextTokenIds.length - 1;
     // The context before the first scored position, without distributions.
@@ -242,9 +260,42 @@ class LlamaCppLoadedModel implements LoadedModel {
     return result;
   }
 
+  /**
+   * Evaluates the prompt on the model's sequence, then one pushed token per call, each time reading the
+   * next-token distribution. Ends the session open before (the sequence is shared with `generate` and
+   * `score`, which end it too).
+   */
+  async openSession(promptTokenIds: number[]): Promise<DecodeSession> {
+    if (promptTokenIds.length === 0) throw new WorkloadError('openSession needs a non-empty prompt (BOS where the model has one)');
+    checkTokenIds('openSession', promptTokenIds, 0, this.info);
+    this.checkFits(promptTokenIds.length);
+    await this.endSession();
+    await this.sequence.clearHistory();
+    const session = new LlamaCppDecodeSession(this.backend, this.sequence, this.info.vocabSize, this.context.contextSize);
+    this.#openSession = session;
+    await session.open(promptTokenIds);
+    return session;
+  }
+
+  /** The GGUF's `tokenizer.ggml.tokens`. */
+  async vocabulary(): Promise<string[]> {
+    const tokens: unknown = this.model.fileInfo.metadata.tokenizer?.ggml?.tokens;
+    if (!Array.isArray(tokens) || !tokens.every((token) => typeof token === 'string')) {
+      throw new BackendRuntimeError(this.backend, 'the GGUF has no tokenizer.ggml.tokens array of strings');
+    }
+    return [...(tokens as string[])];
+  }
+
   async dispose(): Promise<void> {
+    await this.endSession();
     await this.context.dispose();
     await this.model.dispose();
+  }
+
+  private async endSession(): Promise<void> {
+    const open = this.#openSession;
+    this.#openSession = null;
+    await open?.supersede();
   }
 
   private checkFits(tokens: number): void {
@@ -258,6 +309,39 @@ class LlamaCppLoadedModel implements LoadedModel {
   }
 }
 
+/**
+ * A decode session on the model's only sequence: the sequence's KV cache is the session's cache, and
+ * freeing it clears the sequence's history.
+ */
+class LlamaCppDecodeSession extends DecodeSessionBase {
+  constructor(
+    backend: string,
+    private readonly sequence: LlamaContextSequence,
+    vocabSize: number,
+    contextSize: number,
+  ) {
+    super({ backend, vocabSize, maxLength: contextSize, maxLengthReason: `the context holds ${contextSize} tokens (option contextSize)` });
+  }
+
+  protected async evaluate(tokenIds: readonly number[], _pastLength: number): Promise<void> {
+    const last = tokenIds.length - 1;
+    const input: Parameters<LlamaContextSequence['controlledEvaluate']>[0] = tokenIds.map((token, i) =>
+      i === last ? ([token as Token, { generateNext: { probabilities: true } }] as const) : (token as Token),
+    ) as Parameters<LlamaContextSequence['controlledEvaluate']>[0];
+    // The context never has to shift: the session checks its length against the context before each push.
+    const outputs = await this.sequence.controlledEvaluate(input);
+    const probabilities = outputs[last]?.next.probabilities;
+    if (!probabilities) throw new BackendRuntimeError(this.limits.backend, `no probabilities after ${tokenIds.length} evaluated token(s)`);
+    const logprobs = this.logprobs;
+    logprobs.fill(-Infinity);
+    for (const [token, p] of probabilities) if (token < logprobs.length) logprobs[token] = Math.log(p);
+  }
+
+  protected async release(): Promise<void> {
+    await this.sequence.clearHistory();
+  }
+}
+
 function vocabularySize(model: LlamaModel): number {
   const tokens = model.fileInfo.metadata.tokenizer?.ggml?.tokens;
   return Array.isArray(tokens) ? tokens.length : 0;
@@ -267,9 +351,22 @@ function vocabularySize(model: LlamaModel): number {
 function resolveFlashAttention(requested: LlamaCppOptions['flashAttention'], logs: string[]): boolean | 'unknown' {
   if (requested !== 'auto') return requested;
   for (const line of logs) {
-    // llama.cpp logs e.g. "resolve_fused_ops: Flash Attention enabled" or "... was auto, set to disabled".
-    const m = /Flash Attention (?:was auto, set to )?(enabled|disabled)/i.exec(line);
+    const m = FLASH_ATTENTION_LINE.exec(line);
     if (m) return m[1]!.toLowerCase() === 'enabled';
   }
   return 'unknown';
+}
+
+/** llama.cpp's line on what `flash_attn = auto` became: "resolve_fused_ops: Flash Attention enabled" or "... was auto, set to disabled". */
+const FLASH_ATTENTION_LINE = /Flash Attention (?:was auto, set to )?(enabled|disabled)/i;
+
+/** Resolves once a line of `logs` matches `pattern`, or after `timeoutMs`, letting queued log lines arrive. */
+async function waitForLogLine(logs: readonly string[], pattern: RegExp, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let checked = 0;
+  for (;;) {
+    for (; checked < logs.length; checked++) if (pattern.test(logs[checked]!)) return;
+    if (performance.now() >= deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
 }

@@ -24,7 +24,7 @@ const BACKEND = 'onnxruntime';
 /** Loads decoders for the onnxruntime backend; see the module comment. */
 export class OnnxRuntimeAdapter implements Adapter<OnnxRuntimeOptions> {
   readonly id = BACKEND;
-  readonly capabilities: AdapterCapabilities = { scoring: true, formats: ['transformers-js', 'onnx'] };
+  readonly capabilities: AdapterCapabilities = { scoring: true, stepwise: true, formats: ['transformers-js', 'onnx'] };
 
   /**
    * `onnxruntime-node`: the npm package's version (its package.json). `onnxruntime`: the runtime it
@@ -57,6 +57,7 @@ export class OnnxRuntimeAdapter implements Adapter<OnnxRuntimeOptions> {
         session,
         graph,
         tokenizer,
+        folder: files.folder,
         info: {
           vocabSize,
           contextLength: sizes.contextLength,

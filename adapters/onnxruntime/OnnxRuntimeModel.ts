@@ -6,15 +6,21 @@
  * A graph without `past_key_values.*` inputs runs in **no-cache mode** (`resolvedOptions.kvCache =
  * false`): every step re-runs the whole sequence. That is correct but costs O(n²); the mode is labelled
  * so such numbers are never compared with cached runs unknowingly.
+ *
+ * Decode sessions (`openSession`) run the same loop one pushed token at a time and hand over the
+ * log-softmax of the last position's logits (float16 logits converted to float32 first).
  */
 import * as ort from 'onnxruntime-node';
 import { BackendRuntimeError, WorkloadError } from '../../harness/errors.js';
 import { argmax } from '../common/argmax.js';
 import { checkTokenIds } from '../common/checkTokenIds.js';
+import { DecodeSessionBase } from '../common/DecodeSessionBase.js';
 import { firstLine } from '../common/firstLine.js';
+import { logSoftmax } from '../common/logSoftmax.js';
 import { logSoftmaxAt } from '../common/logSoftmaxAt.js';
+import { readTokenizerVocabulary } from '../common/readTokenizerVocabulary.js';
 import { scoreContinuation } from '../common/scoreContinuation.js';
-import type { GenerateRequest, LoadedModel, RuntimeModelInfo, ScoreResult, TokenEvent } from '../types.js';
+import type { DecodeSession, GenerateRequest, LoadedModel, RuntimeModelInfo, ScoreResult, TokenEvent } from '../types.js';
 import { decoderFeeds, emptyPast, type Feeds } from './decoderFeeds.js';
 import type { DecoderGraph } from './describeDecoderGraph.js';
 import { float16ToFloat32 } from './float16ToFloat32.js';
@@ -31,11 +37,13 @@ export interface OnnxRuntimeModelParts {
   graph: DecoderGraph;
   tokenizer: TextTokenizer;
   info: RuntimeModelInfo;
+  /** The model folder, whose tokenizer.json `vocabulary()` reads. */
+  folder: string;
 }
 
 const BACKEND = 'onnxruntime';
 
-/** One loaded decoder: tokenizer, greedy generation with a KV cache, and scoring. */
+/** One loaded decoder: tokenizer, greedy generation with a KV cache, scoring and decode sessions. */
 export class OnnxRuntimeModel implements LoadedModel {
   readonly info: RuntimeModelInfo;
   readonly #session: ort.InferenceSession;
@@ -43,7 +51,11 @@ export class OnnxRuntimeModel implements LoadedModel {
   readonly #tokenizer: TextTokenizer;
   readonly #eos: ReadonlySet<number>;
   readonly #presentNames: readonly string[];
+  readonly #folder: string;
   #disposed = false;
+  /** The open decode session, ended before any other work on the model. */
+  #openSession: OnnxRuntimeDecodeSession | null = null;
+  #vocabulary: Promise<string[]> | null = null;
   /** Scratch row for the last position's float16 logits as float32 (float16 graphs only). */
   #halfRow: Float32Array | null = null;
 
@@ -54,6 +66,7 @@ export class OnnxRuntimeModel implements LoadedModel {
     this.#tokenizer = parts.tokenizer;
     this.#eos = new Set(parts.info.eosTokenIds);
     this.#presentNames = parts.graph.kv.map((slot) => slot.present);
+    this.#folder = parts.folder;
   }
 
   /**
@@ -78,6 +91,7 @@ export class OnnxRuntimeModel implements LoadedModel {
     if (promptTokenIds.length === 0) throw new WorkloadError('generate: the prompt must hold at least one token (BOS)');
     if (!Number.isInteger(maxNewTokens) || maxNewTokens < 0) throw new WorkloadError(`generate: maxNewTokens must be a whole number ≥ 0, got ${maxNewTokens}`);
     checkTokenIds('generate', promptTokenIds, maxNewTokens, this.info);
+    await this.#endSession();
     if (maxNewTokens === 0) return;
     if (this.#graph.kv.length > 0) yield* this.#generateWithCache(promptTokenIds, maxNewTokens, ignoreEos);
     else yield* this.#generateWithoutCache(promptTokenIds, maxNewTokens, ignoreEos);
@@ -129,6 +143,7 @@ export class OnnxRuntimeModel implements LoadedModel {
     if (contextTokenIds.length === 0) throw new WorkloadError('score: the context must hold at least one token (BOS)');
     const ids = [...contextTokenIds, ...continuationTokenIds];
     checkTokenIds('score', ids, 0, this.info);
+    await this.#endSession();
     if (continuationTokenIds.length === 0) return { logprobs: [], isGreedy: true };
     const past = emptyPast(this.#graph);
     const outputs = await this.#run(decoderFeeds(this.#graph, ids, 0, past));
@@ -151,10 +166,39 @@ export class OnnxRuntimeModel implements LoadedModel {
     }
   }
 
+  /**
+   * Prefills `promptTokenIds` in one run; each `push` then runs one token against the KV cache (or, in
+   * no-cache mode, the whole sequence again). Ends the session open before.
+   */
+  async openSession(promptTokenIds: number[]): Promise<DecodeSession> {
+    this.#checkOpen();
+    if (promptTokenIds.length === 0) throw new WorkloadError('openSession: the prompt must hold at least one token (BOS)');
+    checkTokenIds('openSession', promptTokenIds, 0, this.info);
+    await this.#endSession();
+    const session = new OnnxRuntimeDecodeSession(this.#graph, this.info, (feeds) => this.#run(feeds));
+    this.#openSession = session;
+    await session.open(promptTokenIds);
+    return session;
+  }
+
+  /** tokenizer.json's tokens by id (read once). */
+  async vocabulary(): Promise<string[]> {
+    this.#checkOpen();
+    this.#vocabulary ??= readTokenizerVocabulary(this.#folder);
+    return [...(await this.#vocabulary)];
+  }
+
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    await this.#endSession();
     await this.#session.release();
+  }
+
+  async #endSession(): Promise<void> {
+    const open = this.#openSession;
+    this.#openSession = null;
+    await open?.supersede();
   }
 
   async #run(feeds: Feeds): Promise<ort.InferenceSession.ReturnType> {
@@ -187,4 +231,73 @@ function disposeAll(values: Record<string, ort.OnnxValue>): void {
 
 function disposeExcept(values: Record<string, ort.OnnxValue>, keep: readonly string[]): void {
   for (const [name, value] of Object.entries(values)) if (!keep.includes(name)) value.dispose();
+}
+
+/**
+ * One decode session of an {@link OnnxRuntimeModel}: its own KV cache (the `present.*` outputs of its last
+ * run), or in no-cache mode the token sequence so far.
+ */
+class OnnxRuntimeDecodeSession extends DecodeSessionBase {
+  #past: Feeds;
+  /** The tokens so far, kept only in no-cache mode (each step re-runs them all). */
+  #sequence: number[] = [];
+  /** Scratch row for float16 logits as float32. */
+  #halfRow: Float32Array | null = null;
+
+  constructor(
+    private readonly graph: DecoderGraph,
+    info: RuntimeModelInfo,
+    private readonly run: (feeds: Feeds) => Promise<ort.InferenceSession.ReturnType>,
+  ) {
+    super({
+      backend: BACKEND,
+      vocabSize: info.vocabSize,
+      maxLength: info.contextLength,
+      maxLengthReason: `the model's context is ${info.contextLength} tokens`,
+    });
+    this.#past = graph.kv.length > 0 ? emptyPast(graph) : {};
+  }
+
+  protected async evaluate(tokenIds: readonly number[], pastLength: number): Promise<void> {
+    const cached = this.graph.kv.length > 0;
+    const sequence = cached ? tokenIds : [...this.#sequence, ...tokenIds];
+    const outputs = await this.run(decoderFeeds(this.graph, sequence, cached ? pastLength : 0, this.#past));
+    try {
+      this.#readLastRow(outputs['logits']);
+    } catch (error) {
+      disposeAll(outputs);
+      throw error;
+    }
+    if (cached) {
+      const next: Feeds = {};
+      for (const slot of this.graph.kv) next[slot.past] = outputs[slot.present]!;
+      disposeExcept(outputs, this.graph.kv.map((slot) => slot.present));
+      disposeAll(this.#past);
+      this.#past = next;
+    } else {
+      disposeAll(outputs);
+      this.#sequence = [...sequence];
+    }
+  }
+
+  protected async release(): Promise<void> {
+    disposeAll(this.#past);
+    this.#past = {};
+    this.#sequence = [];
+  }
+
+  /** Writes the log-softmax of the last position's logits into `logprobs`. */
+  #readLastRow(logits: ort.Tensor | undefined): void {
+    const vocab = this.limits.vocabSize;
+    if (!logits || logits.dims.at(-1) !== vocab) {
+      throw new BackendRuntimeError(BACKEND, `decode session expected logits over ${vocab} tokens, got shape [${logits?.dims.join(', ') ?? ''}]`);
+    }
+    const offset = logits.size - vocab;
+    if (logits.data instanceof Uint16Array) {
+      this.#halfRow ??= new Float32Array(vocab);
+      logSoftmax(float16ToFloat32(logits.data.subarray(offset, offset + vocab), this.#halfRow), 0, vocab, this.logprobs);
+    } else {
+      logSoftmax(logits.data as Float32Array, offset, vocab, this.logprobs);
+    }
+  }
 }

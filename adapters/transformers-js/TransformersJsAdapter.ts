@@ -32,7 +32,7 @@ const DEVICE_FAILURE = /execution ?provider|shared library|adapter|unsupported d
 
 export class TransformersJsAdapter implements Adapter<TransformersJsOptions> {
   readonly id = BACKEND;
-  readonly capabilities: AdapterCapabilities = { scoring: true, formats: ['transformers-js'] };
+  readonly capabilities: AdapterCapabilities = { scoring: true, stepwise: true, formats: ['transformers-js'] };
 
   async versions(): Promise<BackendVersions> {
     const transformers = readPackageVersion('@huggingface/transformers', import.meta.url);

@@ -1,15 +1,25 @@
 /**
  * A model loaded by the transformers-js backend: tokenizes with the folder's tokenizer, generates through
  * `model.generate()` with a streamer that timestamps each token where transformers.js hands it over, and
- * scores with one forward pass over context + continuation.
+ * scores with one forward pass over context + continuation. Decode sessions call the model's forward
+ * themselves, feeding each run's `present.*` outputs back as `past_key_values`.
  */
-import { InterruptableStoppingCriteria, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import {
+  DynamicCache,
+  InterruptableStoppingCriteria,
+  Tensor,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+} from '@huggingface/transformers';
 import { BackendRuntimeError, WorkloadError } from '../../harness/errors.js';
 import { checkTokenIds } from '../common/checkTokenIds.js';
+import { DecodeSessionBase } from '../common/DecodeSessionBase.js';
 import { firstLine } from '../common/firstLine.js';
+import { logSoftmax } from '../common/logSoftmax.js';
 import { logSoftmaxAt } from '../common/logSoftmaxAt.js';
+import { readTokenizerVocabulary } from '../common/readTokenizerVocabulary.js';
 import { scoreContinuation } from '../common/scoreContinuation.js';
-import type { GenerateRequest, LoadedModel, RuntimeModelInfo, ScoreResult, TokenEvent } from '../types.js';
+import type { DecodeSession, GenerateRequest, LoadedModel, RuntimeModelInfo, ScoreResult, TokenEvent } from '../types.js';
 import { TokenEventQueue } from './TokenEventQueue.js';
 import { TokenStreamer } from './TokenStreamer.js';
 
@@ -55,6 +65,9 @@ type ForwardOutput = Record<string, Tensor | undefined>;
 
 export class TransformersJsModel implements LoadedModel {
   private disposed = false;
+  /** The open decode session, ended before any other work on the model. */
+  private session: TransformersJsDecodeSession | null = null;
+  private tokens: Promise<string[]> | null = null;
 
   private constructor(
     private readonly tokenizer: PreTrainedTokenizer,
@@ -111,6 +124,7 @@ export class TransformersJsModel implements LoadedModel {
     if (contextTokenIds.length === 0) throw new WorkloadError('score needs at least one context token (BOS where the model has one)');
     const ids = [...contextTokenIds, ...continuationTokenIds];
     checkTokenIds('score', ids, 0, this.info);
+    await this.endSession();
     if (continuationTokenIds.length === 0) return { logprobs: [], isGreedy: true };
 
     let outputs: ForwardOutput;
@@ -134,10 +148,39 @@ export class TransformersJsModel implements LoadedModel {
     }
   }
 
+  /**
+   * Runs the prompt through the model's forward, then one pushed token per run against the cache of
+   * the previous run. Ends the session open before.
+   */
+  async openSession(promptTokenIds: number[]): Promise<DecodeSession> {
+    this.assertOpen();
+    if (promptTokenIds.length === 0) throw new WorkloadError('openSession needs a non-empty prompt (BOS where the model has one)');
+    checkTokenIds('openSession', promptTokenIds, 0, this.info);
+    await this.endSession();
+    const session = new TransformersJsDecodeSession(this.model, this.info, this.folder);
+    this.session = session;
+    await session.open(promptTokenIds);
+    return session;
+  }
+
+  /** tokenizer.json's tokens by id (read once). */
+  async vocabulary(): Promise<string[]> {
+    this.assertOpen();
+    this.tokens ??= readTokenizerVocabulary(this.folder);
+    return [...(await this.tokens)];
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    await this.endSession();
     await this.model.dispose();
+  }
+
+  private async endSession(): Promise<void> {
+    const open = this.session;
+    this.session = null;
+    await open?.supersede();
   }
 
   private async *stream(request: GenerateRequest): AsyncGenerator<TokenEvent> {
@@ -149,6 +192,7 @@ export class TransformersJsModel implements LoadedModel {
       throw new WorkloadError(`maxNewTokens must be a positive integer, got ${maxNewTokens}`);
     }
     checkTokenIds('generate', prompt, maxNewTokens, this.info);
+    await this.endSession();
 
     const queue = new TokenEventQueue();
     const stopper = new InterruptableStoppingCriteria();
@@ -221,6 +265,90 @@ export class TransformersJsModel implements LoadedModel {
   private assertOpen(): void {
     if (this.disposed) throw new BackendRuntimeError(BACKEND, 'the model was disposed');
   }
+}
+
+/**
+ * One decode session of a {@link TransformersJsModel}: the `present.*` tensors of its last forward run,
+ * renamed as the `past_key_values.*` inputs of the next.
+ */
+class TransformersJsDecodeSession extends DecodeSessionBase {
+  #cache: Record<string, Tensor> = {};
+  /** The tokens so far, re-run whole at each step by a graph that returns no cache. */
+  #tokens: number[] = [];
+
+  constructor(
+    private readonly model: PreTrainedModel,
+    info: RuntimeModelInfo,
+    private readonly folder: string,
+  ) {
+    super({
+      backend: BACKEND,
+      vocabSize: info.vocabSize,
+      maxLength: info.contextLength,
+      maxLengthReason: `the model's context is ${info.contextLength} tokens`,
+    });
+  }
+
+  protected async evaluate(tokenIds: readonly number[], pastLength: number): Promise<void> {
+    const tokens = [...this.#tokens, ...tokenIds];
+    const cached = pastLength > 0 && Object.keys(this.#cache).length > 0;
+    const input = cached ? tokenIds : tokens;
+    let outputs: ForwardOutput;
+    try {
+      outputs = (await this.model({
+        input_ids: idsTensor(input),
+        attention_mask: onesTensor(tokens.length),
+        // Absent on the first run: transformers.js then feeds an empty cache and counts positions from 0;
+        // with a cache it takes the last positions of the mask.
+        past_key_values: cached ? new DynamicCache(this.#cache) : undefined,
+        // Only the last position's logits are needed (used by graphs that take this input).
+        num_logits_to_keep: new Tensor('int64', BigInt64Array.of(1n), []),
+      })) as ForwardOutput;
+    } catch (error) {
+      throw new BackendRuntimeError(BACKEND, `forward pass of ${this.folder} failed: ${firstLine(error)}`, { cause: error });
+    }
+    const next = cacheOf(outputs);
+    try {
+      const logits = logitsOf(outputs);
+      const vocab = this.limits.vocabSize;
+      if (logits.dims.at(-1) !== vocab) {
+        throw new BackendRuntimeError(BACKEND, `decode session expected logits over ${vocab} tokens, got shape [${logits.dims.join(', ')}]`);
+      }
+      const values = (logits.type === 'float32' ? logits : logits.to('float32')).data as Float32Array;
+      logSoftmax(values, values.length - vocab, vocab, this.logprobs);
+    } catch (error) {
+      disposeOutputs(outputs);
+      throw error;
+    }
+    for (const [name, tensor] of Object.entries(outputs)) if (tensor && !name.startsWith('present')) tensor.dispose();
+    for (const tensor of Object.values(this.#cache)) tensor.dispose();
+    this.#cache = next;
+    this.#tokens = tokens;
+  }
+
+  protected async release(): Promise<void> {
+    for (const tensor of Object.values(this.#cache)) tensor.dispose();
+    this.#cache = {};
+    this.#tokens = [];
+  }
+}
+
+/** Cache kinds whose outputs are `present_<kind>…` and inputs `past_<kind>…` (transformers.js 4.3's list). */
+const HYBRID_CACHES = ['ssm', 'conv', 'recurrent', 'compressor', 'indexer'] as const;
+
+/**
+ * The `present*` outputs of a run under the names of the matching inputs of the next, as transformers.js's
+ * own generation loop renames them (`present.0.key` → `past_key_values.0.key`; the hybrid caches'
+ * `present_conv`, `present_ssm`, … → `past_conv`, `past_ssm`, …).
+ */
+function cacheOf(outputs: ForwardOutput): Record<string, Tensor> {
+  const cache: Record<string, Tensor> = {};
+  for (const [name, tensor] of Object.entries(outputs)) {
+    if (!tensor || !name.startsWith('present')) continue;
+    const hybrid = HYBRID_CACHES.find((kind) => name.startsWith(`present_${kind}`));
+    cache[hybrid ? name.replace('present_', 'past_') : name.replace('present', 'past_key_values')] = tensor;
+  }
+  return cache;
 }
 
 /** One forward call on a single sequence; the model builds position ids and an empty cache itself. */

@@ -27,5 +27,7 @@ export async function inspectModel(path: string): Promise<ModelRecord> {
       return inspectTransformersJsFolder(source.path);
     case 'remote':
       throw new ModelFormatError(source.path, 'a model served over HTTP (remote:NAME) has no local file to inspect');
+    case 'composite':
+      throw new ModelFormatError(source.path, 'a composite model is inspected stage by stage');
   }
 }
