@@ -13,4 +13,6 @@ export const backendRegistry: readonly BackendDefinition[] = [
   (await import('./onnxruntime/index.js')).default,
   (await import('./transformers-js/index.js')).default,
   (await import('./remote/index.js')).default,
+  (await import('./cascade/index.js')).default,
+  (await import('./ensemble/index.js')).default,
 ];

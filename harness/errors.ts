@@ -112,6 +112,16 @@ export class BackendRuntimeError extends SlmbenchError {
   }
 }
 
+/**
+ * Models that must share one vocabulary and do not (the stages of an `ensemble`): the message names the
+ * two models and the first token id where they differ, or their sizes when one vocabulary extends the other.
+ */
+export class VocabularyMismatchError extends SlmbenchError {
+  constructor(backend: string, problem: string) {
+    super('VOCABULARY_MISMATCH', `${backend}: ${problem}`, EXIT_USAGE);
+  }
+}
+
 /** Plain data form of an error, as stored in `result.json` and sent over IPC. */
 export interface ErrorRecord {
   code: string;

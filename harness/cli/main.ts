@@ -24,6 +24,14 @@ function positiveNumber(flag: string) {
   };
 }
 
+function nonNegativeNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${flag} must be a number ≥ 0, got "${value}"`);
+    return n;
+  };
+}
+
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function buildProgram(): Command {
@@ -51,6 +59,7 @@ export function buildProgram(): Command {
     .option('--gen-tokens <n>', 'tokens to generate; end-of-sequence does not stop (default 128)', positiveInt('--gen-tokens'))
     .option('--prompt <text>', 'explicit prompt text instead of --prompt-tokens ("" = BOS alone)')
     .option('-r, --repetitions <n>', 'exactly this many measured repetitions per entry', positiveInt('--repetitions'))
+    .option('--warmup-seconds <s>', 'warm up for at least this many seconds per worker (default 1; 0 = only the warmup runs)', nonNegativeNumber('--warmup-seconds'))
     .option('-o, --out <dir>', 'output folder (default slmbench-results/<time>)')
     .option('--shard <K/N>', 'run shard K of N of the matrix (deterministic, balanced; merge the N results with slmbench merge)')
     .option('--resume', 'continue the sweep in --out without repeating finished entries')

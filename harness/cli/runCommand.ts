@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { dirname, join, resolve } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { backendRegistry } from '../../adapters/registry.js';
-import type { ModelFormat } from '../../adapters/types.js';
+import type { CompositeStageSpec, ModelFormat } from '../../adapters/types.js';
 import type { SweepConfig } from '../config/configSchema.js';
 import { parseConfig, readConfigFile } from '../config/parseConfig.js';
 import { collectDeviceFingerprint } from '../device/collectDeviceFingerprint.js';
@@ -48,6 +48,8 @@ export interface RunFlags {
   prompt?: string;
   /** Exactly this many measured repetitions (sets min = max, min seconds 0). */
   repetitions?: number;
+  /** Seconds of warmup at least (`measure.warmupSeconds`). */
+  warmupSeconds?: number;
   /** Output folder. */
   out?: string;
   /** Continue the sweep in `--out`. */
@@ -220,6 +222,7 @@ function resumePlan(flags: RunFlags): Plan {
 /** Whether the entry's backend reads its model's format, judged from the spec (no file access). */
 function backendReads(entry: MatrixEntry): boolean {
   const definition = backendRegistry.find((d) => d.id === entry.backend.id);
+  if (definition?.composite) return true;
   const spec = entry.model.spec.toLowerCase();
   const format: ModelFormat = spec.startsWith('remote:')
     ? 'remote'
@@ -248,7 +251,9 @@ export function buildConfig(flags: RunFlags): { config: SweepConfig; source: str
     sweep.models = flags.model;
     baseDir = process.cwd(); // command-line paths are relative to where the command runs
   }
-  if (!sweep.models) {
+  const backendsGiven = Array.isArray(sweep.backends) ? (sweep.backends as { id?: unknown }[]) : [];
+  const onlyComposites = backendsGiven.length > 0 && backendsGiven.every((b) => backendRegistry.find((d) => d.id === b.id)?.composite);
+  if (!sweep.models && !onlyComposites) {
     if (flags.config) throw new ConfigError(`${flags.config}: sweep.models: no model to run (or pass --model PATH)`);
     // No config and no model: the built-in quick sweep.
     const quick = projectPath('suites', 'sweeps', 'quick.yaml');
@@ -286,6 +291,7 @@ export function buildConfig(flags: RunFlags): { config: SweepConfig; source: str
     measure.targetCiWidth = null;
   }
   if (flags.timeout !== undefined) measure.timeoutSeconds = flags.timeout;
+  if (flags.warmupSeconds !== undefined) measure.warmupSeconds = flags.warmupSeconds;
   const quality = { ...((data.quality as Record<string, unknown> | undefined) ?? {}) };
   // Files named on the command line are relative to where the command runs.
   const fromCwd = (p: string) => (isFileReference(p) ? resolve(p) : p);
@@ -321,14 +327,15 @@ function deviceBandwidth(deviceId: string): StoredBandwidth | null {
 
 /**
  * Decode facts (weights read per token, KV shape) of a model, for the ONNX file the backend loaded;
- * null where the model does not say, and for a served (`remote`) model, whose weights are not here.
+ * null where the model does not say, for a served (`remote`) model, whose weights are not here, and for a
+ * composite, whose stages read different weights per request.
  * Computed once per model file.
  */
 function decodeFacts(models: ReadonlyMap<string, EntryModel>) {
   const cache = new Map<string, Promise<ModelDecodeFacts | null>>();
   return (path: string, modelFile: unknown): Promise<ModelDecodeFacts | null> => {
     const model = models.get(path);
-    if (!model || model.format === 'remote') return Promise.resolve(null);
+    if (!model || model.format === 'remote' || model.format === 'composite') return Promise.resolve(null);
     const file = typeof modelFile === 'string' ? modelFile : undefined;
     const key = `${path}\0${file ?? ''}`;
     if (!cache.has(key)) cache.set(key, modelDecodeFacts(path, model.format as ModelFormat, file).catch(() => null));
@@ -336,46 +343,103 @@ function decodeFacts(models: ReadonlyMap<string, EntryModel>) {
   };
 }
 
-/** Resolves model specs with a scheme (forge:…) to local files, forging them into the cache when needed. */
+/**
+ * Resolves model specs with a scheme (forge:…) to local files, forging them into the cache when needed;
+ * a composite entry's stage models likewise.
+ */
 async function resolveModels(entries: readonly MatrixEntry[]): Promise<MatrixEntry[]> {
   const resolved = new Map<string, string>();
+  const resolveOne = async (model: MatrixEntry['model']): Promise<MatrixEntry['model']> => {
+    if (!resolved.has(model.spec)) {
+      resolved.set(
+        model.spec,
+        await resolveModelSpec(model.spec, model.path, {
+          onForge: (spec, folder) => process.stderr.write(`slmbench: forging ${spec} into ${folder} (once; reused after)\n`),
+        }),
+      );
+    }
+    return { ...model, path: resolved.get(model.spec)! };
+  };
+  const out: MatrixEntry[] = [];
   for (const entry of entries) {
-    if (resolved.has(entry.model.spec)) continue;
-    const path = await resolveModelSpec(entry.model.spec, entry.model.path, {
-      onForge: (spec, folder) => process.stderr.write(`slmbench: forging ${spec} into ${folder} (once; reused after)\n`),
-    });
-    resolved.set(entry.model.spec, path);
+    const stages = compositeStages(entry);
+    if (stages) {
+      const resolvedStages: CompositeStageSpec[] = [];
+      for (const stage of stages) resolvedStages.push({ ...stage, model: await resolveOne(stage.model) });
+      out.push({ ...entry, backend: { ...entry.backend, options: { ...entry.backend.options, stages: resolvedStages } } });
+    } else {
+      out.push({ ...entry, model: await resolveOne(entry.model) });
+    }
   }
-  return entries.map((entry) => ({ ...entry, model: { ...entry.model, path: resolved.get(entry.model.spec)! } }));
+  return out;
+}
+
+/** A composite entry's stages; undefined for a single model's entry. */
+function compositeStages(entry: MatrixEntry): CompositeStageSpec[] | undefined {
+  const definition = backendRegistry.find((d) => d.id === entry.backend.id);
+  return definition?.composite ? (entry.backend.options.stages as CompositeStageSpec[]) : undefined;
 }
 
 /**
  * Inspects every local model once. A served model (`remote:NAME`) is not inspected: there is no file, so
- * its format is `remote` and its identity, size and shape are null.
+ * its format is `remote` and its identity, size and shape are null. A composite's model (format
+ * `composite`) lists its stages' records; its size and parameters are their sums (null when a stage is
+ * served), its context the smallest of its stages'.
  */
 async function inspectModels(entries: readonly MatrixEntry[]): Promise<Map<string, EntryModel>> {
   const models = new Map<string, EntryModel>();
+  const inspectOne = async (model: MatrixEntry['model']): Promise<EntryModel> => {
+    const known = models.get(model.path);
+    if (known) return known;
+    const { spec, path, name } = model;
+    let record: EntryModel;
+    if (spec.startsWith('remote:')) {
+      record = { spec, path, name, format: 'remote', sha256: null, sizeBytes: null, params: null, quant: null, arch: null, contextLength: null, vocabSize: null };
+    } else {
+      if (!existsSync(path)) throw new ModelNotFoundError(spec);
+      const inspected = await inspectModel(path);
+      record = {
+        spec,
+        path,
+        name,
+        format: inspected.format,
+        sha256: inspected.sha256,
+        sizeBytes: inspected.sizeBytes,
+        params: inspected.params ?? null,
+        quant: inspected.quant ?? null,
+        arch: inspected.arch ?? null,
+        contextLength: inspected.contextLength ?? null,
+        vocabSize: inspected.vocabSize ?? null,
+      };
+    }
+    models.set(path, record);
+    return record;
+  };
   for (const entry of entries) {
-    if (models.has(entry.model.path)) continue;
-    if (entry.model.spec.startsWith('remote:')) {
-      const { spec, path, name } = entry.model;
-      models.set(path, { spec, path, name, format: 'remote', sha256: null, sizeBytes: null, params: null, quant: null, arch: null, contextLength: null, vocabSize: null });
+    const stages = compositeStages(entry);
+    if (!stages) {
+      await inspectOne(entry.model);
       continue;
     }
-    if (!existsSync(entry.model.path)) throw new ModelNotFoundError(entry.model.spec);
-    const record = await inspectModel(entry.model.path);
-    models.set(entry.model.path, {
-      spec: entry.model.spec,
-      path: entry.model.path,
-      name: entry.model.name,
-      format: record.format,
-      sha256: record.sha256,
-      sizeBytes: record.sizeBytes,
-      params: record.params ?? null,
-      quant: record.quant ?? null,
-      arch: record.arch ?? null,
-      contextLength: record.contextLength ?? null,
-      vocabSize: record.vocabSize ?? null,
+    if (models.has(entry.model.path)) continue;
+    const records: EntryModel[] = [];
+    for (const stage of stages) records.push({ ...(await inspectOne(stage.model)), name: stage.model.name });
+    const sum = (values: (number | null)[]) => (values.every((v): v is number => v !== null) ? values.reduce((a, b) => a + b, 0) : null);
+    const contexts = records.map((r) => r.contextLength).filter((c): c is number => c !== null && c > 0);
+    const { spec, path, name } = entry.model;
+    models.set(path, {
+      spec,
+      path,
+      name,
+      format: 'composite',
+      sha256: null,
+      sizeBytes: sum(records.map((r) => r.sizeBytes)),
+      params: sum(records.map((r) => r.params)),
+      quant: null,
+      arch: null,
+      contextLength: contexts.length ? Math.min(...contexts) : null,
+      vocabSize: records[0]?.vocabSize ?? null,
+      stages: records,
     });
   }
   return models;

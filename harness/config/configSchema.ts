@@ -45,6 +45,14 @@ export const measureSchema = z
   .object({
     /** Generations run and discarded before measuring. Default: 1. */
     warmupRuns: z.number().int().min(0).default(1),
+    /**
+     * Keep warming up (generations run and discarded) for at least this many seconds, besides
+     * `warmupRuns`. CPUs and JITs reach full speed only after about a second of steady work: on a 2-core
+     * VM the first second of decoding ran 15–40% slower than the rest, in every process and in a bare
+     * node-llama-cpp loop alike, so the medians of separate processes differed by the share of their
+     * repetitions that fell in it. 0: no time minimum. Default: 1.
+     */
+    warmupSeconds: z.number().min(0).default(1),
     /** Measured repetitions at least. Default: 5. */
     minRepetitions: positiveInt.default(5),
     /** Measure for at least this many seconds (after warmup). Default: 1. */
@@ -179,17 +187,26 @@ export function configSchema(registry: readonly BackendDefinition[]) {
       /** What to run: every model × backend option combination × workload. */
       sweep: z
         .object({
-          /** Models to run. Required (at least one). */
-          models: z.array(modelSpecSchema).min(1),
+          /**
+           * Models to run with every (non-composite) backend. Required (at least one) unless every backend is
+           * a composite (`cascade`, `ensemble`), whose models are listed in its `stages`. Default: none.
+           */
+          models: z.array(modelSpecSchema).default([]),
           /** Backends with their options; a list in an option expands into one entry per value. Default: llama-cpp. */
           backends: z.array(backendEntry).min(1).default([{ id: 'llama-cpp' }]),
           /** Workloads. Default: one workload of 128 prompt tokens and 128 generated tokens. */
           workloads: z.array(workloadSpecSchema).min(1).default([{ genTokens: 128 }]),
         })
-        .strict(),
+        .strict()
+        .superRefine((sweep, context) => {
+          if (sweep.models.length) return;
+          const single = sweep.backends.find((b) => !registry.find((d) => d.id === b.id)?.composite);
+          if (single) context.addIssue({ code: 'custom', path: ['models'], message: `backend ${single.id} needs at least one model` });
+        }),
       /** Measurement policy. Defaults as documented on each field. */
       measure: measureSchema.default({
         warmupRuns: 1,
+        warmupSeconds: 1,
         minRepetitions: 5,
         minSeconds: 1,
         maxRepetitions: 1000,

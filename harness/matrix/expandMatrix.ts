@@ -3,7 +3,8 @@
  * in that order (llama-bench style: every list in an option multiplies the matrix).
  */
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
-import type { BackendDefinition } from '../../adapters/types.js';
+import { z } from 'zod';
+import type { BackendDefinition, CompositeStageSpec } from '../../adapters/types.js';
 import type { ModelSpec, SweepConfig, WorkloadSpec } from '../config/configSchema.js';
 import { ConfigError } from '../errors.js';
 import { formatIssuePath } from '../config/formatIssuePath.js';
@@ -15,36 +16,50 @@ import type { MatrixEntry, Workload } from './MatrixEntry.js';
 export const DEFAULT_PROMPT_TOKENS = 128;
 
 /**
+ * Entries of composite backends (`cascade`, `ensemble`; `composite: true`) are not crossed with the
+ * models: each of their option combinations × workloads is one entry, whose model is the composite of its
+ * stages (spec `cascade:NAME`, name the `name` option or the stage models' names joined). Their `stages`
+ * are resolved here into {@link CompositeStageSpec}s: model paths made absolute, each stage backend's
+ * options parsed by its own schema (one value per option).
+ *
  * @param config validated config
  * @param registry backend definitions (for option defaults)
  * @param baseDir folder that relative model paths are resolved against (the config file's folder, or cwd)
  */
 export function expandMatrix(config: SweepConfig, registry: readonly BackendDefinition[], baseDir: string): MatrixEntry[] {
   const models = config.sweep.models.map((spec) => normalizeModel(spec, baseDir));
-  const backends = config.sweep.backends.flatMap((backend, index) => expandBackend(backend as Record<string, unknown>, index, registry));
+  const expanded = config.sweep.backends.map((backend, index) => ({
+    index,
+    composite: registry.find((d) => d.id === (backend as { id: string }).id)?.composite === true,
+    options: expandBackend(backend as Record<string, unknown>, index, registry, baseDir),
+  }));
+  const single = expanded.filter((b) => !b.composite);
+  if (single.length && !models.length) {
+    throw new ConfigError(`sweep.models: backend ${config.sweep.backends[single[0]!.index]!.id} needs at least one model`);
+  }
   const workloads = config.sweep.workloads.flatMap(expandWorkload);
   const entries: MatrixEntry[] = [];
   const seen = new Set<string>();
+  const add = (model: MatrixEntry['model'], backend: MatrixEntry['backend'], workload: Workload) => {
+    const id = stableHash({ model: model.spec, backend: hashedBackend(backend), workload: { ...workload, name: undefined } });
+    if (seen.has(id)) return; // the same cell listed twice runs once
+    seen.add(id);
+    entries.push({ id, index: entries.length, label: '', model, backend, workload });
+  };
   for (const model of models) {
-    for (const backend of backends) {
-      for (const workload of workloads) {
-        const id = stableHash({ model: model.spec, backend, workload: { ...workload, name: undefined } });
-        if (seen.has(id)) continue; // the same cell listed twice runs once
-        seen.add(id);
-        entries.push({
-          id,
-          index: entries.length,
-          label: '',
-          model,
-          backend,
-          workload,
-        });
-      }
+    for (const backend of single.flatMap((b) => b.options)) {
+      for (const workload of workloads) add(model, backend, workload);
     }
+  }
+  for (const backend of expanded.filter((b) => b.composite).flatMap((b) => b.options)) {
+    for (const workload of workloads) add(compositeModel(backend), backend, workload);
   }
   const varying = varyingOptions(entries);
   for (const entry of entries) {
-    const options = (varying.get(entry.backend.id) ?? []).map((key) => `${key}=${formatOption(entry.backend.options[key])}`);
+    // A composite's stages and name are in its model's name already.
+    const options = (varying.get(entry.backend.id) ?? [])
+      .filter((key) => !(key === 'stages' || key === 'name') || !Array.isArray(entry.backend.options.stages))
+      .map((key) => `${key}=${formatOption(entry.backend.options[key])}`);
     entry.label = [entry.model.name, [entry.backend.id, ...options].join(' '), entry.workload.name].join(' · ');
   }
   return entries;
@@ -95,20 +110,89 @@ function expandBackend(
   spec: Record<string, unknown>,
   index: number,
   registry: readonly BackendDefinition[],
+  baseDir: string,
 ): MatrixEntry['backend'][] {
   const id = spec.id as string;
   const definition = registry.find((d) => d.id === id);
   if (!definition) throw new ConfigError(`sweep.backends[${index}].id: unknown backend "${id}"`);
+  const shape = definition.optionsSchema.shape as Record<string, z.ZodType>;
   const axes = Object.entries(spec).filter(([key, value]) => key !== 'id' && value !== undefined);
-  const combos = cartesian(axes.map(([key, value]) => (Array.isArray(value) ? value : [value]).map((v) => [key, v] as const)));
+  const combos = cartesian(axes.map(([key, value]) => valuesOf(value, shape[key]).map((v) => [key, v] as const)));
   return combos.map((pairs) => {
     const parsed = definition.optionsSchema.safeParse(Object.fromEntries(pairs));
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new ConfigError(`sweep.backends[${index}].${formatIssuePath(issue.path)}: ${issue.message}`);
     }
-    return { id, options: parsed.data as Record<string, unknown> };
+    const options = parsed.data as Record<string, unknown>;
+    if (definition.composite) options.stages = resolveStages(options.stages, `sweep.backends[${index}].stages`, registry, baseDir);
+    return { id, options };
   });
+}
+
+/**
+ * The values an option takes in the matrix: a list expands into one entry per value, except for options
+ * whose own values are lists (a cascade's `stages`, an ensemble's `weights`): those expand only from a
+ * list of lists.
+ */
+function valuesOf(value: unknown, field: z.ZodType | undefined): unknown[] {
+  if (!Array.isArray(value)) return [value];
+  if (field && isListOption(field)) return value.length > 0 && value.every(Array.isArray) ? value : [value];
+  return value;
+}
+
+function isListOption(field: z.ZodType): boolean {
+  let inner: z.ZodType = field;
+  while (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional || inner instanceof z.ZodNullable) {
+    inner = inner.def.innerType as z.ZodType;
+  }
+  return inner instanceof z.ZodArray;
+}
+
+/** A composite backend's stages as the adapter reads them: model paths absolute, stage options parsed with defaults. */
+function resolveStages(stages: unknown, path: string, registry: readonly BackendDefinition[], baseDir: string): CompositeStageSpec[] {
+  if (!Array.isArray(stages)) throw new ConfigError(`${path}: expected a list of { model, backend }`);
+  return stages.map((raw: { model: ModelSpec; backend: string | ({ id: string } & Record<string, unknown>) }, i) => {
+    const where = `${path}[${i}]`;
+    const backendSpec = typeof raw.backend === 'string' ? { id: raw.backend } : raw.backend;
+    const definition = registry.find((d) => d.id === backendSpec.id);
+    if (!definition) {
+      throw new ConfigError(`${where}.backend.id: unknown backend "${backendSpec.id}" (known: ${registry.filter((d) => !d.composite).map((d) => d.id).join(', ')})`);
+    }
+    if (definition.composite) throw new ConfigError(`${where}.backend.id: a composite backend (${definition.id}) cannot be a stage`);
+    const { id: _id, ...given } = backendSpec;
+    const shape = definition.optionsSchema.shape as Record<string, z.ZodType>;
+    for (const [key, value] of Object.entries(given)) {
+      if (valuesOf(value, shape[key]).length > 1) {
+        throw new ConfigError(`${where}.backend.${key}: a stage takes one value per option (list several composite backends to sweep stage options)`);
+      }
+    }
+    const parsed = definition.optionsSchema.safeParse(given);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ConfigError(`${where}.backend.${formatIssuePath(issue.path)}: ${issue.message}`);
+    }
+    return { model: normalizeModel(raw.model, baseDir), backend: { id: definition.id, options: parsed.data as Record<string, unknown> } };
+  });
+}
+
+/** The model of a composite entry: its stages' models under one name. */
+function compositeModel(backend: MatrixEntry['backend']): MatrixEntry['model'] {
+  const stages = backend.options.stages as CompositeStageSpec[];
+  const joiner = backend.id === 'cascade' ? ' → ' : ' + ';
+  const name = typeof backend.options.name === 'string' ? backend.options.name : stages.map((s) => s.model.name).join(joiner);
+  const spec = `${backend.id}:${stages.map((s) => `${s.model.spec}@${s.backend.id}`).join(joiner.trim())}`;
+  return { spec, path: spec, name };
+}
+
+/**
+ * The backend as it enters an entry's id: stage model paths left out (the spec names the model, as for
+ * single models, so ids do not depend on where the files lie).
+ */
+function hashedBackend(backend: MatrixEntry['backend']): unknown {
+  const stages = backend.options.stages as CompositeStageSpec[] | undefined;
+  if (!Array.isArray(stages)) return backend;
+  return { ...backend, options: { ...backend.options, stages: stages.map((s) => ({ model: s.model.spec, backend: s.backend })) } };
 }
 
 function expandWorkload(spec: WorkloadSpec): Workload[] {

@@ -4,6 +4,7 @@ import type { Stats } from '../stats/summarize.js';
 import type { EnergyFigure, EnergyProviderId } from '../energy/EnergyTypes.js';
 import type { TaskResult } from '../../suites/runTask.js';
 import type { RemoteModelInfo } from '../../adapters/types.js';
+import type { EntryComposite } from './compositeSummary.js';
 
 /**
  * Statistics of a per-repetition metric over the measured repetitions after the first (cold) one, which
@@ -74,7 +75,10 @@ export interface EntryModel {
   path: string;
   /** Display name. */
   name: string;
-  /** `gguf`, `onnx`, `transformers-js`, or `remote` (a model served over HTTP: nothing local inspected). */
+  /**
+   * `gguf`, `onnx`, `transformers-js`, `remote` (a model served over HTTP: nothing local inspected), or
+   * `composite` (the stages of a cascade or ensemble, in `stages`).
+   */
   format: string;
   /** sha256 of the weights file (hex); null for a `remote` model (the served weights are not seen). */
   sha256: string | null;
@@ -90,6 +94,11 @@ export interface EntryModel {
   contextLength: number | null;
   /** Vocabulary size. */
   vocabSize: number | null;
+  /**
+   * A composite's (`cascade`, `ensemble`) stage models in stage order; absent for a single model. The
+   * composite's own `sizeBytes` and `params` are the stages' sums, `contextLength` the smallest.
+   */
+  stages?: EntryModel[];
 }
 
 /** Latency and throughput statistics over the measured repetitions, and memory and energy figures. */
@@ -143,6 +152,12 @@ export interface EntryMetrics {
   };
   /** Decode roofline; null when the bandwidth or the model's shape is unknown. */
   roofline: EntryRoofline | null;
+  /**
+   * Cascades only: share of requests answered by a later stage than the first, over the accuracy tasks'
+   * requests when tasks ran (many prompts), else over the measured loop's (one prompt: 0 or 1). Details
+   * per branch in the record's `composite`.
+   */
+  escalationRate?: number | null;
   /**
    * Accuracy by task and metric (`quality.arc_easy.acc` = `{value, stderr, n, higherIsBetter}`); absent
    * when the entry runs no task.
@@ -210,7 +225,9 @@ export interface EntryRecord {
     /** What the statistics' intervals cover: one process's repetitions, or processes and repetitions. */
     intervals: string;
     warmupRuns: number;
-    /** Why warming up ended: `count`, `stable` or `max`. */
+    /** Seconds of warmup (the first process's). */
+    warmupSeconds?: number;
+    /** Why warming up ended: `count`, `stable`, `max`, or `seconds` (`measure.warmupSeconds` kept it going). */
     warmupReason: string | null;
     /** Why measuring ended: `target` (median's interval narrow enough), `minimums`, `max-repetitions`, `max-seconds`. */
     stopReason: string | null;
@@ -237,6 +254,11 @@ export interface EntryRecord {
     /** Whether every repetition, warmup included, produced the same ids. */
     consistent: boolean;
   };
+  /**
+   * Composite entries (`cascade`, `ensemble`) only: stages, and per phase (measured loop, accuracy
+   * tasks) the requests each stage answered with their latency, CPU time and apportioned energy.
+   */
+  composite?: EntryComposite;
   /** Every accuracy task run: version, data used (with sha256), policy, rows, truncations, or why skipped. */
   quality?: Array<Omit<TaskResult, 'metrics'>>;
   error?: ErrorRecord;

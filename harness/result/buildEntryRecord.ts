@@ -15,6 +15,7 @@ import type { MemoryBandwidth } from '../roofline/probeMemoryBandwidth.js';
 import { KV_CACHE_TYPE_BYTES, kvCacheBytes } from '../trackers/kvCacheBytes.js';
 import { modelResidentBytes } from '../trackers/modelResidentBytes.js';
 import type { EntryEnergy, EntryModel, EntryRecord, EntryRoofline, MeasuredStats } from './EntryRecord.js';
+import { compositeSummary, type EntryComposite } from './compositeSummary.js';
 
 /** Timing of an entry's worker. */
 export interface EntryTiming {
@@ -108,6 +109,20 @@ export function okEntryRecord(
   const consistent = measurements.every((x) => x.outputsConsistent && x.repetitions[0]?.tokenIds.join(',') === reference);
   const energies = measurements.map((x) => x.energy).filter((e): e is EnergyReading => e !== null);
   const remote = remoteInfo(measurements);
+  const energy = energies.length && !remote ? entryEnergy(energies) : null;
+  const composite = compositeRecord(measurements, energy);
+  const servedStages = composite?.stages.filter((s) => s.remote) ?? [];
+  const notMeasured = remote
+    ? {
+        memory: `the model runs on the server at ${remote.baseUrl}: peak memory is the client's (this worker's), not the server's`,
+        energy: `the model runs on the server at ${remote.baseUrl}: its energy is spent there, out of slmbench's sight`,
+      }
+    : servedStages.length
+      ? {
+          memory: `stage ${servedStages.map((s) => s.name).join(', ')} runs on a server: peak memory covers the local stages only`,
+          energy: `stage ${servedStages.map((s) => s.name).join(', ')} runs on a server: energy covers the local stages only`,
+        }
+      : null;
   return {
     ...base(entry, model, timing),
     status: 'ok',
@@ -124,6 +139,7 @@ export function okEntryRecord(
     measurement: {
       processes: measurements.length,
       warmupRuns: m.warmup.runs,
+      warmupSeconds: m.warmup.seconds,
       warmupReason: m.warmup.reason,
       stopReason: m.stopReason,
       repetitions: measurements.reduce((n, x) => n + x.repetitions.length, 0),
@@ -151,15 +167,9 @@ export function okEntryRecord(
       kvCacheBytes: kv ? kvCacheBytes(kv, contextTokens) : null,
       gpuMemoryBytes: maxOf(measurements.map((x) => x.memory.gpuBytes)),
       modelSizeBytes: model.sizeBytes,
-      energy: energies.length && !remote ? entryEnergy(energies) : null,
-      ...(remote
-        ? {
-            notMeasured: {
-              memory: `the model runs on the server at ${remote.baseUrl}: peak memory is the client's (this worker's), not the server's`,
-              energy: `the model runs on the server at ${remote.baseUrl}: its energy is spent there, out of slmbench's sight`,
-            },
-          }
-        : {}),
+      energy,
+      ...(notMeasured ? { notMeasured } : {}),
+      ...(composite?.kind === 'cascade' ? { escalationRate: (composite.tasks ?? composite.measured).escalationRate } : {}),
       roofline:
         kv && context.facts && context.bandwidth && entry.workload.genTokens >= 2
           ? roofline(context.facts, kv, context.bandwidth, m.promptTokenIds.length, entry.workload.genTokens, decodeTps?.median ?? null)
@@ -167,6 +177,7 @@ export function okEntryRecord(
       ...(m.quality ? { quality: Object.fromEntries(m.quality.filter((t) => !t.skipped).map((t) => [t.taskId, t.metrics])) } : {}),
     },
     ...(m.quality ? { quality: m.quality.map(({ metrics: _metrics, ...rest }) => rest) } : {}),
+    ...(composite ? { composite } : {}),
     samples: {
       loadMs: measurements.map((x) => x.loadMs),
       ttftMs: groups.ttftMs.flat(),
@@ -185,6 +196,18 @@ export function okEntryRecord(
       consistent,
     },
   };
+}
+
+/**
+ * A composite entry's section: the measured loops' requests of every process together, the accuracy
+ * tasks' requests (the first process runs them); null for a single model.
+ */
+function compositeRecord(measurements: readonly WorkerMeasurement[], energy: EntryEnergy | null): EntryComposite | null {
+  const info = measurements[0]?.runtime.composite;
+  if (!info) return null;
+  const measured = measurements.flatMap((x) => x.composite?.measured ?? []);
+  const tasks = measurements[0]?.quality ? (measurements[0].composite?.quality ?? []) : null;
+  return compositeSummary(info, measured, tasks, energy ? { joules: energy.joules, method: energy.method } : null);
 }
 
 /** The record of an entry that failed or was not run. */

@@ -5,7 +5,7 @@ import type { TaskResult } from '../../suites/runTask.js';
 import type { EnergyReading } from '../energy/EnergyTypes.js';
 import type { MatrixEntry } from '../matrix/MatrixEntry.js';
 import type { RepetitionSample } from '../trackers/latencySample.js';
-import type { RuntimeModelInfo, BackendVersions } from '../../adapters/types.js';
+import type { RuntimeModelInfo, BackendVersions, CompositeRequest } from '../../adapters/types.js';
 
 /** Runner → worker: measure this entry. */
 export interface RunMessage {
@@ -43,8 +43,11 @@ export interface WorkerMeasurement {
   tokenizeMs: number;
   /** Prompt token ids as handed to the backend. */
   promptTokenIds: number[];
-  /** Warmup repetitions run and discarded, their durations, and why warming up stopped. */
-  warmup: { runs: number; timesMs: number[]; reason: string | null; spread: number | null };
+  /**
+   * Warmup repetitions run and discarded, their durations, why warming up stopped (`count`, `stable`,
+   * `max`, or `seconds` when `measure.warmupSeconds` kept it going), and its length in seconds.
+   */
+  warmup: { runs: number; timesMs: number[]; reason: string | null; spread: number | null; seconds: number };
   /** Why the measured loop stopped: `target` (interval narrow enough), `minimums`, `max-repetitions`, `max-seconds`. */
   stopReason: string | null;
   /** Energy over the measured loop, with how it was obtained; null when no provider worked. */
@@ -61,6 +64,11 @@ export interface WorkerMeasurement {
   text: string;
   /** Whether every repetition (warmup included) produced the same token ids. */
   outputsConsistent: boolean;
+  /**
+   * A composite model's requests (see CompositeRequest): those of the measured loop and those of the
+   * accuracy tasks. Absent for single models. (`runtime.composite.requests` is sent empty.)
+   */
+  composite?: { measured: CompositeRequest[]; quality: CompositeRequest[] };
   memory: {
     /** VmHWM of the worker after the speed measurement, before any accuracy task (bytes), where /proc exists. */
     vmHwmBytes: number | null;

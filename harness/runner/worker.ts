@@ -36,7 +36,8 @@ async function measure({ entry, measure: policy, energy: energySettings, cpu, qu
   const definition = backendRegistry.find((d) => d.id === entry.backend.id);
   if (!definition) throw new BackendRuntimeError(entry.backend.id, 'not registered');
   await send({ type: 'phase', phase: 'loading' });
-  const source = await detectModelFormat(entry.model.path);
+  // A composite backend loads its stages' models itself, from its options.
+  const source = definition.composite ? { path: entry.model.path, format: 'composite' as const } : await detectModelFormat(entry.model.path);
   const tasks = quality ? resolveQualityTasks(quality) : [];
   const adapter = await definition.create();
   const rssBeforeLoadBytes = readProcMemory()?.rssBytes ?? process.memoryUsage.rss();
@@ -97,15 +98,23 @@ async function measure({ entry, measure: policy, energy: energySettings, cpu, qu
     const warmupPolicy: WarmupPolicy = policy.warmupUntilStable
       ? { mode: 'stable', minRuns: Math.max(3, policy.warmupRuns), maxRuns: Math.max(10, policy.warmupRuns) }
       : { mode: 'fixed', count: policy.warmupRuns };
+    // Then at least `warmupSeconds` of warmup in all: the first second of steady work runs slow.
     const warmupTimes: number[] = [];
+    const warmupStart = performance.now();
+    const warmupSecondsSoFar = () => (performance.now() - warmupStart) / 1000;
     let warmupDecision = decideWarmup(warmupTimes, warmupPolicy);
-    if (!warmupDecision.done) await send({ type: 'phase', phase: 'warmup' });
-    while (!warmupDecision.done) {
+    const warmupSeconds = policy.warmupSeconds ?? 0;
+    if (!warmupDecision.done || warmupSeconds > 0) await send({ type: 'phase', phase: 'warmup' });
+    let extendedForTime = false;
+    while (!warmupDecision.done || warmupSecondsSoFar() < warmupSeconds) {
+      if (warmupDecision.done) extendedForTime = true;
       const sample = await runOnce();
       check(sample);
       warmupTimes.push(sample.e2eMs);
-      warmupDecision = decideWarmup(warmupTimes, warmupPolicy);
+      if (!warmupDecision.done) warmupDecision = decideWarmup(warmupTimes, warmupPolicy);
     }
+    const warmupReason = extendedForTime ? 'seconds' : warmupDecision.reason;
+    const warmupSecondsSoFarAtEnd = warmupSecondsSoFar();
 
     // Measured loop: until the minimums and the precision target (or a maximum) are reached.
     const stopRule = createMeasurementPolicy({
@@ -116,6 +125,8 @@ async function measure({ entry, measure: policy, energy: energySettings, cpu, qu
       targetRelativeWidth: policy.targetCiWidth,
     });
     const repetitions: RepetitionSample[] = [];
+    const compositeRequests = model.info.composite?.requests;
+    const measuredFrom = compositeRequests?.length ?? 0;
     await send({ type: 'phase', phase: 'measuring', repetitions: 0 });
     await meter?.start();
     const loopStart = performance.now();
@@ -146,16 +157,25 @@ async function measure({ entry, measure: policy, energy: energySettings, cpu, qu
     const gpuMemory = gpus.length ? await queryGpuProcessMemory(process.pid).catch(() => null) : null;
     // Peak memory of the speed measurement, read before the accuracy tasks (whose scoring allocates more).
     const vmHwmBytes = readProcMemory()?.hwmBytes ?? null;
+    const measuredTo = compositeRequests?.length ?? 0;
     const qualityResults = tasks.length ? await runQuality(model, tasks, samplesFile) : null;
+    const composite = model.info.composite
+      ? {
+          measured: model.info.composite.requests.slice(measuredFrom, measuredTo),
+          quality: model.info.composite.requests.slice(measuredTo),
+        }
+      : undefined;
     const last = repetitions[repetitions.length - 1]!;
     const text = await model.detokenize(last.tokenIds);
     return {
       versions: await adapter.versions(),
-      runtime: model.info,
+      // The request log travels once, sliced, in `composite`.
+      runtime: model.info.composite ? { ...model.info, composite: { ...model.info.composite, requests: [] } } : model.info,
+      ...(composite ? { composite } : {}),
       loadMs,
       tokenizeMs,
       promptTokenIds,
-      warmup: { runs: warmupTimes.length, timesMs: warmupTimes, reason: warmupDecision.reason, spread: warmupDecision.spread },
+      warmup: { runs: warmupTimes.length, timesMs: warmupTimes, reason: warmupReason, spread: warmupDecision.spread, seconds: warmupSecondsSoFarAtEnd },
       stopReason,
       repetitions,
       measuredSeconds,
