@@ -11,6 +11,7 @@ import type { Objective } from '../harness/ranking/Objective.js';
 import type { RankedEntry, Ranking } from '../harness/ranking/Ranking.js';
 import { rankEntries, type RankingOptions } from '../harness/ranking/rankEntries.js';
 import { flattenEntry, type FlatRow } from './flattenEntry.js';
+import { labelOptionKeys } from './labelOptionKeys.js';
 import { entryDevice } from '../harness/merge/entryDevice.js';
 import type { AnyRunResult, DeviceEntryRecord } from '../harness/merge/AnyRunResult.js';
 
@@ -148,7 +149,7 @@ export function buildReportModel(sources: readonly ReportSource[], options: Repo
         device: m.device.name,
         deviceId: m.device.id,
         ranking: rankedEntry,
-        optionKeys: varying.get(m.entry.backend.id) ?? [],
+        optionKeys: labelOptionKeys(m.entry, varying.get(m.entry.backend.id) ?? []),
       }),
     };
   });
@@ -192,7 +193,7 @@ function displayLabels(items: readonly { entry: EntryRecord; device: string }[])
   const showDevice = vary((i) => i.device);
   const showModel = vary((i) => i.entry.model.name) || items.length === 1 || !vary((i) => i.entry.backend.id);
   const labels = items.map(({ entry, device }) => {
-    const options = (varying.get(entry.backend.id) ?? []).map((k) => `${k}=${formatOption(entry.backend.options[k])}`);
+    const options = labelOptionKeys(entry, varying.get(entry.backend.id) ?? []).map((k) => `${k}=${formatOption(entry.backend.options[k])}`);
     const parts = [
       ...(showModel ? [entry.model.name] : []),
       [entry.backend.id, ...options].join(' '),

@@ -1,11 +1,14 @@
 /**
- * One flat row per entry — identity, run metadata, every metric's median and 95% interval, error and
- * ranking — feeding the tabular reports (CSV, Markdown, the HTML tables). Metric columns are found
- * generically, so metrics added later (quality, energy) appear without changes here.
+ * One flat row per entry — identity, run metadata, the composite columns (`composite`: `cascade`,
+ * `ensemble` or null for a single model; the cascade's `threshold`, a number or `-inf`/`inf`; its
+ * `escalationRate`), every metric's median and 95% interval, error and ranking — feeding the tabular
+ * reports (CSV, Markdown, the HTML tables). Metric columns are found generically, so metrics added later
+ * (quality, energy) appear without changes here.
  */
 import type { EntryRecord } from '../harness/result/EntryRecord.js';
 import type { RankedEntry } from '../harness/ranking/Ranking.js';
 import { Z95 } from '../harness/ranking/resolveMetric.js';
+import { compositeFields } from './compositeFields.js';
 
 /** A cell: numbers stay numbers (full precision); absent values are null. */
 export type FlatValue = string | number | boolean | null;
@@ -31,6 +34,8 @@ export interface FlattenContext {
 export function flattenEntry(entry: EntryRecord, context: FlattenContext = {}): FlatRow {
   const options = entry.backend.options ?? {};
   const keys = context.optionKeys ?? Object.keys(options);
+  const composite = compositeFields(entry);
+  const threshold = composite?.thresholdValue ?? null;
   const row: FlatRow = {
     key: context.key ?? entry.id,
     id: entry.id,
@@ -52,6 +57,9 @@ export function flattenEntry(entry: EntryRecord, context: FlattenContext = {}): 
     deviceId: context.deviceId ?? null,
     repetitions: entry.measurement?.repetitions ?? null,
     tokenHandover: entry.measurement?.tokenHandover ?? null,
+    composite: composite?.kind ?? null,
+    threshold: threshold === null ? null : Number.isFinite(threshold) ? threshold : composite!.threshold,
+    escalationRate: composite?.escalationRate ?? null,
   };
   if (entry.metrics) flattenMetrics(entry.metrics, '', row);
   row.errorCode = entry.error?.code ?? null;

@@ -1,10 +1,14 @@
 /**
  * The console table at the end of a run: one row per entry, `mean ± stdev`, and the identity columns
- * (model, backend, options, workload) shown only where they vary across the run.
+ * (model, backend, options, workload) shown only where they vary across the run. A composite entry's
+ * model is tagged with its kind (`a → b [cascade]`), and a cascade's escalation rate has a column.
  */
 import Table from 'cli-table3';
 import type { EntryRecord } from '../../harness/result/EntryRecord.js';
 import { varyingOptions } from '../../harness/matrix/expandMatrix.js';
+import { compositeFields } from '../compositeFields.js';
+import { formatPercent } from '../formatPercent.js';
+import { labelOptionKeys } from '../labelOptionKeys.js';
 import { formatStat } from './formatStat.js';
 
 interface Column {
@@ -23,16 +27,25 @@ export function renderEntriesTable(all: readonly EntryRecord[]): string {
   const note = skipped ? `\n${skipped} ${skipped === 1 ? 'entry' : 'entries'} skipped (see result.json): ${[...new Set(all.filter((r) => r.status === 'skipped').map((r) => r.error?.code ?? ''))].join(', ')}` : '';
   if (records.length === 0) return `(no entries run)${note}`;
   const varying = varyingOptions(records);
+  const cascades = records.some((r) => compositeFields(r)?.kind === 'cascade');
   const columns: Column[] = [
-    { head: 'model', cell: (r) => r.model.name, identity: true },
+    {
+      head: 'model',
+      cell: (r) => {
+        const kind = compositeFields(r)?.kind;
+        return kind ? `${r.model.name} [${kind}]` : r.model.name;
+      },
+      identity: true,
+    },
     { head: 'backend', cell: (r) => r.backend.id, identity: true },
     {
       head: 'options',
-      cell: (r) => (varying.get(r.backend.id) ?? []).map((k) => `${k}=${String(r.backend.options[k])}`).join(' '),
+      cell: (r) => labelOptionKeys(r, varying.get(r.backend.id) ?? []).map((k) => `${k}=${String(r.backend.options[k])}`).join(' '),
       identity: true,
     },
     { head: 'workload', cell: (r) => r.workload.name, identity: true },
     { head: 'status', cell: (r) => (r.status === 'ok' ? 'ok' : `${r.status}: ${r.error?.code ?? ''}`) },
+    ...(cascades ? [{ head: 'escalated', cell: (r: EntryRecord) => formatPercent(compositeFields(r)?.escalationRate) }] : []),
     { head: 'load ms', cell: (r) => formatStat(r.metrics?.loadMs, 1) },
     { head: 'TTFT ms', cell: (r) => formatStat(r.metrics?.ttftMs) },
     { head: 'prefill tok/s', cell: (r) => formatStat(r.metrics?.prefillTps, 0) },

@@ -1,15 +1,19 @@
 /**
- * Every chart of a report, in page order: Pareto scatters, one bar chart per metric, TTFT and
+ * Every chart of a report, in page order: Pareto scatters (composite strategies beside single models, each
+ * cascade threshold sweep as a line), a trade-off chart per cascade threshold sweep when there are quality
+ * metrics, one bar chart per metric, TTFT and
  * inter-token-latency distributions, per-token latency over the sequence, quality against model size, and
  * the device comparison (when the results come from several devices).
  */
 import type { RankedObjective } from '../../harness/ranking/Ranking.js';
 import type { ReportModel } from '../buildReportModel.js';
+import { cascadeFamilies } from '../cascadeFamilies.js';
 import type { ChartDefinition } from './ChartDefinition.js';
 import { accuracySizeChart } from './charts/accuracySizeChart.js';
+import { cascadeTradeoffChart } from './charts/cascadeTradeoffChart.js';
 import { chartMetrics } from './charts/chartMetrics.js';
 import { deviceComparisonChart } from './charts/deviceComparisonChart.js';
-import { entryDatum } from './charts/entryDatum.js';
+import { entryDatum, type DatumFamily } from './charts/entryDatum.js';
 import { itlDistributionChart } from './charts/itlDistributionChart.js';
 import { metricBarsChart } from './charts/metricBarsChart.js';
 import { paretoChart } from './charts/paretoChart.js';
@@ -27,12 +31,25 @@ export interface ChartOptions {
 export function buildCharts(model: ReportModel, options: ChartOptions = {}): ChartDefinition[] {
   const ok = model.entries.filter((e) => e.entry.status === 'ok');
   const metrics = chartMetrics(ok);
-  const data = ok.map((e) => entryDatum(e, metrics));
+  const families = cascadeFamilies(ok);
+  const familyOf = new Map<string, DatumFamily>();
+  for (const f of families) f.members.forEach((m, order) => familyOf.set(m.entry.key, { id: f.id, label: f.label, order }));
+  const data = ok.map((e) => entryDatum(e, metrics, familyOf.get(e.key) ?? null));
   const charts: ChartDefinition[] = [];
 
   const objectives = model.ranking.objectives;
   for (const [y, x] of paretoPairs(objectives, options.paretoPairs)) {
     charts.push(paretoChart(`chart-pareto-${charts.length + 1}`, data, x, y, metrics));
+  }
+  // The quality metric of the cascade trade-offs: the first quality objective, else the first quality metric.
+  const isQuality = (path: string) => path.startsWith('metrics.quality.');
+  const qualityPath = objectives.find((o) => isQuality(o.metric))?.metric ?? metrics.find((m) => isQuality(m.path))?.path;
+  const quality = metrics.find((m) => m.path === qualityPath);
+  if (quality) {
+    families.forEach((f) => {
+      const chart = cascadeTradeoffChart(`chart-cascade-${f.id.replace(/^cascade-/, '')}`, f, quality);
+      if (chart) charts.push(chart);
+    });
   }
   metrics.forEach((m, i) => charts.push(metricBarsChart(`chart-metric-${i + 1}`, data, m, metrics)));
   const ttft = ttftDistributionChart('chart-ttft', ok);

@@ -11,7 +11,10 @@ import { describeMetric } from '../../harness/ranking/describeMetric.js';
 import type { RankedObjective } from '../../harness/ranking/Ranking.js';
 import { resolveMetric } from '../../harness/ranking/resolveMetric.js';
 import type { ReportEntry, ReportModel } from '../buildReportModel.js';
+import { cascadeFamilies } from '../cascadeFamilies.js';
+import { compositeFields } from '../compositeFields.js';
 import { formatNumber } from '../formatNumber.js';
+import { formatPercent } from '../formatPercent.js';
 import type { ChartDefinition } from './ChartDefinition.js';
 import { buildCharts, type ChartOptions } from './buildCharts.js';
 import { chartMetrics, type ChartMetric } from './charts/chartMetrics.js';
@@ -29,6 +32,7 @@ const SECTIONS: [string, string][] = [
   ['glance', 'At a glance'],
   ['pareto', 'Pareto front'],
   ['ranking', 'Ranking'],
+  ['composites', 'Composite strategies'],
   ['metrics', 'Metrics'],
   ['distributions', 'Latency distributions'],
   ['sequence', 'Over the sequence'],
@@ -58,7 +62,14 @@ export function renderHtmlReport(model: ReportModel, options: HtmlReportOptions 
   const metrics = chartMetrics(model.entries);
   const present = new Set(charts.map((c) => c.section));
   const failed = model.entries.filter((e) => e.entry.status !== 'ok');
-  const sections = SECTIONS.filter(([id]) => ['glance', 'pareto', 'ranking', 'size', 'entries', 'metadata'].includes(id) || present.has(id) || (id === 'errors' && failed.length > 0));
+  const composites = model.entries.filter((e) => compositeFields(e.entry) !== null);
+  const sections = SECTIONS.filter(
+    ([id]) =>
+      ['glance', 'pareto', 'ranking', 'size', 'entries', 'metadata'].includes(id) ||
+      present.has(id) ||
+      (id === 'errors' && failed.length > 0) ||
+      (id === 'composites' && composites.length > 0),
+  );
 
   const body = [
     header(model, sections),
@@ -66,6 +77,7 @@ export function renderHtmlReport(model: ReportModel, options: HtmlReportOptions 
     glance(model),
     chartSection('pareto', 'Pareto front', paretoLead(model), charts),
     rankingSection(model),
+    compositesSection(model, composites, charts),
     chartSection('metrics', 'Metrics', 'Every metric per entry, best first. Bars are means; whiskers are 95% confidence intervals of the mean.', charts),
     chartSection('distributions', 'Latency distributions', 'Time to first token per repetition, and inter-token latency over every gap.', charts),
     chartSection('sequence', 'Over the sequence', 'How the time per token changes as the sequence grows.', charts),
@@ -142,7 +154,11 @@ ${ranking.notes.length ? `<ul class="notes">${ranking.notes.map((n) => `<li>${h(
 function paretoLead(model: ReportModel): string {
   const n = model.ranking.objectives.length;
   if (n < 2) return 'A Pareto front needs at least two objectives with values; see the ranking table.';
-  return 'Each chart shows two objectives; better is up and to the right (axes of lower-is-better objectives are reversed). Filled, labelled points are on the Pareto front over all objectives; faded points are dominated. Point size is peak memory, colour the backend, shape the model or quantization. Hover for every metric.';
+  const composite = model.entries.some((e) => compositeFields(e.entry) !== null);
+  const shape = composite
+    ? 'shape single model (circle) or composite strategy (diamond: cascade, square: ensemble); a purple line joins the thresholds of a cascade sweep in order'
+    : 'shape the model or quantization';
+  return `Each chart shows two objectives; better is up and to the right (axes of lower-is-better objectives are reversed). Filled, labelled points are on the Pareto front over all objectives; faded points are dominated. Point size is peak memory, colour the backend, ${shape}. Hover for every metric.`;
 }
 
 function chartSection(id: string, title: string, lead: string, charts: readonly ChartDefinition[]): string {
@@ -153,7 +169,8 @@ function chartSection(id: string, title: string, lead: string, charts: readonly 
 }
 
 function figure(chart: ChartDefinition): string {
-  return `<figure class="chart${chart.wide ? ' wide' : ''}" id="${h(chart.id)}" data-mark-name="${h(chart.markName)}" data-expected-marks="${chart.expectedMarks}">
+  const other = chart.otherMarks?.length ? ` data-other-marks="${h(JSON.stringify(chart.otherMarks))}"` : '';
+  return `<figure class="chart${chart.wide ? ' wide' : ''}" id="${h(chart.id)}" data-mark-name="${h(chart.markName)}" data-expected-marks="${chart.expectedMarks}"${other}>
 <figcaption><h3>${h(chart.title)}</h3><p>${h(chart.description)}</p></figcaption>
 <div class="chart-body"></div></figure>`;
 }
@@ -245,13 +262,22 @@ function metricCell(entry: EntryRecord, m: ChartMetric): string {
 
 function entriesSection(model: ReportModel, metrics: readonly ChartMetric[]): string {
   const showDevice = model.devices.length > 1;
-  const head = ['entry', 'status', 'model', 'quant', 'params', 'backend', 'version', 'options', 'workload', ...(showDevice ? ['device'] : []), 'reps', 'front', ...metrics.map((m) => `${m.label} (median)`)];
-  const rows = model.entries.map((e) => {
+  const fields = model.entries.map((e) => compositeFields(e.entry));
+  const showKind = fields.some((f) => f !== null);
+  const showEscalation = fields.some((f) => f?.kind === 'cascade');
+  const head = [
+    'entry', 'status', ...(showKind ? ['kind'] : []), 'model', 'quant', 'params', 'backend', 'version', 'options', 'workload', ...(showDevice ? ['device'] : []), 'reps', 'front',
+    ...(showEscalation ? ['escalation rate'] : []), ...metrics.map((m) => `${m.label} (median)`),
+  ];
+  const rows = model.entries.map((e, i) => {
     const x = e.entry;
     const row = e.row;
-    return `<tr data-key="${h(e.key)}">
+    const f = fields[i] ?? null;
+    const escalation = f?.escalationRate ?? null;
+    return `<tr data-key="${h(e.key)}"${f ? ` class="composite-row" data-composite="${h(f.kind)}"` : ''}>
 <td class="label">${h(e.label)}</td>
 <td class="status-${h(x.status)}">${h(x.status)}</td>
+${showKind ? `<td>${f ? `<span class="tag">${h(f.kind)}</span>` : 'single'}</td>` : ''}
 <td>${h(x.model.name)}</td>
 <td>${h(x.model.quant ?? '—')}</td>
 <td class="num" data-sort="${x.model.params ?? ''}">${h(formatNumber(x.model.params ?? null))}</td>
@@ -262,6 +288,7 @@ function entriesSection(model: ReportModel, metrics: readonly ChartMetric[]): st
 ${showDevice ? `<td>${h(e.device.name)}</td>` : ''}
 <td class="num">${h(x.measurement?.repetitions ?? '—')}</td>
 <td class="num" data-sort="${e.ranking.front ?? ''}">${e.ranking.front ?? '—'}</td>
+${showEscalation ? `<td class="num" data-sort="${escalation ?? ''}">${h(formatPercent(escalation))}</td>` : ''}
 ${metrics.map((m) => metricCell(x, m)).join('')}
 </tr>`;
   });
@@ -269,6 +296,73 @@ ${metrics.map((m) => metricCell(x, m)).join('')}
 <p class="lead">Every entry with its medians and 95% intervals of the median (of the mean where the median's is not recorded); click a column to sort. The CSV report has every field, one column each.</p>
 <div class="table-wrap"><table class="sortable" id="entries-table"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></div></section>`;
+}
+
+/**
+ * Composite strategies: the cascade trade-off charts, each cascade threshold sweep as a table, and who
+ * answered: per composite entry and phase (measured loop, accuracy tasks), the requests each branch
+ * answered with their latency, CPU time and apportioned energy.
+ */
+function compositesSection(model: ReportModel, composites: readonly ReportEntry[], charts: readonly ChartDefinition[]): string {
+  if (composites.length === 0) return '';
+  const mine = charts.filter((c) => c.section === 'composites');
+  const families = cascadeFamilies(model.entries);
+  const familyTables = families.map((f) => {
+    const rows = f.members.map(
+      ({ entry, fields }) => `<tr data-key="${h(entry.key)}">
+<td class="num">${h(fields.threshold ?? '—')}</td>
+<td class="num" data-sort="${fields.escalationRate ?? ''}">${h(formatPercent(fields.escalationRate))}</td>
+${model.ranking.objectives.map((o) => objectiveCell(entry, o)).join('')}
+<td class="num">${entry.ranking.front === null ? '—' : entry.ranking.front === 0 ? '★ 0' : entry.ranking.front}</td>
+</tr>`,
+    );
+    return `<h3>Cascade sweep: ${h(f.label)}</h3>
+<div class="table-wrap"><table class="cascade-sweep" data-family="${h(f.id)}"><thead><tr><th>threshold</th><th>escalation rate</th>${model.ranking.objectives
+      .map((o) => `<th>${h(o.label)} ${o.direction === 'max' ? '↑' : '↓'}</th>`)
+      .join('')}<th>front</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></div>`;
+  });
+  const methods = [...new Set(composites.map((e) => e.entry.composite?.energyMethod).filter((m): m is string => typeof m === 'string'))];
+  const branchRows = composites.flatMap((e) => compositeRows(e));
+  return `<section id="composites"><h2>Composite strategies</h2>
+<p class="lead">A cascade answers with its first model and escalates to the next stage when the first one's confidence in its first tokens is below the threshold; each threshold is one entry, and the thresholds of one cascade (same stages, signal and workload) form a sweep, from -inf (never escalate) to inf (always escalate). An ensemble combines its models' next-token distributions at every step. They are ranked with the single models and drawn beside them on the Pareto charts.</p>
+${mine.length ? `<div class="chart-grid">${mine.map(figure).join('\n')}</div>` : ''}
+${familyTables.join('\n')}
+<h3>Who answered</h3>
+<p class="lead">Per entry and phase (the measured loop, the accuracy tasks), the requests each stage answered (an ensemble's every stage takes part in every request), with their wall-clock and CPU time per request. Energy per request is apportioned, not measured: the measured loop's energy is divided by its CPU time and each branch is charged for its own CPU time, so the figure is always an estimate${methods.length ? ` (${h(methods.join('; '))})` : ''}.</p>
+<div class="table-wrap"><table id="composite-table"><thead><tr><th>entry</th><th>phase</th><th>requests</th><th>escalated</th><th>cached decisions</th><th>answered by</th><th>requests</th><th>share</th><th>median ms</th><th>median CPU ms</th><th>J/request (apportioned, estimated)</th></tr></thead>
+<tbody>${branchRows.join('\n')}</tbody></table></div>
+</section>`;
+}
+
+/** The rows of one composite entry in the who-answered table (a row per branch, entry and phase cells spanning theirs). */
+function compositeRows(e: ReportEntry): string[] {
+  const c = e.entry.composite;
+  const kind = compositeFields(e.entry)?.kind ?? '';
+  const phases = c ? ([['measured loop', c.measured], ['accuracy tasks', c.tasks]] as const).filter((p) => p[1] !== null && p[1].branches.length > 0) : [];
+  const span = phases.reduce((n, [, p]) => n + p!.branches.length, 0);
+  if (!c || span === 0) {
+    return [`<tr data-key="${h(e.key)}" data-composite="${h(kind)}"><td class="label">${h(e.label)}</td><td colspan="10">no requests recorded${e.entry.status === 'ok' ? '' : ` (${h(e.entry.status)})`}</td></tr>`];
+  }
+  const rows: string[] = [];
+  for (const [name, phase] of phases) {
+    const p = phase!;
+    const escalated = p.escalated === null ? 'n/a' : `${p.escalated} (${formatPercent(p.escalationRate)})`;
+    p.branches.forEach((b, i) => {
+      const first = rows.length === 0;
+      rows.push(`<tr data-key="${h(e.key)}" data-composite="${h(kind)}" data-phase="${h(name)}">
+${first ? `<td class="label" rowspan="${span}">${h(e.label)}</td>` : ''}
+${i === 0 ? `<td rowspan="${p.branches.length}">${h(name)}</td><td class="num" rowspan="${p.branches.length}">${p.requests}</td><td class="num" rowspan="${p.branches.length}">${h(escalated)}</td><td class="num" rowspan="${p.branches.length}">${p.cachedDecisions}</td>` : ''}
+<td>${h(b.stage >= 0 ? `stage ${b.stage}: ${b.name}` : `all stages: ${b.name}`)}</td>
+<td class="num">${b.requests}</td>
+<td class="num">${h(formatPercent(b.share))}</td>
+<td class="num">${h(formatNumber(b.ms.median))}</td>
+<td class="num">${h(formatNumber(b.cpuMs.median))}</td>
+<td class="num" title="${h(c.energyMethod ?? 'no energy reading')}">${h(formatNumber(b.joulesPerRequest))}</td>
+</tr>`);
+    });
+  }
+  return rows;
 }
 
 function errorsSection(failed: readonly ReportEntry[]): string {

@@ -39,6 +39,9 @@ td .ci { display: block; color: var(--muted); font-size: 11px; }
 tr.on-front td { background: #f0fff4; }
 tr.on-front td.front { color: var(--front); font-weight: 600; }
 td.label { min-width: 220px; max-width: 360px; overflow-wrap: anywhere; }
+.tag { display: inline-block; border-radius: 4px; padding: 0 6px; font-size: 12px; background: #fbefff; color: #8250df; border: 1px solid #e6d2ff; }
+table.cascade-sweep, #composite-table { margin-bottom: 4px; }
+#composite-table td[rowspan] { background: #fff; border-right: 1px solid #eef0f2; }
 .status-errored { color: var(--bad); font-weight: 600; }
 .status-skipped { color: var(--muted); font-weight: 600; }
 pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; overflow-x: auto; font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }

@@ -1,14 +1,18 @@
 /**
- * The Markdown report, for CI job summaries and pull-request comments: the Pareto front, every entry
- * (columns that do not vary are hidden and stated once above the table), errors, and the ranking method
- * with its medal table. Charts are static SVGs rendered by Vega in Node; the Markdown links them by
+ * The Markdown report, for CI job summaries and pull-request comments: the Pareto front, composite
+ * strategies (each cascade threshold sweep as a table, and who answered each composite entry's requests),
+ * every entry (columns that do not vary are hidden and stated once above the table; composite entries
+ * marked by kind, cascades with their escalation rate), errors, and the ranking method with its medal table. Charts are static SVGs rendered by Vega in Node; the Markdown links them by
  * relative path (`images.base`), because GitHub strips `data:` image URIs from rendered Markdown. Where
  * the files cannot be served (a job summary), the tables carry every number.
  */
 import { describeMetric } from '../../harness/ranking/describeMetric.js';
 import { resolveMetric } from '../../harness/ranking/resolveMetric.js';
 import type { ReportEntry, ReportModel } from '../buildReportModel.js';
+import { cascadeFamilies } from '../cascadeFamilies.js';
+import { compositeFields } from '../compositeFields.js';
 import { formatNumber } from '../formatNumber.js';
+import { formatPercent } from '../formatPercent.js';
 import { buildCharts, type ChartOptions } from '../html/buildCharts.js';
 import { chartMetrics } from '../html/charts/chartMetrics.js';
 import { escapeMarkdown as md } from './escapeMarkdown.js';
@@ -48,10 +52,13 @@ export async function renderMarkdownReport(
     '',
   );
 
-  // Charts worth a static image: the Pareto scatters and the bars of the objectives.
+  // Charts worth a static image: the Pareto scatters, the cascade trade-offs and the bars of the objectives.
   const charts = options.images
     ? buildCharts(model, options).filter(
-        (c) => c.section === 'pareto' || (c.section === 'metrics' && r.objectives.some((o) => describeMetric(o.metric).label === c.title)),
+        (c) =>
+          c.section === 'pareto' ||
+          c.section === 'composites' ||
+          (c.section === 'metrics' && r.objectives.some((o) => describeMetric(o.metric).label === c.title)),
       )
     : [];
   const base = options.images?.base.replace(/\/+$/, '') ?? '';
@@ -90,6 +97,35 @@ export async function renderMarkdownReport(
     for (const chart of charts.filter((c) => c.section === 'pareto')) lines.push(await image(chart), '');
   }
 
+  const composites = model.entries.filter((e) => compositeFields(e.entry) !== null);
+  if (composites.length) {
+    lines.push('## Composite strategies', '');
+    lines.push(
+      'A cascade answers with its first model and escalates to the next stage when its confidence in its first tokens is below the threshold; ' +
+        'the thresholds of one cascade (same stages, signal and workload) form a sweep from -inf (never escalate) to inf (always escalate). ' +
+        "An ensemble combines its models' next-token distributions at every step. Both are ranked with the single models.",
+      '',
+    );
+    for (const family of cascadeFamilies(model.entries)) {
+      lines.push(`**Cascade sweep: ${md(family.label)}.**`, '');
+      const head = ['threshold', 'escalation rate', ...r.objectives.map((o) => `${o.label} ${o.direction === 'max' ? '↑' : '↓'}`), 'front'];
+      lines.push(row(head.map(md)), row(head.map(() => '---:')));
+      for (const { entry, fields } of family.members) {
+        lines.push(
+          row([
+            md(fields.threshold ?? '—'),
+            formatPercent(fields.escalationRate),
+            ...r.objectives.map((o) => statText(entry, o.metric, describeMetric(o.metric).scale)),
+            frontText(entry),
+          ]),
+        );
+      }
+      lines.push('');
+    }
+    for (const chart of charts.filter((c) => c.section === 'composites')) lines.push(await image(chart), '');
+    lines.push(...whoAnswered(composites), '');
+  }
+
   lines.push('## All entries', '');
   lines.push(...entriesTable(model), '');
   for (const chart of charts.filter((c) => c.section === 'metrics')) lines.push(await image(chart), '');
@@ -122,6 +158,59 @@ function row(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
+function frontText(e: ReportEntry): string {
+  return e.ranking.front === null ? '—' : e.ranking.front === 0 ? '**0** ★' : String(e.ranking.front);
+}
+
+/**
+ * Per composite entry and phase (measured loop, accuracy tasks), the requests each stage answered, with
+ * their latency, CPU time and apportioned energy.
+ */
+function whoAnswered(composites: readonly ReportEntry[]): string[] {
+  const head = ['entry', 'phase', 'answered by', 'requests', 'share', 'median ms', 'median CPU ms', 'J/request (apportioned, estimated)'];
+  const out = [
+    '### Who answered',
+    '',
+    'Per entry and phase, the requests each stage answered (every stage of an ensemble takes part in every request). ' +
+      "Energy per request is apportioned, not measured: the measured loop's energy divided by its CPU time, charged to each branch for its own CPU time.",
+    '',
+    row(head.map(md)),
+    row(head.map((_, i) => (i < 3 ? '---' : '---:'))),
+  ];
+  const methods: string[] = [];
+  for (const e of composites) {
+    const c = e.entry.composite;
+    if (c?.energyMethod) methods.push(`${md(e.label)}: ${md(c.energyMethod)}`);
+    const phases = c ? ([['measured loop', c.measured], ['accuracy tasks', c.tasks]] as const).filter((p) => p[1] !== null && p[1].branches.length > 0) : [];
+    if (!c || phases.length === 0) {
+      out.push(row([md(e.label), '—', `no requests recorded${e.entry.status === 'ok' ? '' : ` (${md(e.entry.status)})`}`, '—', '—', '—', '—', '—']));
+      continue;
+    }
+    let firstOfEntry = true;
+    for (const [name, phase] of phases) {
+      const p = phase!;
+      const summary = `${name}: ${p.requests} requests${p.escalated === null ? '' : `, ${p.escalated} escalated (${formatPercent(p.escalationRate)})`}${p.cachedDecisions ? `, ${p.cachedDecisions} cached decisions` : ''}`;
+      p.branches.forEach((b, i) => {
+        out.push(
+          row([
+            firstOfEntry ? md(e.label) : '',
+            i === 0 ? md(summary) : '',
+            md(b.stage >= 0 ? `stage ${b.stage}: ${b.name}` : `all stages: ${b.name}`),
+            String(b.requests),
+            formatPercent(b.share),
+            formatNumber(b.ms.median),
+            formatNumber(b.cpuMs.median),
+            formatNumber(b.joulesPerRequest),
+          ]),
+        );
+        firstOfEntry = false;
+      });
+    }
+  }
+  if (methods.length) out.push('', `Energy apportioned from: ${methods.join('; ')}.`);
+  return out;
+}
+
 function medalsText(e: ReportEntry): string {
   const m = e.ranking.medals;
   return [m.gold ? `🥇${m.gold}` : '', m.silver ? `🥈${m.silver}` : '', m.bronze ? `🥉${m.bronze}` : ''].filter(Boolean).join(' ') || '—';
@@ -138,11 +227,15 @@ function entriesTable(model: ReportModel): string[] {
     ['workload', (e) => e.entry.workload.name],
     ['device', (e) => e.device.name],
   ];
+  const kinds = model.entries.map((e) => compositeFields(e.entry));
+  // Composite entries are marked by kind (single, cascade, ensemble) where a report has any.
+  if (kinds.some((k) => k !== null)) identity.splice(1, 0, ['kind', (e) => compositeFields(e.entry)?.kind ?? 'single']);
+  const escalation = kinds.some((k) => k?.kind === 'cascade');
   const varying = identity.filter(([, f]) => new Set(model.entries.map(f)).size > 1);
   const constant = identity.filter(([name, f]) => !varying.some(([n]) => n === name) && model.entries.length > 0 && f(model.entries[0]!) !== '—');
   const out: string[] = [];
   if (constant.length) out.push(`All entries: ${constant.map(([name, f]) => `${name} ${md(f(model.entries[0]!))}`).join(' · ')}.`, '');
-  const head = ['entry', ...varying.map(([n]) => n), 'status', 'front', ...metrics.map((m) => `${m.label} (median [95% CI])`)];
+  const head = ['entry', ...varying.map(([n]) => n), 'status', 'front', ...(escalation ? ['escalation rate'] : []), ...metrics.map((m) => `${m.label} (median [95% CI])`)];
   out.push(row(head.map(md)), row(head.map((_, i) => (i >= varying.length + 3 || i === varying.length + 2 ? '---:' : '---'))));
   for (const e of model.entries) {
     out.push(
@@ -150,7 +243,8 @@ function entriesTable(model: ReportModel): string[] {
         md(e.label),
         ...varying.map(([, f]) => md(f(e))),
         md(e.entry.status === 'ok' ? 'ok' : `${e.entry.status}: ${e.entry.error?.code ?? ''}`),
-        e.ranking.front === null ? '—' : e.ranking.front === 0 ? '**0** ★' : String(e.ranking.front),
+        frontText(e),
+        ...(escalation ? [formatPercent(compositeFields(e.entry)?.escalationRate)] : []),
         ...metrics.map((m) => statText(e, m.path, m.scale)),
       ]),
     );

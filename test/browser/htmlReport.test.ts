@@ -2,7 +2,9 @@
 /**
  * Opens generated HTML reports from disk in headless Chromium: every chart draws a mark per data point,
  * the console stays clean, no request leaves the page, the Pareto front is marked, and a result whose
- * model name is `<img src=x onerror=alert(1)>` shows that text literally and runs nothing.
+ * model name is `<img src=x onerror=alert(1)>` shows that text literally and runs nothing. A report with
+ * composite strategies draws them with their own shapes, each cascade threshold sweep as a line through
+ * its points in threshold order, and the sweep's thresholds on hover.
  * Without /usr/bin/chromium the tests fail under CI (or with SLMBENCH_SHARED set) and are skipped otherwise.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,7 +17,7 @@ import type { RunResult } from '../../harness/result/RunResult.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
 import { runCli } from '../helpers/cli.js';
 import { browserRequired, chromiumMissing, hasChromium, openReport, type OpenedReport } from './openReport.js';
-import { fixtureResultA, fixtureResultB, INJECTED_ERROR, INJECTED_NAME, INJECTED_TEXT } from './reportFixture.js';
+import { fixtureResultA, fixtureResultB, fixtureResultComposite, INJECTED_ERROR, INJECTED_NAME, INJECTED_TEXT } from './reportFixture.js';
 
 const ARTIFACTS = resolve('test-artifacts');
 
@@ -81,6 +83,7 @@ if (!hasChromium && browserRequired) {
       for (const chart of report.charts) {
         expect(chart.rendered, chart.id).toBe('true');
         expect(chart.drawn, chart.id).toBe(chart.expected);
+        expect(chart.others, chart.id).toEqual([]); // no composites: no sweep lines
       }
     });
 
@@ -134,6 +137,135 @@ if (!hasChromium && browserRequired) {
       await header.click();
       const descending = await read();
       expect(descending).toEqual([...ascending].reverse());
+    });
+  });
+
+  describe.skipIf(!hasChromium)(`HTML report with composite strategies in Chromium${hasChromium ? '' : ` (skipped: ${chromiumMissing})`}`, () => {
+    let report: OpenedReport;
+    const dir = mkdtempSync(join(tmpdir(), 'slmbench-report-composite-'));
+    const file = join(dir, 'report.html');
+    /** Entry labels of the cascade's thresholds, in threshold order (the fixture lists them the other way). */
+    const sweepLabels = ['-inf', '-1.5', 'inf'].map((t) => `stories260K → stories15M · cascade threshold=${t}`);
+
+    beforeAll(async () => {
+      const model = buildReportModel([{ result: fixtureResultComposite(), source: 'device-c/result.json' }], { generatedAt: '2026-01-01T00:00:00.000Z' });
+      writeFileSync(file, renderHtmlReport(model));
+      report = await openReport(file);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await report.page.screenshot({ path: join(ARTIFACTS, 'report-composite.png'), fullPage: true });
+    });
+
+    afterAll(async () => {
+      await report?.close();
+    });
+
+    it('makes no request but the page itself, logs no error and opens no dialog', () => {
+      expect(new Set(report.requests)).toEqual(new Set([report.url]));
+      expect(report.errors).toEqual([]);
+      expect(report.dialogs).toEqual([]);
+    });
+
+    it('draws every chart, with one sweep line per Pareto chart and the trade-off chart', () => {
+      // 6 ok entries: 2 single models, 3 cascade thresholds, 1 ensemble; 5 objectives (energy on every entry).
+      const pareto = report.charts.filter((c) => c.id.startsWith('chart-pareto'));
+      expect(pareto.map((c) => c.id)).toEqual(['chart-pareto-1', 'chart-pareto-2', 'chart-pareto-3', 'chart-pareto-4']);
+      for (const chart of pareto) {
+        expect(chart.drawn, chart.id).toBe(6);
+        expect(chart.others, chart.id).toEqual([
+          { markName: 'cascade_sweep_marks', expected: 1, drawn: 1 },
+          { markName: 'cascade_thresholds_marks', expected: 3, drawn: 3 },
+        ]);
+      }
+      const tradeoff = report.charts.find((c) => c.id === 'chart-cascade-1')!;
+      expect([tradeoff.drawn, tradeoff.others.map((o) => [o.markName, o.drawn])]).toEqual([
+        3,
+        [
+          ['quality_line_marks', 1],
+          ['latency_points_marks', 3],
+          ['latency_line_marks', 1],
+        ],
+      ]);
+      for (const chart of report.charts) {
+        expect(chart.rendered, chart.id).toBe('true');
+        expect(chart.drawn, chart.id).toBe(chart.expected);
+        for (const other of chart.others) expect(other.drawn, `${chart.id} ${other.markName}`).toBe(other.expected);
+      }
+    });
+
+    it('draws single models as circles, cascades as diamonds and the ensemble as a square', async () => {
+      const shapes = await report.page.$$eval('#chart-pareto-1 g.points_marks > path', (paths) =>
+        paths.map((p) => {
+          const d = p.getAttribute('d') ?? '';
+          const shape = d.includes('A') ? 'circle' : /h.*v/.test(d) ? 'square' : (d.match(/L/g) ?? []).length === 3 ? 'diamond' : d;
+          return [/entry: ([^;]+)/.exec(p.getAttribute('aria-label') ?? '')?.[1], shape];
+        }),
+      );
+      expect(shapes).toEqual([
+        ['stories260K · llama-cpp', 'circle'],
+        ['stories15M · llama-cpp', 'circle'],
+        [sweepLabels[2], 'diamond'],
+        [sweepLabels[1], 'diamond'],
+        [sweepLabels[0], 'diamond'],
+        ['stories260K + stories15M · ensemble', 'square'],
+      ]);
+      const legend = await report.page.textContent('#chart-pareto-1 svg');
+      expect(legend).toContain('single or composite');
+      expect(legend).toContain('composite: cascade');
+    });
+
+    it('draws the sweep line through the cascade points in threshold order', async () => {
+      for (const id of ['chart-pareto-1', 'chart-pareto-2', 'chart-pareto-3', 'chart-pareto-4']) {
+        const { line, points } = await report.page.$eval(`#${id}`, (figure) => ({
+          line: figure.querySelector('g.cascade_sweep_marks > path')?.getAttribute('d') ?? '',
+          points: Array.from(figure.querySelectorAll('g.points_marks > path')).map((p) => ({
+            label: /entry: ([^;]+)/.exec(p.getAttribute('aria-label') ?? '')?.[1] ?? '',
+            at: (/translate\(([-\d.e]+),([-\d.e]+)\)/.exec(p.getAttribute('transform') ?? '') ?? []).slice(1).map(Number),
+          })),
+        }));
+        const vertices = [...line.matchAll(/[ML]([-\d.e]+),([-\d.e]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+        const expected = sweepLabels.map((label) => points.find((p) => p.label === label)!.at);
+        expect(vertices, id).toHaveLength(3);
+        vertices.forEach((v, i) => {
+          expect(v[0]!, `${id} vertex ${i} x`).toBeCloseTo(expected[i]![0]!, 2);
+          expect(v[1]!, `${id} vertex ${i} y`).toBeCloseTo(expected[i]![1]!, 2);
+        });
+      }
+    });
+
+    it('shows the thresholds of a sweep when one of its points is hovered, and its kind and escalation in the tooltip', async () => {
+      const page = report.page;
+      const visible = () =>
+        page.$$eval('#chart-pareto-1 g.cascade_thresholds_marks > text', (texts) =>
+          texts.filter((t) => Number(t.getAttribute('opacity') ?? '1') > 0).map((t) => t.textContent),
+        );
+      expect(await visible()).toEqual([]);
+      const points = await page.$$('#chart-pareto-1 g.points_marks > path');
+      const labels = await Promise.all(points.map((p) => p.getAttribute('aria-label')));
+      await points[labels.findIndex((l) => l?.includes(`entry: ${sweepLabels[1]};`))]!.hover();
+      await page.waitForSelector('#vg-tooltip-element.visible', { timeout: 5000 });
+      await expect.poll(visible, { timeout: 5000 }).toEqual(['threshold -inf', 'threshold -1.5', 'threshold inf']);
+      const tooltip = (await page.textContent('#vg-tooltip-element')) ?? '';
+      for (const text of ['composite: cascade', 'stories260K → stories15M', '-1.5', 'meanLogprob over 16 tokens', '40%']) expect(tooltip).toContain(text);
+      await page.mouse.move(1, 1);
+      await expect.poll(visible, { timeout: 5000 }).toEqual([]);
+      expect(report.errors).toEqual([]);
+    });
+
+    it('lists who answered each composite entry', async () => {
+      const rows = await report.page.$$eval('#composite-table tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-key'), tr.getAttribute('data-phase')]));
+      // Measured loop and tasks for each composite; the -1.5 threshold's tasks split over two stages.
+      expect(rows).toEqual([
+        ['cccc00000003', 'measured loop'],
+        ['cccc00000003', 'accuracy tasks'],
+        ['cccc00000004', 'measured loop'],
+        ['cccc00000004', 'accuracy tasks'],
+        ['cccc00000004', 'accuracy tasks'],
+        ['cccc00000005', 'measured loop'],
+        ['cccc00000005', 'accuracy tasks'],
+        ['cccc00000006', 'measured loop'],
+        ['cccc00000006', 'accuracy tasks'],
+      ]);
+      expect(await report.page.textContent('#composite-table thead')).toContain('J/request (apportioned, estimated)');
     });
   });
 

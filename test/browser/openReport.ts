@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 /**
  * Opens a report from disk in headless Chromium (Debian's, via playwright-core), records every request,
- * console message, page error and dialog, waits for every chart, and counts what each chart drew.
+ * console message, page error and dialog, waits for every chart, and counts what each chart drew (its
+ * counted mark, and the other marks its figure lists in `data-other-marks`).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,8 @@ export interface ChartCount {
   /** Items drawn by the chart's counted mark (SVG elements inside its mark groups). */
   drawn: number;
   rendered: string | null;
+  /** The chart's other counted marks (`otherMarks` of its definition), each with what it drew. */
+  others: { markName: string; expected: number; drawn: number }[];
 }
 
 export interface OpenedReport {
@@ -77,12 +80,17 @@ export async function openReport(file: string, viewport = { width: 1400, height:
     await page.waitForSelector('html[data-charts-ready="true"]', { timeout: 60_000 });
     const charts = await page.evaluate(() =>
       Array.from(document.querySelectorAll<HTMLElement>('figure.chart')).map((figure) => {
+        // No named helper functions in here: the test transpiler may wrap them in a helper the page lacks.
         const markName = figure.dataset.markName ?? '';
-        let drawn = 0;
-        figure.querySelectorAll(`svg g.role-mark.${CSS.escape(markName)}`).forEach((group) => {
-          drawn += group.querySelectorAll(':scope > path, :scope > rect, :scope > line, :scope > text, :scope > circle').length;
-        });
-        return { id: figure.id, markName, expected: Number(figure.dataset.expectedMarks), drawn, rendered: figure.getAttribute('data-rendered') };
+        const listed = JSON.parse(figure.dataset.otherMarks ?? '[]') as { markName: string; expected: number }[];
+        const counts = [markName, ...listed.map((m) => m.markName)].map((name) =>
+          Array.from(figure.querySelectorAll(`svg g.role-mark.${CSS.escape(name)}`)).reduce(
+            (n, group) => n + group.querySelectorAll(':scope > path, :scope > rect, :scope > line, :scope > text, :scope > circle').length,
+            0,
+          ),
+        );
+        const others = listed.map((m, i) => ({ ...m, drawn: counts[i + 1]! }));
+        return { id: figure.id, markName, expected: Number(figure.dataset.expectedMarks), drawn: counts[0]!, rendered: figure.getAttribute('data-rendered'), others };
       }),
     );
     const opened = context;

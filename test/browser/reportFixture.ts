@@ -1,12 +1,16 @@
 /**
  * Small constructed results for report tests: real statistics (from `summarize`) over fixed,
  * deterministic samples, a model whose name is an HTML injection, an errored entry whose message is a
- * script, a skipped entry, quality metrics in the shape later issues add, and a second device.
+ * script, a skipped entry, quality metrics in the shape later issues add, and a second device; and a
+ * result with composite strategies (two single models, a cascade of them swept over three thresholds, an
+ * ensemble of them), whose `composite` sections come from the harness's own `compositeSummary`.
  */
-import type { EntryRecord } from '../../harness/result/EntryRecord.js';
+import type { EntryModel, EntryRecord } from '../../harness/result/EntryRecord.js';
 import type { RunResult } from '../../harness/result/RunResult.js';
 import { percentileSorted, summarize, type Stats } from '../../harness/stats/summarize.js';
 import { summarizeEntries } from '../../harness/result/summarizeEntries.js';
+import { compositeSummary } from '../../harness/result/compositeSummary.js';
+import type { CompositeModelInfo, CompositeRequest, CompositeStageSpec } from '../../adapters/types.js';
 
 export const INJECTED_NAME = '<img src=x onerror=alert(1)>';
 export const INJECTED_ERROR = '<script>alert(2)</script> worker died';
@@ -25,6 +29,8 @@ interface Config {
   ttftMs: number;
   rssMiB: number;
   acc: number;
+  /** Energy per output token (J). Default: peak RSS MiB ÷ 10,000. */
+  joulesPerOutputToken?: number;
 }
 
 const CONFIGS: Config[] = [
@@ -74,10 +80,10 @@ function okEntry(c: Config, index: number, speed: number, withEnergy: boolean): 
     modelResidentBytes: Math.round(c.rssMiB * 0.9 * MiB) - 60 * MiB,
     kvCacheBytes: 48 * 1024 * 22,
     gpuMemoryBytes: null,
-    modelSizeBytes: Math.round(c.params * (c.quant === 'F16' ? 2 : 0.56)),
+    modelSizeBytes: Math.round(c.params * bytesPerParam(c.quant)),
     // Energy only where a meter worked (device A here): the default ranking then skips it.
     energy: withEnergy
-      ? { joules: 0.5 * c.rssMiB / 100, joulesPerOutputToken: c.rssMiB / 10000, joulesPerTotalToken: c.rssMiB / 20000, joulesPerRequest: 0.1, kWh: 1e-7, gCO2e: 5e-5, method: 'rapl', estimated: false, providers: ['rapl'], gridIntensity: 475, gridIntensityDefault: true, figures: [], unavailable: [], warnings: [] }
+      ? { joules: 0.5 * c.rssMiB / 100, joulesPerOutputToken: c.joulesPerOutputToken ?? c.rssMiB / 10000, joulesPerTotalToken: (c.joulesPerOutputToken ?? c.rssMiB / 10000) / 2, joulesPerRequest: 0.1, kWh: 1e-7, gCO2e: 5e-5, method: 'rapl', estimated: false, providers: ['rapl'], gridIntensity: 475, gridIntensityDefault: true, figures: [], unavailable: [], warnings: [] }
       : null,
     roofline: null,
     // The shape the quality issue adds: {value, stderr, n}.
@@ -86,11 +92,15 @@ function okEntry(c: Config, index: number, speed: number, withEnergy: boolean): 
   return {
     ...base(c, index),
     status: 'ok',
-    measurement: { warmupRuns: 1, warmupReason: 'count', stopReason: 'minimums', repetitions: reps, measuredSeconds: 0.5, tokenHandover: 'stream', clock: 'performance.now() in the worker', eos: 'ignored' },
+    measurement: { processes: 1, intervals: 'bootstrap over the repetitions of one process', warmupRuns: 1, warmupReason: 'count', stopReason: 'minimums', repetitions: reps, measuredSeconds: 0.5, tokenHandover: 'stream', clock: 'performance.now() in the worker', eos: 'ignored' },
     metrics: metrics as unknown as EntryRecord['metrics'],
-    samples: { loadMs: [250 + index * 40], ttftMs: ttft, tpotMs: tpot, prefillTps: prefill, decodeTps: decode, e2eMs: e2e, itlMs: itl },
+    samples: { loadMs: [250 + index * 40], ttftMs: ttft, tpotMs: tpot, prefillTps: prefill, decodeTps: decode, e2eMs: e2e, itlMs: itl, process: ttft.map(() => 0) },
     outputs: { tokenIds: Array.from({ length: gen }, (_, i) => i + 3), text: `Once upon a time ${INJECTED_TEXT}`, promptTokenIds: [1, 2, 3], eosIndex: null, consistent: true },
   };
+}
+
+function bytesPerParam(quant: string): number {
+  return quant === 'F32' ? 4 : quant === 'F16' ? 2 : 0.56;
 }
 
 function base(c: Pick<Config, 'id' | 'model' | 'quant' | 'params' | 'backend'>, index: number): Omit<EntryRecord, 'status'> {
@@ -104,7 +114,7 @@ function base(c: Pick<Config, 'id' | 'model' | 'quant' | 'params' | 'backend'>, 
       name: c.model,
       format: c.backend === 'llama-cpp' ? 'gguf' : 'transformers-js',
       sha256: '0'.repeat(64),
-      sizeBytes: Math.round(c.params * (c.quant === 'F16' ? 2 : 0.56)),
+      sizeBytes: Math.round(c.params * bytesPerParam(c.quant)),
       params: c.params,
       quant: c.quant,
       arch: 'llama',
@@ -164,4 +174,110 @@ export function fixtureResultA(): RunResult {
 /** Device B: the first two configurations again (same ids), 1.5× faster. */
 export function fixtureResultB(): RunResult {
   return result(CONFIGS.slice(0, 2).map((c, i) => okEntry(c, i, 1.5, false)), device('devicebbbb000002', 'Test CPU B'));
+}
+
+/** The composite fixture's two stage models (llama-cpp, F32) measured alone. */
+const STAGES: Config[] = [
+  { id: 'cccc00000001', model: 'stories260K', quant: 'F32', params: 292_352, backend: 'llama-cpp', decodeTps: 2200, ttftMs: 1.5, rssMiB: 96, acc: 0.25 },
+  { id: 'cccc00000002', model: 'stories15M', quant: 'F32', params: 15_191_712, backend: 'llama-cpp', decodeTps: 260, ttftMs: 9, rssMiB: 168, acc: 0.33 },
+];
+
+/** Questions of the composite fixture's accuracy task; each is scored over four choices. */
+export const COMPOSITE_QUESTIONS = 2000;
+
+/** The cascade's thresholds in the order the fixture lists them (not sorted: reports sort them). */
+export const CASCADE_THRESHOLDS = ['inf', -1.5, '-inf'] as const;
+
+/** One composite entry of the fixture. */
+interface CompositeConfig extends Config {
+  kind: 'cascade' | 'ensemble';
+  threshold?: number | string;
+  /** Answering stage of the measured loop's one prompt (−1 for the ensemble). */
+  measuredStage: number;
+  /** Questions whose decision escalated (the cascade), out of {@link COMPOSITE_QUESTIONS}. */
+  escalatedQuestions: number;
+}
+
+const COMPOSITES: CompositeConfig[] = [
+  // Listed out of threshold order on purpose.
+  { kind: 'cascade', threshold: 'inf', measuredStage: 1, escalatedQuestions: 2000, id: 'cccc00000003', model: '', quant: '', params: 0, backend: 'cascade', decodeTps: 255, ttftMs: 80, rssMiB: 250, acc: 0.33, joulesPerOutputToken: 0.0185 },
+  { kind: 'cascade', threshold: -1.5, measuredStage: 0, escalatedQuestions: 800, id: 'cccc00000004', model: '', quant: '', params: 0, backend: 'cascade', decodeTps: 1990, ttftMs: 8.7, rssMiB: 250, acc: 0.31, joulesPerOutputToken: 0.011 },
+  { kind: 'cascade', threshold: '-inf', measuredStage: 0, escalatedQuestions: 0, id: 'cccc00000005', model: '', quant: '', params: 0, backend: 'cascade', decodeTps: 2050, ttftMs: 8.5, rssMiB: 248, acc: 0.25, joulesPerOutputToken: 0.0105 },
+  { kind: 'ensemble', measuredStage: -1, escalatedQuestions: 0, id: 'cccc00000006', model: '', quant: '', params: 0, backend: 'ensemble', decodeTps: 230, ttftMs: 12, rssMiB: 255, acc: 0.34, joulesPerOutputToken: 0.021 },
+];
+
+/** Accuracy over {@link COMPOSITE_QUESTIONS} questions, with its binomial standard error. */
+function accuracy(acc: number) {
+  return { arc_easy: { acc: { value: acc, stderr: Number(Math.sqrt((acc * (1 - acc)) / COMPOSITE_QUESTIONS).toFixed(4)), n: COMPOSITE_QUESTIONS, higherIsBetter: true } } };
+}
+
+function compositeEntry(c: CompositeConfig, index: number, stages: readonly EntryRecord[]): EntryRecord {
+  const record = okEntry(c, index, 1, true);
+  const stageModels = stages.map((s) => s.model as EntryModel);
+  const joiner = c.kind === 'cascade' ? ' → ' : ' + ';
+  const name = stageModels.map((m) => m.name).join(joiner);
+  const spec = `${c.kind}:${stageModels.map((m) => `${m.spec}@llama-cpp`).join(joiner.trim())}`;
+  const stageSpecs: CompositeStageSpec[] = stageModels.map((m) => ({
+    model: { spec: m.spec, path: m.path, name: m.name },
+    backend: { id: 'llama-cpp', options: { threads: 1, contextSize: 'auto', batchSize: 512, gpu: 'auto', gpuLayers: 'auto', flashAttention: false, kvCacheType: 'f16', mmap: true } },
+  }));
+  const options: Record<string, unknown> =
+    c.kind === 'cascade' ? { stages: stageSpecs, signal: 'meanLogprob', signalTokens: 16, threshold: c.threshold } : { stages: stageSpecs, combine: 'mean', weights: [1, 1] };
+  const info: CompositeModelInfo = {
+    kind: c.kind,
+    stages: stageModels.map((m) => ({ name: m.name, backend: 'llama-cpp', versions: { 'node-llama-cpp': '3.21.1' }, resolvedOptions: { threads: 1 }, device: 'cpu', vocabSize: m.name === 'stories260K' ? 512 : 32000, remote: false })),
+    requests: [],
+  };
+  // The measured loop: one request per repetition, all answered alike (one prompt).
+  const measured: CompositeRequest[] = record.samples!.e2eMs.map((ms) => ({ kind: 'generate', stage: c.measuredStage, signals: c.kind === 'cascade' ? [-1.2] : [], cached: false, ms, cpuMs: ms * 0.96 }));
+  // The accuracy task: four scored choices per question; the first computes the decision, the rest reuse it.
+  const tasks: CompositeRequest[] = [];
+  for (let q = 0; q < COMPOSITE_QUESTIONS; q++) {
+    const stage = c.kind === 'ensemble' ? -1 : q < c.escalatedQuestions ? 1 : 0;
+    for (let choice = 0; choice < 4; choice++) {
+      const ms = (stage === 0 ? 3 : 17) * (choice === 0 ? 1 : 0.3) * (1 + 0.05 * Math.sin(q * 1.7 + choice));
+      tasks.push({ kind: 'score', stage, signals: [], cached: choice > 0, ms, cpuMs: ms * 0.95 });
+    }
+  }
+  const composite = compositeSummary(info, measured, tasks, { joules: record.metrics!.energy!.joules, method: 'rapl' });
+  return {
+    ...record,
+    label: `${name} · ${c.kind}${c.kind === 'cascade' ? ` threshold=${String(c.threshold)}` : ''} · pp32+tg16`,
+    model: {
+      spec,
+      path: spec,
+      name,
+      format: 'composite',
+      sha256: null,
+      sizeBytes: stageModels.reduce((n, m) => n + (m.sizeBytes ?? 0), 0),
+      params: stageModels.reduce((n, m) => n + (m.params ?? 0), 0),
+      quant: null,
+      arch: null,
+      contextLength: 2048,
+      vocabSize: 512,
+      stages: stageModels,
+    },
+    backend: { id: c.kind, version: '0.1.0', versions: { 'node-llama-cpp': '3.21.1' }, options, resolvedOptions: null, device: 'cpu' },
+    measurement: { ...record.measurement!, tokenHandover: c.kind === 'cascade' ? 'batch' : 'stream' },
+    metrics: {
+      ...record.metrics!,
+      modelSizeBytes: stageModels.reduce((n, m) => n + (m.sizeBytes ?? 0), 0),
+      ...(c.kind === 'cascade' ? { escalationRate: (composite.tasks ?? composite.measured).escalationRate } : {}),
+      quality: accuracy(c.acc),
+    },
+    composite,
+  };
+}
+
+/**
+ * Device C: stories260K and stories15M alone, a cascade of the two at thresholds `inf`, `-1.5`, `-inf`
+ * (listed in that order; the tasks escalate 100%, 40% and 0% of their requests), and their ensemble.
+ */
+export function fixtureResultComposite(): RunResult {
+  const singles = STAGES.map((c, i) => {
+    const e = okEntry(c, i, 1, true);
+    return { ...e, metrics: { ...e.metrics!, quality: accuracy(c.acc) } };
+  });
+  const entries = [...singles, ...COMPOSITES.map((c, i) => compositeEntry(c, singles.length + i, singles))];
+  return result(entries, device('devicecccc000003', 'Test CPU C'));
 }

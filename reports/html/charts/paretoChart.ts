@@ -4,12 +4,18 @@
  * line, entries on the front over all objectives filled and labelled (labels placed where they overlap
  * neither another label nor a point; a label that fits nowhere is left to the tooltip), point size = peak
  * memory, colour = backend, shape = model (or quantization when there is one model).
+ *
+ * Composite strategies (cascades, ensembles) are points beside the single models. When there are any,
+ * shape says single model or composite (circle, diamond for a cascade, square for an ensemble) and the
+ * tooltip lists kind, stages, threshold, signal and escalation rate. Each cascade threshold sweep with two
+ * or more points on the chart is drawn as a line through them in threshold order (`-inf` first, `inf`
+ * last); hovering a point of a sweep shows its thresholds beside its points.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RankedObjective } from '../../../harness/ranking/Ranking.js';
 import type { ChartDefinition } from '../ChartDefinition.js';
 import { axisTitle, CHART_CONFIG, fieldName, NUMBER_FORMAT } from './chartConfig.js';
-import { FRONT, entryTooltip, type EntryDatum } from './entryDatum.js';
+import { FRONT, KIND, KIND_SHAPE, entryTooltip, type EntryDatum } from './entryDatum.js';
 import type { ChartMetric } from './chartMetrics.js';
 
 const WIDTH = 340;
@@ -17,6 +23,8 @@ const HEIGHT = 260;
 /** Approximate width of one character of a 10 px label, and the longest label drawn (px). */
 const CHAR_PX = 5.7;
 const LABEL_LIMIT = 200;
+/** Colour of the cascade threshold sweeps and their threshold labels. */
+const SWEEP_COLOR = '#8250df';
 
 export function paretoChart(
   id: string,
@@ -30,7 +38,11 @@ export function paretoChart(
   const points = data.filter((d) => d.frontIndex !== null && typeof d[fx] === 'number' && typeof d[fy] === 'number');
   const frontier = frontierOf(points, fx, x.direction, fy, y.direction);
   const models = new Set(points.map((d) => d.model));
-  const shapeField = models.size > 1 ? 'model' : 'quant';
+  const composite = points.some((d) => d.kind !== KIND.single);
+  const shapeField = composite ? 'kind' : models.size > 1 ? 'model' : 'quant';
+  const kinds = Object.values(KIND).filter((k) => points.some((d) => d.kind === k));
+  const sweep = sweepOf(points, fx, fy);
+  const sweeps = new Set(sweep.map((d) => d.family)).size;
   const memory = metrics.find((m) => m.path === 'metrics.peakRssBytes');
   const memoryField = memory ? fieldName(memory.path) : null;
   const memoryValues = memoryField ? points.map((d) => d[memoryField]).filter((v): v is number => typeof v === 'number') : [];
@@ -95,14 +107,36 @@ export function paretoChart(
         mark: { type: 'line', interpolate: 'step-before', color: '#8c959f', strokeDash: [5, 3], strokeWidth: 1.5, clip: true },
         encoding: { x: xEnc, y: yEnc, order: { field: 'order', type: 'quantitative' } },
       },
+      ...(sweeps
+        ? [
+            {
+              name: 'cascade_sweep',
+              data: { values: sweep },
+              mark: { type: 'line', color: SWEEP_COLOR, strokeWidth: 1.5, opacity: 0.75, clip: true },
+              encoding: {
+                x: xEnc,
+                y: yEnc,
+                detail: { field: 'family', type: 'nominal' },
+                order: { field: 'order', type: 'quantitative' },
+                tooltip: [
+                  { field: 'familyLabel', title: 'cascade threshold sweep' },
+                  { field: 'thresholds', title: 'thresholds' },
+                ],
+              },
+            },
+          ]
+        : []),
       {
         name: 'points',
+        ...(sweeps ? { params: [{ name: 'sweep_hover', select: { type: 'point', fields: ['family'], on: 'mouseover', clear: 'mouseout' } }] } : {}),
         mark: { type: 'point', filled: true, strokeWidth: 1.5, cursor: 'pointer' },
         encoding: {
           x: xEnc,
           y: yEnc,
           color: { field: 'backend', type: 'nominal', title: 'backend' },
-          shape: { field: shapeField, type: 'nominal', title: shapeField === 'model' ? 'model' : 'quantization' },
+          shape: composite
+            ? { field: 'kind', type: 'nominal', title: 'single or composite', scale: { domain: kinds, range: kinds.map((k) => KIND_SHAPE[k]) } }
+            : { field: shapeField, type: 'nominal', title: shapeField === 'model' ? 'model' : 'quantization' },
           ...(memoryField && memoryValues.length
             ? {
                 size: {
@@ -121,22 +155,97 @@ export function paretoChart(
             sort: [FRONT.pareto, FRONT.dominated],
             scale: { domain: [FRONT.pareto, FRONT.dominated], range: [0.95, 0.28] },
           },
-          tooltip: entryTooltip(metrics),
+          tooltip: entryTooltip(metrics, composite),
         },
       },
       ...labelLayers('left'),
       ...labelLayers('right'),
+      // Thresholds of the hovered point's sweep, over everything else, on a white halo.
+      ...(sweeps
+        ? (['halo', 'text'] as const).map((kind) => ({
+            name: kind === 'halo' ? 'cascade_thresholds_halo' : 'cascade_thresholds',
+            data: { values: sweep },
+            mark: {
+              type: 'text',
+              align: 'center',
+              baseline: 'bottom',
+              dy: -9,
+              fontSize: 10,
+              fontWeight: 600,
+              ...(kind === 'halo' ? { color: '#ffffff', stroke: '#ffffff', strokeWidth: 3, strokeJoin: 'round' } : { color: SWEEP_COLOR }),
+            },
+            encoding: {
+              x: xEnc,
+              y: yEnc,
+              text: { field: 'thresholdLabel', type: 'nominal' },
+              opacity: { condition: { param: 'sweep_hover', empty: false, value: 1 }, value: 0 },
+            },
+          }))
+        : []),
     ],
   } as unknown as TopLevelSpec;
+  const compositeText = composite
+    ? ` Diamonds are cascades and squares ensembles (composite strategies), circles single models${sweeps ? '; the purple line joins a cascade\'s thresholds in order, from never escalating (-inf) to always escalating (inf): hover a point of it for the thresholds' : ''}.`
+    : '';
   return {
     id,
     section: 'pareto',
     title: `${y.label} against ${x.label}`,
-    description: 'Better is up and to the right. Filled points are on the Pareto front over all objectives; the dashed line is the frontier of this pair.',
+    description: `Better is up and to the right. Filled points are on the Pareto front over all objectives; the dashed line is the frontier of this pair.${compositeText}`,
     spec,
     markName: 'points_marks',
     expectedMarks: points.length,
+    ...(sweeps
+      ? {
+          otherMarks: [
+            { markName: 'cascade_sweep_marks', expected: sweeps },
+            { markName: 'cascade_thresholds_marks', expected: sweep.length },
+          ],
+        }
+      : {}),
   };
+}
+
+/** A row of a cascade threshold sweep line. */
+interface SweepDatum {
+  family: string;
+  familyLabel: string;
+  /** Position in threshold order. */
+  order: number;
+  threshold: string;
+  /** `threshold -1.5`, drawn beside the point on hover. */
+  thresholdLabel: string;
+  /** Every threshold of the sweep on this chart, in order. */
+  thresholds: string;
+  [field: string]: string | number;
+}
+
+/** The points of every cascade family with two or more points on this chart, in threshold order. */
+function sweepOf(points: readonly EntryDatum[], fx: string, fy: string): SweepDatum[] {
+  const byFamily = new Map<string, EntryDatum[]>();
+  for (const d of points) {
+    if (typeof d.family !== 'string') continue;
+    byFamily.set(d.family, [...(byFamily.get(d.family) ?? []), d]);
+  }
+  const out: SweepDatum[] = [];
+  for (const [family, members] of byFamily) {
+    if (members.length < 2) continue;
+    const sorted = [...members].sort((a, b) => (a.sweepOrder as number) - (b.sweepOrder as number));
+    const thresholds = sorted.map((d) => String(d.threshold)).join(', ');
+    sorted.forEach((d, order) =>
+      out.push({
+        family,
+        familyLabel: String(d.familyLabel),
+        order,
+        threshold: String(d.threshold),
+        thresholdLabel: `threshold ${String(d.threshold)}`,
+        thresholds,
+        [fx]: d[fx] as number,
+        [fy]: d[fy] as number,
+      }),
+    );
+  }
+  return out;
 }
 
 /** [min, max] widened by 12% of the range on each side (or by 10% of the value when all are equal). */

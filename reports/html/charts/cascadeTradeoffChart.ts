@@ -1,0 +1,132 @@
+/**
+ * What a cascade's threshold buys: for one threshold sweep (a cascade family), the escalation rate (x, the
+ * share of requests a later stage answered) against a quality metric, and against the median end-to-end
+ * latency, one point per threshold joined in threshold order, with 95% intervals as whiskers and the
+ * thresholds written beside the points. The escalation rate is the entry's `metrics.escalationRate`, over
+ * the accuracy tasks' requests (those the quality is measured on). The latency is the measured loop's, whose one prompt either
+ * escalates or not, so it steps between the stages' latencies rather than following the rate; the
+ * description says so.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { resolveMetric } from '../../../harness/ranking/resolveMetric.js';
+import type { CascadeFamily } from '../../cascadeFamilies.js';
+import type { ChartDefinition } from '../ChartDefinition.js';
+import { CHART_CONFIG, NUMBER_FORMAT, TOOLTIP_FORMAT } from './chartConfig.js';
+import type { ChartMetric } from './chartMetrics.js';
+
+const WIDTH = 220;
+const HEIGHT = 200;
+const COLOR = '#8250df';
+const E2E = 'metrics.e2eMs';
+
+/** One threshold of the sweep. */
+interface TradeoffDatum {
+  label: string;
+  threshold: string;
+  order: number;
+  escalationRate: number;
+  quality: number | null;
+  qualityLo: number | null;
+  qualityHi: number | null;
+  e2e: number | null;
+  e2eLo: number | null;
+  e2eHi: number | null;
+}
+
+/**
+ * @param quality the quality metric to plot (display scale applied)
+ * @returns null when fewer than two thresholds have an escalation rate and the quality metric
+ */
+export function cascadeTradeoffChart(id: string, family: CascadeFamily, quality: ChartMetric): ChartDefinition | null {
+  const values: TradeoffDatum[] = [];
+  for (const { entry, fields } of family.members) {
+    if (fields.escalationRate === null) continue;
+    const q = resolveMetric(entry.entry, quality.path);
+    const e2e = resolveMetric(entry.entry, E2E);
+    values.push({
+      label: entry.label,
+      threshold: fields.threshold ?? '—',
+      order: values.length,
+      escalationRate: fields.escalationRate,
+      quality: q ? q.value * quality.scale : null,
+      qualityLo: q ? q.low * quality.scale : null,
+      qualityHi: q ? q.high * quality.scale : null,
+      e2e: e2e?.value ?? null,
+      e2eLo: e2e?.low ?? null,
+      e2eHi: e2e?.high ?? null,
+    });
+  }
+  const withQuality = values.filter((d) => d.quality !== null).length;
+  if (withQuality < 2) return null;
+  const withLatency = values.filter((d) => d.e2e !== null).length;
+  const x = {
+    field: 'escalationRate',
+    type: 'quantitative',
+    title: 'escalation rate (share answered by a later stage)',
+    // 0–100% with room for the labels of the end points.
+    scale: { domain: [-0.06, 1.06], nice: false },
+    axis: { format: '.0%', values: [0, 0.25, 0.5, 0.75, 1] },
+  };
+  const tooltip = [
+    { field: 'label', title: 'entry' },
+    { field: 'threshold', title: 'threshold' },
+    { field: 'escalationRate', title: 'escalation rate', type: 'quantitative', format: '.1%' },
+    { field: 'quality', title: quality.label, type: 'quantitative', format: TOOLTIP_FORMAT },
+    { field: 'e2e', title: 'end-to-end ms (median)', type: 'quantitative', format: TOOLTIP_FORMAT },
+  ];
+  const panel = (prefix: string, field: string, title: string, zero: boolean) => ({
+    width: WIDTH,
+    height: HEIGHT,
+    transform: [{ filter: `isValid(datum.${field})` }],
+    encoding: { x },
+    layer: [
+      {
+        name: `${prefix}_whiskers`,
+        mark: { type: 'rule', color: '#8c959f' },
+        encoding: { y: { field: `${field}Lo`, type: 'quantitative' }, y2: { field: `${field}Hi` } },
+      },
+      {
+        name: `${prefix}_line`,
+        mark: { type: 'line', color: COLOR, strokeWidth: 1.5 },
+        encoding: {
+          y: { field, type: 'quantitative', title, scale: { zero, nice: true }, axis: { format: NUMBER_FORMAT } },
+          order: { field: 'order', type: 'quantitative' },
+        },
+      },
+      {
+        name: `${prefix}_points`,
+        mark: { type: 'point', filled: true, size: 70, color: COLOR, shape: 'diamond', cursor: 'pointer' },
+        encoding: { y: { field, type: 'quantitative' }, tooltip },
+      },
+      {
+        name: `${prefix}_thresholds`,
+        mark: { type: 'text', align: 'center', baseline: 'bottom', dy: -7, fontSize: 10, color: '#59636e' },
+        encoding: { y: { field, type: 'quantitative' }, text: { field: 'threshold', type: 'nominal' } },
+      },
+    ],
+  });
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: CHART_CONFIG,
+    data: { values },
+    hconcat: [
+      panel('quality', 'quality', `${quality.label}${quality.direction === 'max' ? ' (better ↑)' : quality.direction === 'min' ? ' (lower is better)' : ''}`, false),
+      ...(withLatency ? [panel('latency', 'e2e', 'end-to-end ms, median (lower is better)', true)] : []),
+    ],
+  } as unknown as TopLevelSpec;
+  return {
+    id,
+    section: 'composites',
+    title: `Cascade trade-off: ${family.label}`,
+    description:
+      `One point per threshold (written above it), joined from -inf (never escalate) to inf (always escalate); whiskers are 95% intervals. ` +
+      `The escalation rate is over the accuracy tasks' requests, those the quality is measured on; the latency is the measured loop's median, whose single prompt is either escalated or not, so it steps between the stages' latencies rather than following the rate.`,
+    spec,
+    markName: 'quality_points_marks',
+    expectedMarks: withQuality,
+    otherMarks: [
+      { markName: 'quality_line_marks', expected: 1 },
+      ...(withLatency ? [{ markName: 'latency_points_marks', expected: withLatency }, { markName: 'latency_line_marks', expected: 1 }] : []),
+    ],
+  };
+}
