@@ -4,7 +4,10 @@
  * (`bench/direct/*.mjs`, no slmbench code), interleaved round by round so drift hits both alike.
  * Prints the harness ÷ direct ratio of median decode rates with a bootstrap 95% interval, per backend.
  *
- *   npm run bench:overhead [-- --rounds 6 --repetitions 12 --prompt-tokens 128 --gen-tokens 128]
+ *   npm run bench:overhead [-- --rounds 6 --repetitions 12 --prompt-tokens 128 --gen-tokens 128 --warmup-seconds 1]
+ *
+ * Both sides warm up alike: one warmup run and at least `--warmup-seconds` (the harness's
+ * `measure.warmupSeconds`, default 1), so neither measures the slow first second the other skips.
  *
  * A benchmark, not a test: it prints ratios measured in one run and asserts nothing.
  */
@@ -27,6 +30,8 @@ const { values } = parseArgs({
     'gen-tokens': { type: 'string', default: '128' },
     threads: { type: 'string', default: '1' },
     model: { type: 'string', default: 'forge:stories15M' },
+    'warmup-seconds': { type: 'string', default: '1' },
+    'memory-sample-ms': { type: 'string' },
   },
 });
 const rounds = Number(values.rounds);
@@ -34,6 +39,8 @@ const reps = Number(values.repetitions);
 const promptTokens = Number(values['prompt-tokens']);
 const genTokens = Number(values['gen-tokens']);
 const threads = Number(values.threads);
+const warmupSeconds = Number(values['warmup-seconds']);
+const memorySampleMs = values['memory-sample-ms'] === undefined ? undefined : Number(values['memory-sample-ms']);
 
 const gguf = await resolveModelSpec(`${values.model}/F32`, '');
 const onnxFolder = await resolveModelSpec(`${values.model}/onnx`, '');
@@ -52,19 +59,19 @@ const pairs: Pair[] = [
     backend: 'llama-cpp',
     model: gguf,
     options: { threads },
-    direct: (prompt) => [projectPath('bench', 'direct', 'llamaCppDirect.mjs'), gguf, String(threads), 'auto', JSON.stringify(prompt), String(genTokens), String(reps), '1'],
+    direct: (prompt) => [projectPath('bench', 'direct', 'llamaCppDirect.mjs'), gguf, String(threads), 'auto', JSON.stringify(prompt), String(genTokens), String(reps), '1', String(warmupSeconds)],
   },
   {
     backend: 'onnxruntime',
     model: onnxFolder,
     options: { intraOpThreads: threads },
-    direct: (prompt) => [projectPath('bench', 'direct', 'onnxRuntimeDirect.mjs'), join(onnxFolder, 'onnx', 'model.onnx'), String(threads), JSON.stringify(prompt), String(genTokens), String(reps), '1'],
+    direct: (prompt) => [projectPath('bench', 'direct', 'onnxRuntimeDirect.mjs'), join(onnxFolder, 'onnx', 'model.onnx'), String(threads), JSON.stringify(prompt), String(genTokens), String(reps), '1', String(warmupSeconds)],
   },
   {
     backend: 'transformers-js',
     model: onnxFolder,
     options: { intraOpThreads: threads },
-    direct: (prompt) => [projectPath('bench', 'direct', 'transformersJsDirect.mjs'), onnxFolder, String(threads), JSON.stringify(prompt), String(genTokens), String(reps), '1'],
+    direct: (prompt) => [projectPath('bench', 'direct', 'transformersJsDirect.mjs'), onnxFolder, String(threads), JSON.stringify(prompt), String(genTokens), String(reps), '1', String(warmupSeconds)],
   },
 ];
 
@@ -79,7 +86,15 @@ function runHarness(pair: Pair, round: number): { decodeTps: number[]; prompt: n
       backends: [{ id: pair.backend, ...pair.options }],
       workloads: [{ promptTokens, genTokens }],
     },
-    measure: { warmupRuns: 1, minRepetitions: reps, maxRepetitions: reps, minSeconds: 0, targetCiWidth: null },
+    measure: {
+      warmupRuns: 1,
+      warmupSeconds,
+      minRepetitions: reps,
+      maxRepetitions: reps,
+      minSeconds: 0,
+      targetCiWidth: null,
+      ...(memorySampleMs === undefined ? {} : { memorySampleMs }),
+    },
   }));
   const out = join(work, `${pair.backend}-${round}`);
   execFileSync(process.execPath, [cli, 'run', '--config', config, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -94,7 +109,11 @@ function runDirect(pair: Pair, prompt: number[]): number[] {
   return afterFirst((JSON.parse(text.trim().split('\n').pop()!) as { decodeTps: number[] }).decodeTps);
 }
 
-console.log(`slmbench overhead: ${values.model} (F32 GGUF and fp32 ONNX), ${threads} thread(s), pp${promptTokens}+tg${genTokens}, ${rounds} interleaved rounds × ${reps} repetitions`);
+console.log(
+  `slmbench overhead: ${values.model} (F32 GGUF and fp32 ONNX), ${threads} thread(s), pp${promptTokens}+tg${genTokens}, ` +
+    `${rounds} interleaved rounds × ${reps} repetitions, warmup 1 run + ${warmupSeconds} s` +
+    (memorySampleMs === undefined ? '' : `, memory sampler every ${memorySampleMs} ms`),
+);
 const rows: string[] = [];
 for (const pair of pairs) {
   const harness: number[] = [];

@@ -1,9 +1,9 @@
 // Minimal direct onnxruntime-node KV-cache loop (no slmbench code): prefill once, then one token per step
 // feeding present.* back as past_key_values.*; greedy argmax. fp32 models with standard decoder I/O.
-// argv: model.onnx threads promptIdsJson genTokens repetitions warmups
+// argv: model.onnx threads promptIdsJson genTokens repetitions warmups [warmupSeconds]
 import * as ort from 'onnxruntime-node';
 
-const [file, threads, promptJson, gen, reps, warmups] = process.argv.slice(2);
+const [file, threads, promptJson, gen, reps, warmups, warmupSeconds = '0'] = process.argv.slice(2);
 const prompt = JSON.parse(promptJson);
 const genTokens = Number(gen);
 const session = await ort.InferenceSession.create(file, { intraOpNumThreads: Number(threads), interOpNumThreads: 1, graphOptimizationLevel: 'all' });
@@ -11,7 +11,11 @@ const pastNames = session.inputNames.filter((n) => n.startsWith('past_key_values
 const meta = Object.fromEntries(session.inputMetadata.map((m) => [m.name, m]));
 const ids = (a) => new ort.Tensor('int64', BigInt64Array.from(a.map(BigInt)), [1, a.length]);
 const decodeTps = [];
-for (let r = 0; r < Number(warmups) + Number(reps); r++) {
+// Warm up for `warmups` runs and at least `warmupSeconds`, as the harness does (measure.warmupSeconds).
+const warmupUntil = performance.now() + Number(warmupSeconds) * 1000;
+let warmed = 0;
+while (decodeTps.length < Number(reps)) {
+  const measuring = warmed >= Number(warmups) && performance.now() >= warmupUntil;
   let past = Object.fromEntries(pastNames.map((n) => {
     const s = meta[n].shape;
     return [n, new ort.Tensor('float32', new Float32Array(0), [1, s[1], 0, s[3]])];
@@ -38,7 +42,8 @@ for (let r = 0; r < Number(warmups) + Number(reps); r++) {
     length = total;
     tokens = [best];
   }
-  if (r >= Number(warmups)) decodeTps.push(((times.length - 1) / (times[times.length - 1] - times[0])) * 1000);
+  if (measuring) decodeTps.push(((times.length - 1) / (times[times.length - 1] - times[0])) * 1000);
+  else warmed++;
 }
 process.stdout.write(`${JSON.stringify({ decodeTps })}\n`);
 process.exit(0);

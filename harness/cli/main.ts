@@ -59,6 +59,7 @@ export function buildProgram(): Command {
     .option('--gen-tokens <n>', 'tokens to generate; end-of-sequence does not stop (default 128)', positiveInt('--gen-tokens'))
     .option('--prompt <text>', 'explicit prompt text instead of --prompt-tokens ("" = BOS alone)')
     .option('-r, --repetitions <n>', 'exactly this many measured repetitions per entry', positiveInt('--repetitions'))
+    .option('--processes <n>', 'worker processes per entry, one after another (default 3; intervals cover the spread between them)', positiveInt('--processes'))
     .option('--warmup-seconds <s>', 'warm up for at least this many seconds per worker (default 1; 0 = only the warmup runs)', nonNegativeNumber('--warmup-seconds'))
     .option('-o, --out <dir>', 'output folder (default slmbench-results/<time>)')
     .option('--shard <K/N>', 'run shard K of N of the matrix (deterministic, balanced; merge the N results with slmbench merge)')

@@ -48,6 +48,8 @@ export interface RunFlags {
   prompt?: string;
   /** Exactly this many measured repetitions (sets min = max, min seconds 0). */
   repetitions?: number;
+  /** Worker processes per entry (`measure.processes`). */
+  processes?: number;
   /** Seconds of warmup at least (`measure.warmupSeconds`). */
   warmupSeconds?: number;
   /** Output folder. */
@@ -173,6 +175,15 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     process.stdout.write(`${JSON.stringify(ranked, null, 2)}\n`);
   } else {
     process.stdout.write(`${renderEntriesTable(records)}\n`);
+    const missed = records.filter((r) => r.measurement?.targetMet === false);
+    if (missed.length && config.measure.targetCiWidth !== null) {
+      const widest = Math.max(...missed.map((r) => r.measurement!.ciRelativeWidth ?? 0));
+      process.stdout.write(
+        `\n${missed.length} of ${records.length} entries did not reach the ${(config.measure.targetCiWidth * 100).toFixed(1)}% interval target ` +
+          `(widest ${(widest * 100).toFixed(1)}%): their processes disagree more than that, or maxSeconds ran out; ` +
+          'more processes (--processes) narrow the interval honestly\n',
+      );
+    }
     process.stdout.write(`\nresult: ${resultPath}\nreport: ${reportPath}\nentries: ${join(outDir, ENTRIES)}\n`);
   }
   return 0;
@@ -292,6 +303,7 @@ export function buildConfig(flags: RunFlags): { config: SweepConfig; source: str
   }
   if (flags.timeout !== undefined) measure.timeoutSeconds = flags.timeout;
   if (flags.warmupSeconds !== undefined) measure.warmupSeconds = flags.warmupSeconds;
+  if (flags.processes !== undefined) measure.processes = flags.processes;
   const quality = { ...((data.quality as Record<string, unknown> | undefined) ?? {}) };
   // Files named on the command line are relative to where the command runs.
   const fromCwd = (p: string) => (isFileReference(p) ? resolve(p) : p);

@@ -229,8 +229,15 @@ export interface EntryRecord {
     warmupSeconds?: number;
     /** Why warming up ended: `count`, `stable`, `max`, or `seconds` (`measure.warmupSeconds` kept it going). */
     warmupReason: string | null;
-    /** Why measuring ended: `target` (median's interval narrow enough), `minimums`, `max-repetitions`, `max-seconds`. */
+    /**
+     * Why measuring ended (the first process): `target` (its median's interval narrow enough), `minimums`,
+     * `max-repetitions`, `max-seconds`.
+     */
     stopReason: string | null;
+    /** Relative width (high − low) ÷ median of the entry's decode-rate interval (`metrics.decodeTps.medianCi95`). */
+    ciRelativeWidth?: number;
+    /** Whether `ciRelativeWidth` is within `measure.targetCiWidth`; absent without a target. */
+    targetMet?: boolean;
     repetitions: number;
     measuredSeconds: number;
     /** `stream`: a timestamp per token; `batch`: per hand-over. */

@@ -76,6 +76,7 @@ export function okEntryRecord(
   measurements: readonly WorkerMeasurement[],
   timing: EntryTiming,
   context: EntryContext = { facts: null, bandwidth: null },
+  targetCiWidth?: number | null,
 ): EntryRecord {
   const m = measurements[0]!;
   const lastProcess = measurements[measurements.length - 1]!;
@@ -147,7 +148,11 @@ export function okEntryRecord(
       tokenHandover: m.runtime.tokenHandover,
       clock: 'performance.now() in the worker',
       eos: 'ignored',
-      intervals: measurements.length > 1 ? 'two-stage bootstrap over processes and repetitions' : 'bootstrap over the repetitions of one process',
+      intervals:
+        measurements.length > 1
+          ? 'two-stage bootstrap over processes and repetitions, widened for few processes'
+          : 'bootstrap over the repetitions of one process',
+      ...targetFigures(decodeTps, targetCiWidth),
     },
     metrics: {
       loadMs: one(measurements.map((x) => x.loadMs), 'loadMs'),
@@ -208,6 +213,14 @@ function compositeRecord(measurements: readonly WorkerMeasurement[], energy: Ent
   const measured = measurements.flatMap((x) => x.composite?.measured ?? []);
   const tasks = measurements[0]?.quality ? (measurements[0].composite?.quality ?? []) : null;
   return compositeSummary(info, measured, tasks, energy ? { joules: energy.joules, method: energy.method } : null);
+}
+
+/** The decode rate interval's relative width, and whether it met the configured target. */
+function targetFigures(decodeTps: MeasuredStats | null, target: number | null | undefined) {
+  const ci = decodeTps?.medianCi95;
+  if (!ci || !decodeTps || decodeTps.median <= 0) return {};
+  const width = (ci[1] - ci[0]) / decodeTps.median;
+  return { ciRelativeWidth: width, ...(typeof target === 'number' ? { targetMet: width <= target } : {}) };
 }
 
 /** The record of an entry that failed or was not run. */

@@ -67,9 +67,15 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
     const measurements: WorkerMeasurement[] = [];
     let failure: ErrorRecord | null = null;
     let peakRssSampledBytes: number | null = null;
+    // The entry's time budget is shared out among its processes; counts and the target apply to each.
+    const perProcess = {
+      ...options.measure,
+      minSeconds: options.measure.minSeconds / processes,
+      maxSeconds: options.measure.maxSeconds / processes,
+    };
     for (let p = 0; p < processes && !failure; p++) {
       const settings = {
-        measure: options.measure,
+        measure: perProcess,
         energy: options.energy,
         cpu: options.cpu,
         // Accuracy is deterministic: the first process runs the tasks.
@@ -91,7 +97,7 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
     let record: EntryRecord;
     if (!failure && model && measurements.length) {
       const context = await options.context?.(entry, measurements[0]!.runtime.resolvedOptions);
-      record = okEntryRecord(entry, model, measurements, timing, context);
+      record = okEntryRecord(entry, model, measurements, timing, context, options.measure.targetCiWidth);
     } else {
       record = failedEntryRecord(entry, modelRecord, failure ?? { code: 'INTERNAL', message: 'model record missing' }, timing);
     }

@@ -46,7 +46,10 @@ export interface BootstrapInterval {
   /** Seed of the generator. */
   seed: number;
   /** Always the percentile bootstrap. */
-  method: 'percentile bootstrap' | 'two-stage percentile bootstrap (processes, then repetitions)';
+  method:
+    | 'percentile bootstrap'
+    | 'two-stage percentile bootstrap (processes, then repetitions)'
+    | 'two-stage percentile bootstrap (processes, then repetitions), widened for few processes';
   /** Sample size(s). */
   n: number | [number, number];
 }

@@ -277,7 +277,7 @@ if (!hasChromium && browserRequired) {
         '--model', sharedPath('models/stories260K/gguf/stories260K-f32.gguf'),
         '--model', sharedPath('models/stories260K/transformersjs'),
         '--backend', 'llama-cpp', '--backend', 'onnxruntime', '--backend', 'transformers-js',
-        '--prompt-tokens', '16', '--gen-tokens', '16', '--repetitions', '3',
+        '--prompt-tokens', '16', '--gen-tokens', '16', '--repetitions', '3', '--processes', '1', '--warmup-seconds', '0',
         '--out', join(out, 'run'),
       ]);
       expect(run.code, run.stderr).toBe(0);

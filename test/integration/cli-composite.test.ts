@@ -32,7 +32,7 @@ describe.skipIf(!hasShared)(`composite backends in slmbench run ${hasShared ? ''
       `    - { id: cascade, stages: ${stages}, signal: meanLogprob, threshold: [-.inf, -0.6, .inf] }`,
       `    - { id: ensemble, stages: ${stages} }`,
       '  workloads: [{ prompt: "", genTokens: 64 }]',
-      'measure: { warmupRuns: 0, warmupSeconds: 0, minRepetitions: 2, maxRepetitions: 2, minSeconds: 0, targetCiWidth: null }',
+      'measure: { warmupRuns: 0, warmupSeconds: 0, minRepetitions: 2, maxRepetitions: 2, minSeconds: 0, targetCiWidth: null, processes: 1 }',
       'quality: { tasks: [story_cloze, simple_facts_qa], limit: 12 }',
       '',
     ].join('\n'));

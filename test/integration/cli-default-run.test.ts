@@ -32,10 +32,12 @@ describe('slmbench run with no arguments', () => {
     for (const entry of ok) {
       expect(entry.workload).toMatchObject({ promptTokens: 64, genTokens: 64, promptTokenCount: 64 });
       expect(entry.outputs!.tokenIds).toHaveLength(64);
-      // Two measured repetitions: the first reported as cold, the statistics over the second.
-      expect(entry.samples!.decodeTps).toHaveLength(2);
+      // Two measured repetitions in each of the default 3 processes: each process's first reported as
+      // cold, the statistics over the second ones.
+      expect(entry.measurement).toMatchObject({ processes: 3, repetitions: 6 });
+      expect(entry.samples!.process).toEqual([0, 0, 1, 1, 2, 2]);
       expect(entry.metrics!.decodeTps!.cold).toBe(entry.samples!.decodeTps[0]);
-      expect(entry.metrics!.decodeTps!.n).toBe(1);
+      expect(entry.metrics!.decodeTps!.n).toBe(3);
     }
     // Same weights, same tokenizer: the F32 GGUF and the ONNX folder get the same prompt.
     expect(ok[3]!.outputs!.promptTokenIds).toEqual(ok[0]!.outputs!.promptTokenIds);

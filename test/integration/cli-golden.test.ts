@@ -49,8 +49,11 @@ describe.skipIf(!hasShared)(`slmbench run reproduces golden greedy ids ${hasShar
     // stories260K: 5 layers × 2 × 4 KV heads × 8 × (1 + 64 tokens) × 2 bytes (f16 cache).
     expect(entry.metrics!.kvCacheBytes).toBe(5 * 2 * 4 * 8 * 65 * 2);
     expect(entry.outputs!.consistent).toBe(true);
-    // The first measured repetition is reported as cold; the statistics cover the rest.
-    expect(entry.samples!.ttftMs).toHaveLength(entry.metrics!.ttftMs.n + 1);
+    // Measured in the default 3 processes; each one's first repetition is reported as cold, the
+    // statistics cover the rest.
+    expect(entry.measurement!.processes).toBe(3);
+    expect(entry.measurement!.warmupSeconds).toBeGreaterThanOrEqual(1);
+    expect(entry.samples!.ttftMs).toHaveLength(entry.metrics!.ttftMs.n + 3);
     expect(entry.metrics!.ttftMs.cold).toBe(entry.samples!.ttftMs[0]);
     expect(entry.samples!.itlMs.every((gaps) => gaps.length === 63)).toBe(true);
     expect(entry.metrics!.itlMs!.n).toBe(63 * entry.metrics!.ttftMs.n);
@@ -79,7 +82,7 @@ describe.skipIf(!hasShared)(`slmbench run reproduces golden greedy ids ${hasShar
           backends: [{ id: 'llama-cpp' }, { id: 'onnxruntime' }, { id: 'transformers-js' }],
           workloads: [{ prompt: golden.cases.map((c) => c.prompt), genTokens: golden.max_new_tokens }],
         },
-        measure: { warmupRuns: 0, minRepetitions: 2, minSeconds: 0, targetCiWidth: null },
+        measure: { warmupRuns: 0, warmupSeconds: 0, minRepetitions: 2, minSeconds: 0, targetCiWidth: null, processes: 1 },
       }));
       const result = await runCli(['run', '--config', config, '--out', join(dir, 'out'), '--json']);
       expect(result.code).toBe(0);
@@ -118,13 +121,13 @@ describe.skipIf(!hasShared)(`slmbench run reproduces golden greedy ids ${hasShar
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({
       sweep: { models: [sharedPath(MODELS[0]!.gguf)], workloads: [{ promptTokens: 16, genTokens: 16 }] },
-      measure: { warmupRuns: 1, minRepetitions: 4, maxRepetitions: 4, minSeconds: 0, targetCiWidth: null, processes: 3 },
+      measure: { warmupRuns: 1, warmupSeconds: 0, minRepetitions: 4, maxRepetitions: 4, minSeconds: 0, targetCiWidth: null, processes: 3 },
     }));
     const result = await runCli(['run', '--config', config, '--out', join(dir, 'out'), '--json']);
     expect(result.code).toBe(0);
     expect(result.stderr.match(/start .* \(worker pid \d+\)/g)).toHaveLength(3);
     const entry = (JSON.parse(result.stdout) as RunResult).entries[0]!;
-    expect(entry.measurement).toMatchObject({ processes: 3, repetitions: 12, intervals: 'two-stage bootstrap over processes and repetitions' });
+    expect(entry.measurement).toMatchObject({ processes: 3, repetitions: 12, intervals: 'two-stage bootstrap over processes and repetitions, widened for few processes' });
     expect(entry.samples!.process).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
     expect(entry.metrics!.loadMs.n).toBe(3);
     // Each process's first repetition is cold: 3 × 3 repetitions summarised.
@@ -137,7 +140,7 @@ describe.skipIf(!hasShared)(`slmbench run reproduces golden greedy ids ${hasShar
     const dir = mkdtempSync(join(tmpdir(), 'slmbench-fp16-'));
     const result = await runCli([
       'run', '--model', sharedPath('models/tiny-random-LlamaForCausalLM-fp16'), '--backend', 'onnxruntime', '--backend', 'transformers-js',
-      '--prompt', 'Hello world', '--gen-tokens', '16', '--repetitions', '2', '--out', join(dir, 'out'), '--json',
+      '--prompt', 'Hello world', '--gen-tokens', '16', '--repetitions', '2', '--processes', '1', '--warmup-seconds', '0', '--out', join(dir, 'out'), '--json',
     ]);
     expect(result.code).toBe(0);
     const run = JSON.parse(result.stdout) as RunResult;

@@ -23,7 +23,7 @@ describe.skipIf(!hasShared)(`accuracy in slmbench run ${hasShared ? '' : `(${sha
       // Same numerics on every backend: llama.cpp's f16 defaults would move log-likelihoods slightly.
       '  backends: [{ id: llama-cpp, kvCacheType: f32, flashAttention: false }, { id: onnxruntime }, { id: transformers-js }]',
       '  workloads: [{ promptTokens: 16, genTokens: 8 }]',
-      'measure: { warmupRuns: 0, minRepetitions: 2, maxRepetitions: 2, minSeconds: 0, targetCiWidth: null }',
+      'measure: { warmupRuns: 0, warmupSeconds: 0, minRepetitions: 2, maxRepetitions: 2, minSeconds: 0, targetCiWidth: null, processes: 1 }',
       'quality:',
       '  suites: [quick-quality]',
       '  perplexity: [{ file: notes.txt, separator: "\\n===\\n", id: notes }]',

@@ -13,7 +13,7 @@ import { OpenAiServer, type OpenAiServerOptions } from '../helpers/openAiServer.
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
 
 const FIRST_CHUNK_DELAY_MS = 20;
-const MEASURE = { warmupRuns: 0, minRepetitions: 3, maxRepetitions: 3, minSeconds: 0, targetCiWidth: null };
+const MEASURE = { warmupRuns: 0, warmupSeconds: 0, minRepetitions: 3, maxRepetitions: 3, minSeconds: 0, targetCiWidth: null, processes: 1 };
 
 const servers: OpenAiServer[] = [];
 

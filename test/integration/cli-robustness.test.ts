@@ -26,6 +26,8 @@ function threeEntryConfig(dir: string, repetitions: number): string {
       '  workloads: [{ promptTokens: [8, 16, 24], genTokens: 64 }]',
       'measure:',
       '  warmupRuns: 0',
+      '  warmupSeconds: 0',
+      '  processes: 1',
       `  minRepetitions: ${repetitions}`,
       `  maxRepetitions: ${repetitions}`,
       '  minSeconds: 0',
@@ -70,7 +72,7 @@ describe.skipIf(!hasShared)(`sweeps survive crashes, timeouts and a killed runne
         backends: [{ id: 'llama-cpp', threads: 1 }],
         workloads: [{ promptTokens: 8, genTokens: [256, 4] }],
       },
-      measure: { warmupRuns: 0, minRepetitions: 1, minSeconds: 3600, maxRepetitions: 1000000, timeoutSeconds: 2 },
+      measure: { warmupRuns: 0, warmupSeconds: 0, minRepetitions: 1, minSeconds: 3600, maxRepetitions: 1000000, timeoutSeconds: 2, processes: 1 },
     }));
     const started = Date.now();
     const result = await runCli(['run', '--config', config, '--out', join(dir, 'out'), '--json']);

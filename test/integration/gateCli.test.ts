@@ -202,7 +202,7 @@ describe('slmbench gate --config: run the sweep now, then gate', () => {
     const config = join(dir, 'tiny.yaml');
     writeFileSync(
       config,
-      'sweep:\n  models: ["forge:tiny/F32"]\n  backends: [{ id: llama-cpp, threads: 1 }]\n  workloads: [{ promptTokens: 8, genTokens: 8 }]\nmeasure:\n  warmupRuns: 1\n  minRepetitions: 5\n  maxRepetitions: 5\n  minSeconds: 0\n',
+      'sweep:\n  models: ["forge:tiny/F32"]\n  backends: [{ id: llama-cpp, threads: 1 }]\n  workloads: [{ promptTokens: 8, genTokens: 8 }]\nmeasure:\n  warmupRuns: 1\n  warmupSeconds: 0\n  processes: 1\n  minRepetitions: 5\n  maxRepetitions: 5\n  minSeconds: 0\n',
     );
     const { runCommand } = await import('../../harness/cli/runCommand.js');
     expect(await runCommand({ config, out: join(dir, 'base-run') })).toBe(0);

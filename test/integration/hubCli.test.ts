@@ -29,7 +29,7 @@ describe.skipIf(!hasShared)(`slmbench run --model hf:… ${hasShared ? '' : `(${
     });
     const dir = mkdtempSync(join(tmpdir(), 'slmbench-hub-cli-'));
     const env = { SLMBENCH_HF_ENDPOINT: hub.endpoint, SLMBENCH_CACHE: join(dir, 'cache'), HF_TOKEN: '', SLMBENCH_OFFLINE: '', HF_HUB_OFFLINE: '' };
-    const args = ['run', '--model', 'hf:karpathy/tinyllamas', '--backend', 'llama-cpp', '--prompt', '', '--gen-tokens', '8', '--repetitions', '1'];
+    const args = ['run', '--model', 'hf:karpathy/tinyllamas', '--backend', 'llama-cpp', '--prompt', '', '--gen-tokens', '8', '--repetitions', '1', '--processes', '1', '--warmup-seconds', '0'];
 
     const first = await runCli([...args, '--out', join(dir, 'first')], { cwd: dir, env });
     expect(first.stderr).not.toMatch(/error/i);

@@ -16,7 +16,7 @@ describe('config validation', () => {
     expect(config.sweep.backends).toEqual([{ id: 'llama-cpp' }]);
     expect(config.sweep.workloads).toEqual([{ genTokens: 128 }]);
     expect(config.measure).toEqual({
-      warmupRuns: 1, warmupSeconds: 1, minRepetitions: 5, minSeconds: 1, maxRepetitions: 1000, maxSeconds: 30, targetCiWidth: 0.02, warmupUntilStable: false, processes: 1, memorySampleMs: 10, timeoutSeconds: 600,
+      warmupRuns: 1, warmupSeconds: 1, minRepetitions: 5, minSeconds: 1, maxRepetitions: 1000, maxSeconds: 30, targetCiWidth: 0.02, warmupUntilStable: false, processes: 3, memorySampleMs: 10, timeoutSeconds: 600,
     });
     expect(config.energy).toEqual({ providers: 'auto', baselineSeconds: 1, estimate: {}, rapl: {}, nvidia: {} });
   });

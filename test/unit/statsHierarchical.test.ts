@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrapInterval } from '../../harness/stats/bootstrapInterval.js';
-import { hierarchicalBootstrapMedian } from '../../harness/stats/hierarchicalBootstrapMedian.js';
+import { fewProcessesFactor, hierarchicalBootstrapMedian } from '../../harness/stats/hierarchicalBootstrapMedian.js';
 import { measuredStats } from '../../harness/result/buildEntryRecord.js';
 
 describe('hierarchicalBootstrapMedian', () => {
@@ -11,7 +11,7 @@ describe('hierarchicalBootstrapMedian', () => {
     expect(a).toEqual(b);
     expect(a.estimate).toBe(15);
     expect(a.n).toBe(9);
-    expect(a.method).toBe('two-stage percentile bootstrap (processes, then repetitions)');
+    expect(a.method).toBe('two-stage percentile bootstrap (processes, then repetitions), widened for few processes');
     expect(a.low).toBeLessThanOrEqual(a.estimate);
     expect(a.high).toBeGreaterThanOrEqual(a.estimate);
   });
@@ -30,6 +30,25 @@ describe('hierarchicalBootstrapMedian', () => {
     expect(twoStage.high - twoStage.low).toBeGreaterThan(5 * (plain.high - plain.low));
     expect(twoStage.low).toBeLessThanOrEqual(100.5);
     expect(twoStage.high).toBeGreaterThanOrEqual(109.5);
+  });
+
+  it('widens the bootstrap interval about the estimate by the few-processes factor, never below 0 for non-negative data', () => {
+    expect(fewProcessesFactor(1)).toBe(1);
+    expect(fewProcessesFactor(2)).toBeCloseTo((12.706204736 / 1.959963985) * Math.SQRT2, 4);
+    expect(fewProcessesFactor(3)).toBeCloseTo((4.302652730 / 1.959963985) * Math.sqrt(1.5), 5);
+    expect(fewProcessesFactor(10)).toBeCloseTo((2.262157163 / 1.959963985) * Math.sqrt(10 / 9), 5);
+    const groups = [[10, 11, 12, 13], [20, 21, 22], [15, 16]];
+    const widened = hierarchicalBootstrapMedian(groups, { seed: 7 });
+    const raw = hierarchicalBootstrapMedian(groups, { seed: 7, fewProcessesCorrection: false });
+    expect(raw.method).toBe('two-stage percentile bootstrap (processes, then repetitions)');
+    const factor = fewProcessesFactor(3);
+    expect(widened.estimate).toBe(raw.estimate);
+    expect(widened.low).toBe(raw.estimate - factor * (raw.estimate - raw.low));
+    expect(widened.high).toBe(raw.estimate + factor * (raw.high - raw.estimate));
+    expect(widened.high - widened.low).toBeGreaterThan(2 * (raw.high - raw.low));
+    // Two processes far apart: the lower bound would go negative; rates cannot.
+    const clamped = hierarchicalBootstrapMedian([[1, 1, 1], [100, 100, 100]]);
+    expect(clamped.low).toBe(0);
   });
 
   it('refuses no samples and non-finite ones', () => {
