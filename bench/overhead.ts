@@ -87,6 +87,8 @@ function runHarness(pair: Pair, round: number): { decodeTps: number[]; prompt: n
       workloads: [{ promptTokens, genTokens }],
     },
     measure: {
+      // One process, like the direct script's one process.
+      processes: 1,
       warmupRuns: 1,
       warmupSeconds,
       minRepetitions: reps,

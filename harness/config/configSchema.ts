@@ -88,9 +88,9 @@ export const measureSchema = z
      */
     processes: z.number().int().min(1).max(100).default(3),
     /**
-     * Interval (ms) of the runner's resident-memory sampler that cross-checks the worker's VmHWM. On a
-     * machine whose cores the backend fills (transformers.js uses two threads), each wake-up takes a little
-     * from it: about 3% of decode tokens/s at 10 ms on 2 cores. Default: 10.
+     * Interval (ms) of the runner's resident-memory sampler that cross-checks the worker's VmHWM. Each
+     * wake-up takes a little CPU from a backend that fills the cores; `bench/overhead` found no difference
+     * between 10 and 100 ms within its ±4% noise on 2 cores. Default: 10.
      */
     memorySampleMs: z.number().int().min(1).max(10_000).default(10),
     /** Per-entry time limit in seconds, load included, for each process; the worker is killed past it. Default: 600. */
