@@ -4,6 +4,7 @@
  * is to take `performance.now()` at the moment its backend hands a token over.
  */
 import type { z } from 'zod';
+import type { MatrixEntry } from '../harness/matrix/MatrixEntry.js';
 
 /** One hand-over of output tokens from the backend. */
 export interface TokenEvent {
@@ -68,23 +69,13 @@ export interface RuntimeModelInfo {
   composite?: CompositeModelInfo;
 }
 
-/** One stage of a composite backend as the config gives it, after the matrix resolved it. */
-export interface CompositeStageSpec {
-  model: {
-    /** The model spec as written (`forge:…`, `remote:NAME`, a path). */
-    spec: string;
-    /** Absolute path (for `forge:`/`hf:` specs, the resolved files; for `remote:NAME`, the spec). */
-    path: string;
-    /** Display name. */
-    name: string;
-  };
-  backend: {
-    /** A non-composite backend id. */
-    id: string;
-    /** That backend's options, defaults filled in. */
-    options: Record<string, unknown>;
-  };
-}
+/**
+ * One stage of a composite backend as the config gives it, after the matrix resolved it: the model (spec
+ * as written, absolute path — for `forge:`/`hf:` the resolved files, for `remote:NAME` the spec — and
+ * display name) and a non-composite backend with its options, defaults filled in: the same shapes as a
+ * matrix entry's.
+ */
+export type CompositeStageSpec = Pick<MatrixEntry, 'model' | 'backend'>;
 
 /** What a composite model reports about itself. */
 export interface CompositeModelInfo {

@@ -82,23 +82,12 @@ export class CascadeModel implements LoadedModel {
     this.#stages = stages;
     this.#views = views;
     this.#settings = settings;
-    const first = stages.at(0).model.info;
-    this.info = {
-      vocabSize: first.vocabSize,
-      contextLength: stages.contextLength(),
-      bosTokenId: first.bosTokenId,
-      eosTokenIds: first.eosTokenIds,
-      resolvedOptions: {
-        stages: stages.list.map((s) => s.model.info.resolvedOptions),
-        signal: settings.signal,
-        signalTokens: settings.signalTokens,
-        threshold: settings.threshold,
-      },
-      // Held-back tokens come at once (see index.ts).
-      tokenHandover: 'batch',
-      device: stages.device(),
-      composite: { kind: 'cascade', stages: stages.describe(), requests: [] },
-    };
+    // Held-back tokens come at once (see index.ts): hand-over is `batch`.
+    this.info = stages.runtimeInfo(
+      'cascade',
+      { signal: settings.signal, signalTokens: settings.signalTokens, threshold: settings.threshold },
+      'batch',
+    );
     if (stages.list.every((s) => typeof s.model.score === 'function')) {
       this.score = (context, continuation) => this.#score(context, continuation);
     }

@@ -6,7 +6,7 @@
  */
 import { BackendOptionError } from '../../harness/errors.js';
 import { detectModelFormat } from '../../harness/model/detectModelFormat.js';
-import type { Adapter, BackendVersions, CompositeModelInfo, CompositeStageSpec, LoadHints, LoadedModel } from '../types.js';
+import type { Adapter, BackendVersions, CompositeModelInfo, CompositeStageSpec, LoadHints, LoadedModel, RuntimeModelInfo } from '../types.js';
 
 /** One loaded stage. */
 export interface CompositeStage {
@@ -112,6 +112,29 @@ export class LoadedStages {
       vocabSize: model.info.vocabSize,
       remote: model.info.remote !== undefined,
     }));
+  }
+
+  /**
+   * The composite model's `info`: stage 0's vocabulary size and special tokens, the shortest context, the
+   * stages' devices, each stage's resolved options beside the composite's own `settings`, and an empty
+   * request log.
+   */
+  runtimeInfo(
+    kind: CompositeModelInfo['kind'],
+    settings: Record<string, unknown>,
+    tokenHandover: RuntimeModelInfo['tokenHandover'],
+  ): RuntimeModelInfo & { composite: CompositeModelInfo } {
+    const first = this.at(0).model.info;
+    return {
+      vocabSize: first.vocabSize,
+      contextLength: this.contextLength(),
+      bosTokenId: first.bosTokenId,
+      eosTokenIds: first.eosTokenIds,
+      resolvedOptions: { stages: this.list.map((s) => s.model.info.resolvedOptions), ...settings },
+      tokenHandover,
+      device: this.device(),
+      composite: { kind, stages: this.describe(), requests: [] },
+    };
   }
 
   /** The shortest non-zero trained context over the stages (0 when none is known). */

@@ -31,20 +31,7 @@ export class EnsembleModel implements LoadedModel {
     this.#stages = stages;
     this.#settings = settings;
     const first = stages.at(0).model.info;
-    this.info = {
-      vocabSize: first.vocabSize,
-      contextLength: stages.contextLength(),
-      bosTokenId: first.bosTokenId,
-      eosTokenIds: first.eosTokenIds,
-      resolvedOptions: {
-        stages: stages.list.map((s) => s.model.info.resolvedOptions),
-        combine: settings.combine,
-        weights: settings.weights,
-      },
-      tokenHandover: 'stream',
-      device: stages.device(),
-      composite: { kind: 'ensemble', stages: stages.describe(), requests: [] },
-    };
+    this.info = stages.runtimeInfo('ensemble', { combine: settings.combine, weights: settings.weights }, 'stream');
     this.#eos = new Set(first.eosTokenIds);
     this.#combined = new Float64Array(first.vocabSize);
   }

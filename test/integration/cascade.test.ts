@@ -12,9 +12,10 @@ import definition, { cascadeOptions } from '../../adapters/cascade/index.js';
 import { remoteOptions } from '../../adapters/remote/index.js';
 import { backendRegistry } from '../../adapters/registry.js';
 import type { CompositeModelInfo, CompositeStageSpec, LoadedModel, TokenEvent } from '../../adapters/types.js';
-import { BackendOptionError, SlmbenchError } from '../../harness/errors.js';
+import { BackendOptionError } from '../../harness/errors.js';
 import { detectModelFormat } from '../../harness/model/detectModelFormat.js';
 import { OpenAiServer } from '../helpers/openAiServer.js';
+import { failure } from '../helpers/failure.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
 
 interface Golden {
@@ -83,16 +84,6 @@ async function generate(model: LoadedModel, promptTokenIds: number[], maxNewToke
 
 function composite(model: LoadedModel): CompositeModelInfo {
   return model.info.composite!;
-}
-
-async function failure(promise: Promise<unknown>): Promise<SlmbenchError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SlmbenchError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 afterAll(async () => {

@@ -12,8 +12,9 @@ import { combineLogprobs } from '../../adapters/ensemble/combineLogprobs.js';
 import definition, { ensembleOptions } from '../../adapters/ensemble/index.js';
 import { backendRegistry } from '../../adapters/registry.js';
 import type { CompositeStageSpec, LoadedModel } from '../../adapters/types.js';
-import { BackendOptionError, SlmbenchError, VocabularyMismatchError } from '../../harness/errors.js';
+import { BackendOptionError, VocabularyMismatchError } from '../../harness/errors.js';
 import { detectModelFormat } from '../../harness/model/detectModelFormat.js';
+import { failure } from '../helpers/failure.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
 
 interface Golden {
@@ -62,16 +63,6 @@ async function generate(model: LoadedModel, promptTokenIds: number[], maxNewToke
   const events: number[][] = [];
   for await (const event of model.generate({ promptTokenIds, maxNewTokens, ignoreEos: true })) events.push(event.tokenIds);
   return events;
-}
-
-async function failure(promise: Promise<unknown>): Promise<SlmbenchError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SlmbenchError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 afterAll(async () => {

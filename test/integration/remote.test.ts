@@ -9,7 +9,7 @@ import { NO_TEXT_ID } from '../../adapters/remote/PseudoVocabulary.js';
 import { RemoteHttpClient, type RetryNotice } from '../../adapters/remote/RemoteHttpClient.js';
 import { remoteModelName } from '../../adapters/remote/remoteModelName.js';
 import type { GenerateRequest, LoadedModel, ModelSource, RemoteModelInfo, RuntimeModelInfo, TokenEvent } from '../../adapters/types.js';
-import { SlmbenchError } from '../../harness/errors.js';
+import { failure } from '../helpers/failure.js';
 import { latencySample } from '../../harness/trackers/latencySample.js';
 import { buildPromptTokens } from '../../harness/workload/buildPromptTokens.js';
 import { BOS_ID, EOS_ID, OpenAiServer, type OpenAiServerOptions, type RecordedRequest } from '../helpers/openAiServer.js';
@@ -49,16 +49,6 @@ function streamed(server: OpenAiServer): RecordedRequest[] {
 
 function remoteInfo(model: LoadedModel): RemoteModelInfo {
   return (model.info as RuntimeModelInfo).remote!;
-}
-
-async function failure(promise: Promise<unknown>): Promise<SlmbenchError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SlmbenchError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 afterEach(async () => {
