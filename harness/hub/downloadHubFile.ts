@@ -278,7 +278,7 @@ async function transfer(
       // an exact prefix, and `hashed` equals its size.
       const out = await open(partial, append ? 'a' : 'w');
       try {
-        for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
           stall.touch();
           await out.write(chunk);
           hash.update(chunk);

@@ -89,9 +89,9 @@ describe('slmbench run with a remote:NAME model', () => {
     expect(entry.backend.remote!.serverPromptTokens).toBe(5);
     expect(entry.workload.promptTokenCount).toBe(5);
     // Ranked on what applies to it; peak memory and energy are not objectives no ok entry measures.
-    expect(result.ranking.entries[0]!.front).toBe(0);
-    expect(result.ranking.objectives.map((o) => o.metric)).not.toContain('metrics.peakRssBytes');
-    expect(result.ranking.objectives.map((o) => o.metric)).not.toContain('metrics.energy.joulesPerOutputToken');
+    expect(result.ranking!.entries[0]!.front).toBe(0);
+    expect(result.ranking!.objectives.map((o) => o.metric)).not.toContain('metrics.peakRssBytes');
+    expect(result.ranking!.objectives.map((o) => o.metric)).not.toContain('metrics.energy.joulesPerOutputToken');
   });
 
   it('refuses a promptTokens workload when the server cannot tokenize: an errored entry saying why', async () => {
@@ -123,15 +123,15 @@ describe('slmbench run with a remote:NAME model', () => {
       const remote = ok.find((e) => e.backend.id === 'remote')!;
       const local = ok.find((e) => e.backend.id === 'llama-cpp')!;
       expect(local.metrics!.notMeasured).toBeUndefined();
-      const ranked = (id: string) => result.ranking.entries.find((r) => r.id === id)!;
+      const ranked = (id: string) => result.ranking!.entries.find((r) => r.id === id)!;
       // Both ranked: the remote entry is not excluded for lacking peak memory.
       expect(ranked(local.id).front).not.toBeNull();
       expect(ranked(remote.id).front).not.toBeNull();
       expect(ranked(remote.id).excluded).toBeNull();
-      expect(result.ranking.objectives.map((o) => o.metric)).toContain('metrics.peakRssBytes');
+      expect(result.ranking!.objectives.map((o) => o.metric)).toContain('metrics.peakRssBytes');
       expect(ranked(remote.id).values['metrics.peakRssBytes']).toBeNull();
       expect(ranked(local.id).values['metrics.peakRssBytes']).toBe(local.metrics!.peakRssBytes);
-      expect(result.ranking.notes).toContain(
+      expect(result.ranking!.notes).toContain(
         'objective metrics.peakRssBytes is not applicable to 1 entry that cannot measure it (metrics.notMeasured): tied on it, no credit for it',
       );
     });

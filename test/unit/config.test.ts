@@ -75,7 +75,7 @@ describe('config validation', () => {
 
 describe('matrix expansion', () => {
   it('takes the cartesian product with the last axis fastest', () => {
-    expect(cartesian([[1, 2], ['a', 'b']])).toEqual([[1, 'a'], [1, 'b'], [2, 'a'], [2, 'b']]);
+    expect(cartesian<number | string>([[1, 2], ['a', 'b']])).toEqual([[1, 'a'], [1, 'b'], [2, 'a'], [2, 'b']]);
     expect(cartesian([])).toEqual([[]]);
   });
 
