@@ -12,6 +12,11 @@ export interface TokenEvent {
   tokenIds: number[];
   /** `performance.now()` (ms) taken where the backend handed the tokens over. */
   time: number;
+  /**
+   * ln p of each token of `tokenIds` under the model's next-token distribution at its position; present
+   * only when the request asked for `logprobs` and the adapter's `capabilities.generationLogprobs` is true.
+   */
+  logprobs?: number[];
 }
 
 /** A request for a fixed-length greedy generation. */
@@ -26,6 +31,12 @@ export interface GenerateRequest {
    * have stopped from the token ids.
    */
   ignoreEos: boolean;
+  /**
+   * Also report each generated token's log-probability in `TokenEvent.logprobs`, where the adapter can
+   * (`capabilities.generationLogprobs`): cheaper than a decode session when only the chosen tokens'
+   * probabilities are needed (the cascade's `meanLogprob` and `minProb` signals). Default: false.
+   */
+  logprobs?: boolean;
 }
 
 /** Per-token log-probabilities of a continuation given a context (natural log). */
@@ -214,6 +225,8 @@ export interface AdapterCapabilities {
   scoring: boolean;
   /** Whether `LoadedModel.openSession` and `LoadedModel.vocabulary` are implemented. */
   stepwise?: boolean;
+  /** Whether `generate` honours `GenerateRequest.logprobs`. Default: false. */
+  generationLogprobs?: boolean;
   /** Model formats this backend loads. */
   formats: readonly ModelFormat[];
 }

@@ -44,6 +44,12 @@ interface StageView {
   shared: boolean;
   /** The stage's end-of-sequence ids. */
   eos: ReadonlySet<number>;
+  /**
+   * True when the probe reads the chosen tokens' log-probabilities from the stage's own generation
+   * (`capabilities.generationLogprobs`, signals `meanLogprob` and `minProb`) instead of a decode session's
+   * whole distribution: on llama.cpp many times cheaper per token with a large vocabulary.
+   */
+  byGeneration: boolean;
 }
 
 /** Which stage answers, and the signals that decided it. */
@@ -54,8 +60,10 @@ interface Decision {
 
 /** A probing stage's first greedy tokens, with its session positioned after the last of them. */
 interface Probe {
-  /** Null when no token was decoded. */
+  /** The open decode session after the probe's tokens (session probes); null when no token was decoded. */
   session: DecodeSession | null;
+  /** The rest of the stage's generation (generation probes); null otherwise. */
+  rest: AsyncIterator<TokenEvent> | null;
   tokens: number[];
   confidence: number;
   /** True when the probe ended on an end-of-sequence token that stops the generation. */
@@ -100,7 +108,8 @@ export class CascadeModel implements LoadedModel {
     for (const stage of stages.list) {
       const vocabulary = stage.index === 0 ? reference : await stage.model.vocabulary?.();
       const shared = vocabulary !== undefined && sameTokens(reference, vocabulary);
-      views.push({ stage, shared, eos: new Set(stage.model.info.eosTokenIds) });
+      const byGeneration = settings.signal !== 'entropy' && stage.adapter.capabilities.generationLogprobs === true;
+      views.push({ stage, shared, eos: new Set(stage.model.info.eosTokenIds), byGeneration });
     }
     return new CascadeModel(stages, views, settings);
   }
@@ -139,7 +148,11 @@ export class CascadeModel implements LoadedModel {
           }
           return;
         }
-        const probe = await this.#probe(view, prompt, Math.min(this.#settings.signalTokens, maxNewTokens), ignoreEos ? null : view.eos);
+        const count = Math.min(this.#settings.signalTokens, maxNewTokens);
+        const eos = ignoreEos ? null : view.eos;
+        const probe = view.byGeneration
+          ? await this.#probeByGeneration(view, prompt, count, maxNewTokens, eos)
+          : await this.#probe(view, prompt, count, eos);
         try {
           signals.push(probe.confidence);
           if (shouldEscalate(probe.confidence, this.#settings.threshold)) continue;
@@ -148,8 +161,18 @@ export class CascadeModel implements LoadedModel {
           const output = this.#outputs.start(this.#group(view));
           output.push(...probe.tokens);
           if (probe.tokens.length > 0) yield { tokenIds: [...probe.tokens], time: decided };
+          if (probe.stopped) return;
+          if (probe.rest) {
+            // The stage's own generation goes on where the probe stopped reading it.
+            for (let next = await probe.rest.next(); !next.done; next = await probe.rest.next()) {
+              output.push(...next.value.tokenIds);
+              yield { tokenIds: next.value.tokenIds, time: next.value.time };
+              if (!ignoreEos && next.value.tokenIds.some((id) => view.eos.has(id))) return;
+            }
+            return;
+          }
           const session = probe.session;
-          if (session === null || probe.stopped) return;
+          if (session === null) return;
           let token = probe.tokens[probe.tokens.length - 1]!;
           for (let produced = probe.tokens.length; produced < maxNewTokens; produced++) {
             await session.push(token);
@@ -161,7 +184,7 @@ export class CascadeModel implements LoadedModel {
           }
           return;
         } finally {
-          await probe.session?.close();
+          await closeProbe(probe);
         }
       }
     } finally {
@@ -203,8 +226,9 @@ export class CascadeModel implements LoadedModel {
     let text: Promise<string> | null = null;
     for (const view of this.#views.slice(0, last)) {
       const context = view.shared ? contextTokenIds : await view.stage.model.tokenize(await (text ??= this.#textOf(contextTokenIds)), { addBos: true });
-      const probe = await this.#probe(view, context, this.#probeLength(view, context.length), null);
-      await probe.session?.close();
+      const count = this.#probeLength(view, context.length);
+      const probe = view.byGeneration ? await this.#probeByGeneration(view, context, count, count, null) : await this.#probe(view, context, count, null);
+      await closeProbe(probe);
       signals.push(probe.confidence);
       if (!shouldEscalate(probe.confidence, this.#settings.threshold)) return { stage: view.stage.index, signals };
     }
@@ -225,7 +249,7 @@ export class CascadeModel implements LoadedModel {
    * stage's confidence over them. The session is left open after the last token (not yet pushed).
    */
   async #probe(view: StageView, prompt: number[], count: number, eos: ReadonlySet<number> | null): Promise<Probe> {
-    if (count === 0) return { session: null, tokens: [], confidence: NaN, stopped: false };
+    if (count === 0) return { session: null, rest: null, tokens: [], confidence: NaN, stopped: false };
     const session = await view.stage.model.openSession!(prompt);
     try {
       const signal = new ConfidenceSignal(this.#settings.signal);
@@ -235,12 +259,45 @@ export class CascadeModel implements LoadedModel {
         const token = argmax(logprobs, 0, logprobs.length);
         signal.add(logprobs, token);
         tokens.push(token);
-        if (eos?.has(token)) return { session, tokens, confidence: signal.value(), stopped: true };
-        if (tokens.length >= count) return { session, tokens, confidence: signal.value(), stopped: false };
+        if (eos?.has(token)) return { session, rest: null, tokens, confidence: signal.value(), stopped: true };
+        if (tokens.length >= count) return { session, rest: null, tokens, confidence: signal.value(), stopped: false };
         await session.push(token);
       }
     } catch (error) {
       await session.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * The probe of a stage that reports its chosen tokens' log-probabilities while generating: starts the
+   * stage's generation of `total` tokens and reads its first `count` tokens (stopping after an id of
+   * `eos`); the rest of the generation is left to the caller. The tokens are the stage's greedy tokens, as
+   * a session's argmax would choose them.
+   */
+  async #probeByGeneration(view: StageView, prompt: number[], count: number, total: number, eos: ReadonlySet<number> | null): Promise<Probe> {
+    if (count === 0) return { session: null, rest: null, tokens: [], confidence: NaN, stopped: false };
+    const rest = view.stage.model.generate({ promptTokenIds: prompt, maxNewTokens: total, ignoreEos: eos === null, logprobs: true })[Symbol.asyncIterator]();
+    try {
+      const signal = new ConfidenceSignal(this.#settings.signal);
+      const tokens: number[] = [];
+      let stopped = false;
+      while (tokens.length < count && !stopped) {
+        const next = await rest.next();
+        if (next.done) break;
+        const { tokenIds, logprobs } = next.value;
+        if (!logprobs || logprobs.length !== tokenIds.length) {
+          throw new WorkloadError(`stage ${view.stage.index} (${view.stage.spec.backend.id}) reported no log-probabilities with its tokens`);
+        }
+        tokenIds.forEach((token, i) => {
+          if (tokens.length < count) signal.addChosen(logprobs[i]!);
+          tokens.push(token);
+          if (eos?.has(token)) stopped = true;
+        });
+      }
+      return { session: null, rest, tokens, confidence: signal.value(), stopped };
+    } catch (error) {
+      await rest.return?.().catch(() => undefined);
       throw error;
     }
   }
@@ -276,6 +333,12 @@ export class CascadeModel implements LoadedModel {
   #record(kind: CompositeRequest['kind'], stage: number, signals: number[], cached: boolean, times: { ms: number; cpuMs: number }): void {
     this.info.composite.requests.push({ kind, stage, signals: [...signals], cached, ms: times.ms, cpuMs: times.cpuMs });
   }
+}
+
+/** Ends what a probe left open: its decode session or the rest of its generation. */
+async function closeProbe(probe: Probe): Promise<void> {
+  await probe.session?.close();
+  await probe.rest?.return?.();
 }
 
 function sameTokens(a: readonly string[], b: readonly string[]): boolean {

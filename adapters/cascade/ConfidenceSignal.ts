@@ -49,6 +49,17 @@ export class ConfidenceSignal {
     }
   }
 
+  /**
+   * Adds one chosen token known only by its log-probability (a generation that reports it): enough for
+   * `meanLogprob` and `minProb`; `entropy` needs the whole distribution and throws.
+   */
+  addChosen(logprob: number): void {
+    if (this.kind === 'entropy') throw new RangeError('the entropy signal needs the whole next-token distribution');
+    this.#count++;
+    if (this.kind === 'meanLogprob') this.#sum += logprob;
+    else this.#min = Math.min(this.#min, Math.exp(logprob));
+  }
+
   /** The confidence over the tokens added (NaN when none was). */
   value(): number {
     if (this.#count === 0) return NaN;

@@ -91,7 +91,7 @@ function getSharedLlama(backend: string, gpu: LlamaCppOptions['gpu']): Promise<{
 
 export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
   readonly id = 'llama-cpp';
-  readonly capabilities = { scoring: true, stepwise: true, formats: ['gguf'] as const };
+  readonly capabilities = { scoring: true, stepwise: true, generationLogprobs: true, formats: ['gguf'] as const };
 
   async versions(): Promise<BackendVersions> {
     const versions: BackendVersions = {
@@ -202,18 +202,27 @@ class LlamaCppLoadedModel implements LoadedModel {
     this.checkFits(promptTokenIds.length + maxNewTokens);
     await this.endSession();
     await this.sequence.clearHistory();
-    const iterator = this.sequence.evaluate(promptTokenIds as Token[], {
+    const options = {
       temperature: 0,
       // Yield end-of-generation tokens instead of stopping: output length is fixed.
       yieldEogToken: true,
-      contextShift: { size: 0, strategy: 'eraseBeginning' },
-    });
+      contextShift: { size: 0, strategy: 'eraseBeginning' as const },
+    };
+    // With `logprobs`, llama.cpp also reports each chosen token's probability (its "confidence": the
+    // softmax of the logits at that position, computed natively; far cheaper than a whole distribution).
+    const iterator: AsyncGenerator<Token | { token: Token; confidence?: number }, void, void> = request.logprobs
+      ? this.sequence.evaluateWithMetadata(promptTokenIds as Token[], { confidence: true }, options)
+      : this.sequence.evaluate(promptTokenIds as Token[], options);
     let produced = 0;
     try {
-      for await (const token of iterator) {
+      for await (const item of iterator) {
         const time = performance.now();
         produced++;
-        yield { tokenIds: [token], time };
+        if (typeof item === 'object') {
+          yield { tokenIds: [item.token], time, logprobs: [Math.log(item.confidence ?? Number.NaN)] };
+        } else {
+          yield { tokenIds: [item], time };
+        }
         if (produced >= maxNewTokens) break;
       }
     } finally {

@@ -179,6 +179,38 @@ describe.skipIf(!hasShared)(`cascade on real backends ${hasShared ? '' : `(${sha
     expect(short.events.map((e) => e.tokenIds)).toEqual([golden.cases[1]!.greedy_ids.slice(0, 5)]);
   });
 
+  it('reads a llama.cpp stage\'s meanLogprob and minProb from its generation, equal to a decode session\'s', async () => {
+    // llama.cpp reports the chosen tokens' probabilities while generating (no whole distribution per step).
+    const single = await loadSingle(storiesGguf());
+    const bySession = async (promptIds: number[], kind: 'meanLogprob' | 'minProb') => {
+      const session = await single.openSession!(promptIds);
+      const chosen: number[] = [];
+      try {
+        for (let i = 0; i < 16; i++) {
+          let best = 0;
+          for (let t = 1; t < session.logprobs.length; t++) if (session.logprobs[t]! > session.logprobs[best]!) best = t;
+          chosen.push(session.logprobs[best]!);
+          if (i < 15) await session.push(best);
+        }
+      } finally {
+        await session.close();
+      }
+      return kind === 'meanLogprob' ? chosen.reduce((a, b) => a + b, 0) / chosen.length : Math.exp(Math.min(...chosen));
+    };
+    for (const kind of ['meanLogprob', 'minProb'] as const) {
+      const model = await loadCascade([storiesGguf(), storiesOnnx()], { threshold: '-inf', signal: kind });
+      for (const c of golden.cases) {
+        const { ids } = await generate(model, c.prompt_ids, c.greedy_ids.length);
+        expect(ids).toEqual(c.greedy_ids);
+      }
+      const signals = composite(model).requests.map((r) => r.signals[0]!);
+      for (const [i, c] of golden.cases.entries()) {
+        // float32 probabilities (the session's) against llama.cpp's own: equal to about 1e-7 relative.
+        expect(Math.abs(signals[i]! - (await bySession(c.prompt_ids, kind)))).toBeLessThan(1e-5);
+      }
+    }
+  });
+
   it('threshold inf always escalates: the last stage answers every golden prompt with the golden ids, streamed', async () => {
     const model = await loadCascade([storiesGguf(), storiesOnnx()], { threshold: 'inf' });
     for (const c of golden.cases) {
