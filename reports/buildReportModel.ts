@@ -5,13 +5,12 @@
  */
 import type { EntryRecord } from '../harness/result/EntryRecord.js';
 import type { RunResult } from '../harness/result/RunResult.js';
-import { varyingOptions } from '../harness/matrix/expandMatrix.js';
+import { formatOption, varyingOptions } from '../harness/matrix/expandMatrix.js';
 import type { RankedRunResult } from '../harness/ranking/attachRanking.js';
 import type { Objective } from '../harness/ranking/Objective.js';
 import type { RankedEntry, Ranking } from '../harness/ranking/Ranking.js';
 import { rankEntries, type RankingOptions } from '../harness/ranking/rankEntries.js';
 import { flattenEntry, type FlatRow } from './flattenEntry.js';
-import { labelOptionKeys } from './labelOptionKeys.js';
 import { entryDevice } from '../harness/merge/entryDevice.js';
 import type { AnyRunResult, DeviceEntryRecord } from '../harness/merge/AnyRunResult.js';
 
@@ -149,7 +148,7 @@ export function buildReportModel(sources: readonly ReportSource[], options: Repo
         device: m.device.name,
         deviceId: m.device.id,
         ranking: rankedEntry,
-        optionKeys: labelOptionKeys(m.entry, varying.get(m.entry.backend.id) ?? []),
+        optionKeys: varying.get(m.entry.backend.id) ?? [],
       }),
     };
   });
@@ -193,7 +192,7 @@ function displayLabels(items: readonly { entry: EntryRecord; device: string }[])
   const showDevice = vary((i) => i.device);
   const showModel = vary((i) => i.entry.model.name) || items.length === 1 || !vary((i) => i.entry.backend.id);
   const labels = items.map(({ entry, device }) => {
-    const options = labelOptionKeys(entry, varying.get(entry.backend.id) ?? []).map((k) => `${k}=${formatOption(entry.backend.options[k])}`);
+    const options = (varying.get(entry.backend.id) ?? []).map((k) => `${k}=${formatOption(entry.backend.options[k])}`);
     const parts = [
       ...(showModel ? [entry.model.name] : []),
       [entry.backend.id, ...options].join(' '),
@@ -223,8 +222,4 @@ function countBy(values: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return counts;
-}
-
-function formatOption(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -13,6 +13,7 @@
 import type { z } from 'zod';
 import { WorkloadError } from '../../harness/errors.js';
 import { argmax } from '../common/argmax.js';
+import { compareVocabularies } from '../common/compareVocabularies.js';
 import type { CompositeStage, LoadedStages } from '../common/LoadedStages.js';
 import { startRequestClock } from '../common/startRequestClock.js';
 import type {
@@ -107,7 +108,7 @@ export class CascadeModel implements LoadedModel {
     const views: StageView[] = [];
     for (const stage of stages.list) {
       const vocabulary = stage.index === 0 ? reference : await stage.model.vocabulary?.();
-      const shared = vocabulary !== undefined && sameTokens(reference, vocabulary);
+      const shared = vocabulary !== undefined && compareVocabularies(reference, vocabulary) === null;
       const byGeneration = settings.signal !== 'entropy' && stage.adapter.capabilities.generationLogprobs === true;
       views.push({ stage, shared, eos: new Set(stage.model.info.eosTokenIds), byGeneration });
     }
@@ -339,8 +340,4 @@ export class CascadeModel implements LoadedModel {
 async function closeProbe(probe: Probe): Promise<void> {
   await probe.session?.close();
   await probe.rest?.return?.();
-}
-
-function sameTokens(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((token, id) => token === b[id]);
 }

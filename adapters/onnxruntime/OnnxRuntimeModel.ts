@@ -106,11 +106,7 @@ export class OnnxRuntimeModel implements LoadedModel {
         const outputs = await this.#run(decoderFeeds(this.#graph, stepIds, pastLength, past));
         const token = this.#argmaxLastRow(outputs['logits']!);
         const time = performance.now();
-        const next: Feeds = {};
-        for (const slot of this.#graph.kv) next[slot.past] = outputs[slot.present]!;
-        disposeExcept(outputs, this.#presentNames);
-        disposeAll(past);
-        past = next;
+        past = advancePast(this.#graph, this.#presentNames, outputs, past);
         yield { tokenIds: [token], time };
         if (!ignoreEos && this.#eos.has(token)) return;
         pastLength += stepIds.length;
@@ -212,12 +208,8 @@ export class OnnxRuntimeModel implements LoadedModel {
   /** Greedy token: index of the highest logit of the last position (ties go to the lowest id). */
   #argmaxLastRow(logits: ort.Tensor): number {
     const vocab = logits.dims[logits.dims.length - 1]!;
-    const offset = logits.size - vocab;
-    if (this.#graph.logitsType === 'float16' && logits.data instanceof Uint16Array) {
-      if (this.#halfRow === null || this.#halfRow.length !== vocab) this.#halfRow = new Float32Array(vocab);
-      return argmax(float16ToFloat32(logits.data.subarray(offset, offset + vocab), this.#halfRow), 0, vocab);
-    }
-    return argmax(logits.data as ArrayLike<number>, offset, vocab);
+    const row = lastRow(logits, vocab, () => (this.#halfRow?.length === vocab ? this.#halfRow : (this.#halfRow = new Float32Array(vocab))));
+    return argmax(row.values, row.offset, vocab);
   }
 
   #checkOpen(): void {
@@ -227,6 +219,28 @@ export class OnnxRuntimeModel implements LoadedModel {
 
 function disposeAll(values: Record<string, ort.OnnxValue>): void {
   for (const value of Object.values(values)) value.dispose();
+}
+
+/**
+ * The next step's `past_key_values.*` feeds: this run's `present.*` outputs; every other output and the
+ * previous past are disposed.
+ */
+function advancePast(graph: DecoderGraph, presentNames: readonly string[], outputs: ort.InferenceSession.ReturnType, past: Feeds): Feeds {
+  const next: Feeds = {};
+  for (const slot of graph.kv) next[slot.past] = outputs[slot.present]!;
+  disposeExcept(outputs, presentNames);
+  disposeAll(past);
+  return next;
+}
+
+/**
+ * The last position's logits as float32 values from `offset`: the tensor's own data, or for float16
+ * logits their conversion into the scratch row `scratch()` gives.
+ */
+function lastRow(logits: ort.Tensor, vocab: number, scratch: () => Float32Array): { values: ArrayLike<number>; offset: number } {
+  const offset = logits.size - vocab;
+  if (logits.data instanceof Uint16Array) return { values: float16ToFloat32(logits.data.subarray(offset, offset + vocab), scratch()), offset: 0 };
+  return { values: logits.data as ArrayLike<number>, offset };
 }
 
 function disposeExcept(values: Record<string, ort.OnnxValue>, keep: readonly string[]): void {
@@ -243,6 +257,7 @@ class OnnxRuntimeDecodeSession extends DecodeSessionBase {
   #sequence: number[] = [];
   /** Scratch row for float16 logits as float32. */
   #halfRow: Float32Array | null = null;
+  readonly #presentNames: readonly string[];
 
   constructor(
     private readonly graph: DecoderGraph,
@@ -256,6 +271,7 @@ class OnnxRuntimeDecodeSession extends DecodeSessionBase {
       maxLengthReason: `the model's context is ${info.contextLength} tokens`,
     });
     this.#past = graph.kv.length > 0 ? emptyPast(graph) : {};
+    this.#presentNames = graph.kv.map((slot) => slot.present);
   }
 
   protected async evaluate(tokenIds: readonly number[], pastLength: number): Promise<void> {
@@ -269,11 +285,7 @@ class OnnxRuntimeDecodeSession extends DecodeSessionBase {
       throw error;
     }
     if (cached) {
-      const next: Feeds = {};
-      for (const slot of this.graph.kv) next[slot.past] = outputs[slot.present]!;
-      disposeExcept(outputs, this.graph.kv.map((slot) => slot.present));
-      disposeAll(this.#past);
-      this.#past = next;
+      this.#past = advancePast(this.graph, this.#presentNames, outputs, this.#past);
     } else {
       disposeAll(outputs);
       this.#sequence = [...sequence];
@@ -292,12 +304,7 @@ class OnnxRuntimeDecodeSession extends DecodeSessionBase {
     if (!logits || logits.dims.at(-1) !== vocab) {
       throw new BackendRuntimeError(BACKEND, `decode session expected logits over ${vocab} tokens, got shape [${logits?.dims.join(', ') ?? ''}]`);
     }
-    const offset = logits.size - vocab;
-    if (logits.data instanceof Uint16Array) {
-      this.#halfRow ??= new Float32Array(vocab);
-      logSoftmax(float16ToFloat32(logits.data.subarray(offset, offset + vocab), this.#halfRow), 0, vocab, this.logprobs);
-    } else {
-      logSoftmax(logits.data as Float32Array, offset, vocab, this.logprobs);
-    }
+    const row = lastRow(logits, vocab, () => (this.#halfRow ??= new Float32Array(vocab)));
+    logSoftmax(row.values, row.offset, vocab, this.logprobs);
   }
 }

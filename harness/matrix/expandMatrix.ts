@@ -56,22 +56,25 @@ export function expandMatrix(config: SweepConfig, registry: readonly BackendDefi
   }
   const varying = varyingOptions(entries);
   for (const entry of entries) {
-    // A composite's stages and name are in its model's name already.
-    const options = (varying.get(entry.backend.id) ?? [])
-      .filter((key) => !(key === 'stages' || key === 'name') || !Array.isArray(entry.backend.options.stages))
-      .map((key) => `${key}=${formatOption(entry.backend.options[key])}`);
+    const options = (varying.get(entry.backend.id) ?? []).map((key) => `${key}=${formatOption(entry.backend.options[key])}`);
     entry.label = [entry.model.name, [entry.backend.id, ...options].join(' '), entry.workload.name].join(' · ');
   }
   return entries;
 }
 
-/** Option keys, per backend id, whose values differ between entries of that backend. */
+/**
+ * Option keys, per backend id, whose values differ between entries of that backend: what labels and
+ * tables show. A composite's (`cascade`, `ensemble`) `stages` and `name` never count: its model's name
+ * says them already.
+ */
 export function varyingOptions(entries: readonly Pick<MatrixEntry, 'backend'>[]): Map<string, string[]> {
   const values = new Map<string, Map<string, Set<string>>>();
   for (const { backend } of entries) {
     const perKey = values.get(backend.id) ?? new Map<string, Set<string>>();
     values.set(backend.id, perKey);
+    const composite = Array.isArray(backend.options.stages);
     for (const [key, value] of Object.entries(backend.options)) {
+      if (composite && (key === 'stages' || key === 'name')) continue;
       const set = perKey.get(key) ?? new Set<string>();
       set.add(JSON.stringify(value));
       perKey.set(key, set);
@@ -82,7 +85,8 @@ export function varyingOptions(entries: readonly Pick<MatrixEntry, 'backend'>[])
   return out;
 }
 
-function formatOption(value: unknown): string {
+/** An option value as labels show it: strings as they are, anything else as JSON. */
+export function formatOption(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 

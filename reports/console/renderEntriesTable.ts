@@ -8,7 +8,6 @@ import type { EntryRecord } from '../../harness/result/EntryRecord.js';
 import { varyingOptions } from '../../harness/matrix/expandMatrix.js';
 import { compositeFields } from '../compositeFields.js';
 import { formatPercent } from '../formatPercent.js';
-import { labelOptionKeys } from '../labelOptionKeys.js';
 import { formatStat } from './formatStat.js';
 
 interface Column {
@@ -40,7 +39,7 @@ export function renderEntriesTable(all: readonly EntryRecord[]): string {
     { head: 'backend', cell: (r) => r.backend.id, identity: true },
     {
       head: 'options',
-      cell: (r) => labelOptionKeys(r, varying.get(r.backend.id) ?? []).map((k) => `${k}=${String(r.backend.options[k])}`).join(' '),
+      cell: (r) => (varying.get(r.backend.id) ?? []).map((k) => `${k}=${String(r.backend.options[k])}`).join(' '),
       identity: true,
     },
     { head: 'workload', cell: (r) => r.workload.name, identity: true },
