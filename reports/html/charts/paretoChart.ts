@@ -17,6 +17,7 @@ import type { ChartDefinition } from '../ChartDefinition.js';
 import { axisTitle, CHART_CONFIG, fieldName, NUMBER_FORMAT } from './chartConfig.js';
 import { FRONT, KIND, KIND_SHAPE, entryTooltip, type EntryDatum } from './entryDatum.js';
 import type { ChartMetric } from './chartMetrics.js';
+import { sizeLegendValues } from './sizeLegendValues.js';
 
 const WIDTH = 340;
 const HEIGHT = 260;
@@ -144,7 +145,7 @@ export function paretoChart(
                   type: 'quantitative',
                   title: 'peak RSS MiB',
                   scale: { range: [60, 420], zero: false },
-                  legend: { values: legendValues(memoryValues), format: NUMBER_FORMAT, symbolFillColor: '#8c959f', symbolStrokeColor: '#8c959f' },
+                  legend: { values: sizeLegendValues(memoryValues), format: NUMBER_FORMAT, symbolFillColor: '#8c959f', symbolStrokeColor: '#8c959f' },
                 },
               }
             : { size: { value: 120 } }),
@@ -340,10 +341,3 @@ function frontierPoints(points: readonly EntryDatum[], fx: string, dx: 'max' | '
   return kept.reverse();
 }
 
-/** Up to three legend values: the smallest, middle and largest, rounded to 2 significant digits. */
-function legendValues(values: readonly number[]): number[] {
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  const round = (v: number) => Number(v.toPrecision(2));
-  return [...new Set(lo === hi ? [round(lo)] : [round(lo), round((lo + hi) / 2), round(hi)])];
-}
