@@ -4,13 +4,12 @@
  * a template that reads a field the dataset mapping does not produce is refused here, before any row is
  * read.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { dirname, resolve } from 'node:path';
 import { closestMatch } from '../harness/util/closestMatch.js';
 import { TaskDefinitionError } from './errors.js';
 import { displayPath } from './loaders/loadDataset.js';
-import { describeZodIssue } from './schema/describeZodIssue.js';
+import { describeZodIssue } from '../harness/util/describeZodIssue.js';
+import { readDataFile } from '../harness/util/readDataFile.js';
 import { taskSchema, type TaskDefinition } from './schema/taskSchema.js';
 import { compileTemplate, type Template } from './template/compileTemplate.js';
 
@@ -48,24 +47,12 @@ export interface LoadedTask {
 /** Reads, validates and compiles a task file. */
 export function loadTask(file: string): LoadedTask {
   const absolute = resolve(file);
-  return parseTask(readDataFile(absolute, displayPath(absolute), 'task'), absolute, dirname(absolute));
+  return parseTask(readTaskDataFile(absolute, displayPath(absolute), 'task'), absolute, dirname(absolute));
 }
 
 /** Reads a task or suite file, YAML or JSON by its extension; errors name the file (as `shown`). */
-export function readDataFile(file: string, shown: string, kind: 'task' | 'suite'): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new TaskDefinitionError(`${shown}: cannot read ${kind} file (${code === 'ENOENT' ? 'no such file' : code ?? 'error'})`);
-  }
-  const json = extname(file).toLowerCase() === '.json';
-  try {
-    return json ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new TaskDefinitionError(`${shown}: not valid ${json ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
-  }
+export function readTaskDataFile(file: string, shown: string, kind: 'task' | 'suite'): unknown {
+  return readDataFile(file, { what: `${kind} file`, shown, error: (message) => new TaskDefinitionError(message) });
 }
 
 /** Validates task data; `file` names it in messages and `baseDir` resolves relative dataset paths. */

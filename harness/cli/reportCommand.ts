@@ -3,7 +3,8 @@
  * reads one or more `result.json` files (or folders holding one), merges their entries (each keeps its
  * device), ranks them, and writes one report.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { EXIT_USAGE, OutputError, SlmbenchError, UsageError } from '../errors.js';
 import { attachRanking } from '../ranking/attachRanking.js';
@@ -166,12 +167,10 @@ function makeDir(dir: string): void {
   }
 }
 
-/** Writes through a temporary file and a rename, so that no reader sees half a report. */
+/** Writes atomically (writeFileAtomic), so that no reader sees half a report. */
 function writeOutput(file: string, text: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, file);
+    writeFileAtomic(file, text);
   } catch (error) {
     throw new OutputError(`${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }

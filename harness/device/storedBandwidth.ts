@@ -3,9 +3,10 @@
  * that needs it) and stored with the device fingerprint's id in the cache, so every later run reports
  * its decode roofline against the same figure.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir } from '../model/resolveModelSpec.js';
+import { writeJsonAtomic } from '../result/writeJsonAtomic.js';
 import { probeMemoryBandwidth, type MemoryBandwidth } from '../roofline/probeMemoryBandwidth.js';
 
 /** Version of the probe's method; a stored probe of another version is measured again. */
@@ -47,7 +48,6 @@ export function probeAndStoreBandwidth(deviceId: string): StoredBandwidth {
   };
   const path = file(deviceId);
   mkdirSync(join(cacheDir(), 'device'), { recursive: true });
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(stored, null, 2)}\n`);
-  renameSync(`${path}.tmp`, path);
+  writeJsonAtomic(path, stored);
   return stored;
 }

@@ -13,9 +13,7 @@
  * ```
  * Every error names the file and the field.
  */
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { readDataFile } from '../util/readDataFile.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { GateRule } from './GateRule.js';
 import { checkGateRule, parseGateLimit, parseGateRule } from './parseGateRule.js';
@@ -31,20 +29,7 @@ export interface GateRulesFile {
 
 /** Reads and validates `file`; throws a ConfigError (exit 2) naming the file and field. */
 export function readGateRulesFile(file: string): GateRulesFile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(`${file}: cannot read rules (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')})`);
-  }
-  let data: unknown;
-  try {
-    data = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new ConfigError(`${file}: not valid ${extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
-  }
-  return parseGateRulesData(data, file);
+  return parseGateRulesData(readDataFile(file, { what: 'rules', error: (message) => new ConfigError(message) }), file);
 }
 
 /** Validates rules-file data; `source` names it in errors. */

@@ -11,8 +11,9 @@
  * (`refs%2Fconvert%2Fparquet`). Snapshot, ref and listing folders are apart, so no revision name can
  * collide with another kind of entry.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import type { HubRepoType } from './HubRef.js';
 
 const COMMIT = /^[0-9a-f]{40}$/;
@@ -117,7 +118,5 @@ export class HubCache {
 
 function writeAtomically(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
+  writeFileAtomic(path, text);
 }

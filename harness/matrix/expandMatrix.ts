@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { BackendDefinition, CompositeStageSpec } from '../../adapters/types.js';
 import type { ModelSpec, SweepConfig, WorkloadSpec } from '../config/configSchema.js';
 import { ConfigError } from '../errors.js';
-import { formatIssuePath } from '../config/formatIssuePath.js';
+import { formatIssuePath } from '../util/formatIssuePath.js';
 import { stableHash } from '../util/stableHash.js';
 import { hasScheme } from '../model/hasScheme.js';
 import type { MatrixEntry, Workload } from './MatrixEntry.js';

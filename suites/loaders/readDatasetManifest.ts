@@ -1,7 +1,7 @@
 /** Reads and validates `datasets/manifest.json` (slmbench's own datasets). */
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../../harness/util/projectPath.js';
-import { describeZodIssue } from '../schema/describeZodIssue.js';
+import { describeZodIssue } from '../../harness/util/describeZodIssue.js';
 import { DatasetError } from '../errors.js';
 import { datasetManifestSchema, type DatasetManifest } from '../schema/datasetManifestSchema.js';
 

@@ -1,10 +1,12 @@
 /**
- * One line for the first problem zod found: the path as written in task files
- * (`dataset.fields.question`, `choices[1]`) and what was expected. Union errors report the branch that
- * got furthest.
+ * One line for the first problem zod found, for every schema slmbench validates (configs, tasks, suites,
+ * dataset manifests): the path as written in those files (`sweep.backends[1].threads`,
+ * `dataset.fields.question`, `choices[1]`) and what was expected. A union's error reports the branch that
+ * got furthest: the one whose first problem lies deepest, and among equally deep ones the first that is
+ * not "expected an array" (the list form every scalar option also accepts).
  */
 import type { z } from 'zod';
-import { formatIssuePath } from '../../harness/config/formatIssuePath.js';
+import { formatIssuePath } from './formatIssuePath.js';
 
 /** `path: message` for the first issue. */
 export function describeZodIssue(issues: readonly z.core.$ZodIssue[]): string {
@@ -18,8 +20,9 @@ function deepest(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] = []): 
   const path = [...prefix, ...issue.path];
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     const branches = issue.errors.map((branch) => branch[0]).filter((b): b is z.core.$ZodIssue => b !== undefined);
-    // The branch whose first problem lies deepest got furthest.
-    const best = branches.reduce<z.core.$ZodIssue | undefined>((a, b) => (!a || b.path.length > a.path.length ? b : a), undefined);
+    const depth = Math.max(...branches.map((b) => b.path.length));
+    const furthest = branches.filter((b) => b.path.length === depth);
+    const best = furthest.find((b) => b.code !== 'invalid_type' || b.expected !== 'array') ?? furthest[0];
     if (best) return deepest(best, path);
   }
   return { ...issue, path } as z.core.$ZodIssue;
