@@ -7,7 +7,7 @@
  */
 import type { EntryRecord } from '../harness/result/EntryRecord.js';
 import type { RankedEntry } from '../harness/ranking/Ranking.js';
-import { Z95 } from '../harness/ranking/resolveMetric.js';
+import { Z95 } from '../harness/stats/normalQuantile.js';
 import { compositeFields } from './compositeFields.js';
 
 /** A cell: numbers stay numbers (full precision); absent values are null. */

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { seededRandom, type Random } from '../../suites/metrics/seededRandom.js';
+import { seededRandom, type Random } from '../../harness/stats/seededRandom.js';
 import type { DatasetManifest, DatasetManifestEntry } from '../../suites/schema/datasetManifestSchema.js';
 import { projectPath } from '../../harness/util/projectPath.js';
 import { CLOZE, FACTS, HELDOUT_STORIES } from './handWrittenData.js';

@@ -18,7 +18,7 @@ import { bootstrapRatioOfMedians } from '../stats/bootstrapRatioOfMedians.js';
 import { mannWhitneyU } from '../stats/mannWhitneyU.js';
 import { normalCdf } from '../stats/normalCdf.js';
 import type { MetricDirection } from './metricDirection.js';
-import { normalQuantile } from './normalQuantile.js';
+import { normalQuantile } from '../stats/normalQuantile.js';
 import type { MetricReading } from './readMetric.js';
 
 /** The test that decides significance on raw samples. */

@@ -1,8 +1,12 @@
 /**
  * A small seeded pseudo-random generator for the model forge: xoshiro128** (32-bit state words, period
- * 2^128 − 1) seeded through splitmix32, with Box-Muller normals. Every value it returns is a pure function
- * of the seed, so a forged model is reproducible from its seed alone.
+ * 2^128 − 1) seeded through the statistics' {@link splitmix32}, with Box-Muller normals; a tensor's stream
+ * is named by the statistics' {@link fnv1a32}. Every value it returns is a pure function of the seed, so a
+ * forged model is reproducible from its seed alone. (The forge keeps its own generator, not the
+ * statistics' mulberry32, so that forged bytes, and with them `FORGE_FORMAT_VERSION`, stay as they are.)
  */
+import { fnv1a32 } from '../stats/fnv1a32.js';
+import { SPLITMIX32_GAMMA, splitmix32 } from '../stats/splitmix32.js';
 
 /** 2^-32: turns a uint32 into a number in [0, 1). */
 const TWO_POW_MINUS_32 = 1 / 4294967296;
@@ -17,18 +21,17 @@ export class SeededRandom {
 
   /** `seed` is taken modulo 2^32. */
   constructor(seed: number) {
+    // splitmix32 as a sequence: the state advances by γ before each output.
     let state = seed >>> 0;
-    const splitmix32 = (): number => {
-      state = (state + 0x9e3779b9) | 0;
-      let z = state;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
+    const next = (): number => {
+      const out = splitmix32(state);
+      state = (state + SPLITMIX32_GAMMA) | 0;
+      return out;
     };
-    this.s0 = splitmix32();
-    this.s1 = splitmix32();
-    this.s2 = splitmix32();
-    this.s3 = splitmix32();
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
     // An all-zero state would stay zero forever; splitmix32 cannot give four zeros, but be explicit.
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
@@ -38,11 +41,7 @@ export class SeededRandom {
    * (FNV-1a, 32 bits) and mixed with the seed, so each tensor can be generated on its own, in any order.
    */
   static forStream(seed: number, name: string): SeededRandom {
-    let hash = 0x811c9dc5;
-    for (const byte of new TextEncoder().encode(name)) {
-      hash = Math.imul(hash ^ byte, 0x01000193);
-    }
-    return new SeededRandom((Math.imul(seed >>> 0, 0x9e3779b1) ^ hash) >>> 0);
+    return new SeededRandom((Math.imul(seed >>> 0, 0x9e3779b1) ^ fnv1a32(name)) >>> 0);
   }
 
   /** The next uint32 (xoshiro128**). */

@@ -23,6 +23,7 @@ import { open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { onnxDataTypes } from './onnxDataTypes.js';
 import type { OnnxModelSummary, OnnxTensorHeader } from './readOnnxModel.js';
+import { seededUniform } from '../stats/seededUniform.js';
 
 /** Result of {@link countOnnxParameters}. */
 export interface OnnxParameterCount {
@@ -173,12 +174,10 @@ async function sampledEqual(a: OnnxTensorHeader, b: OnnxTensorHeader, transposed
     [0, 0],
     [rows - 1, cols - 1],
   ];
-  let state = 0x2545f491;
+  const uniform = seededUniform(0x2545f491);
   for (let i = 0; i < SAMPLES; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    const row = (state >>> 8) % rows;
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    positions.push([row, (state >>> 8) % cols]);
+    const row = Math.floor(uniform() * rows);
+    positions.push([row, Math.floor(uniform() * cols)]);
   }
   const handles = new Map<string, Awaited<ReturnType<typeof open>>>();
   try {

@@ -3,6 +3,7 @@
  * a statistics object (median, with its `ci95`), a plain number, or an estimate `{value, stderr}`
  * (value ± 1.96·stderr).
  */
+import { Z95 } from '../stats/normalQuantile.js';
 import { notMeasuredReason } from './notMeasuredReason.js';
 
 /** A metric's value with the interval used for significance-aware comparisons. */
@@ -15,8 +16,6 @@ export interface MetricValue {
   high: number;
 }
 
-/** z quantile of a two-sided 95% normal interval, for `{value, stderr}` estimates. */
-export const Z95 = 1.959963984540054;
 
 /**
  * The raw value at `path` (dot-separated) inside `entry`, or undefined. A path whose first segment is not

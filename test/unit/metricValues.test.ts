@@ -1,6 +1,6 @@
 /** Exact values of the metric functions on hand-computed cases. */
 import { describe, expect, it } from 'vitest';
-import { bootstrapStderr } from '../../suites/metrics/bootstrapStderr.js';
+import { bootstrapStderr } from '../../harness/stats/bootstrapStderr.js';
 import { containsMatch } from '../../suites/metrics/containsMatch.js';
 import { exactMatch } from '../../suites/metrics/exactMatch.js';
 import { extractAnswer } from '../../suites/metrics/extractAnswer.js';

@@ -4,7 +4,8 @@ import { crowdingDistance } from '../../harness/ranking/crowdingDistance.js';
 import { hypervolume } from '../../harness/ranking/hypervolume.js';
 import { parseObjective } from '../../harness/ranking/parseObjective.js';
 import { rankEntries, type RankableEntry } from '../../harness/ranking/rankEntries.js';
-import { resolveMetric, Z95 } from '../../harness/ranking/resolveMetric.js';
+import { resolveMetric } from '../../harness/ranking/resolveMetric.js';
+import { Z95 } from '../../harness/stats/normalQuantile.js';
 import { UsageError } from '../../harness/errors.js';
 import type { RunResult } from '../../harness/result/RunResult.js';
 

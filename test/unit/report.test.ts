@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportCommand, ResultFileError } from '../../harness/cli/reportCommand.js';
-import { Z95 } from '../../harness/ranking/resolveMetric.js';
+import { Z95 } from '../../harness/stats/normalQuantile.js';
 import type { EntryRecord } from '../../harness/result/EntryRecord.js';
 import { buildReportModel } from '../../reports/buildReportModel.js';
 import { renderCsvReport } from '../../reports/csv/renderCsvReport.js';

@@ -1,8 +1,11 @@
 /**
- * Quantile of the standard normal distribution, by bisection on {@link normalCdf} (to about 1e-12;
- * written here because harness/stats has the distribution function only).
+ * Quantile of the standard normal distribution, by bisection on {@link normalCdf} (to about 1e-12), and
+ * its 0.975 quantile {@link Z95} (two-sided 95% intervals of `value ± Z95·stderr` estimates).
  */
-import { normalCdf } from '../stats/normalCdf.js';
+import { normalCdf } from './normalCdf.js';
+
+/** z quantile of a two-sided 95% normal interval, Φ⁻¹(0.975). */
+export const Z95 = 1.959963984540054;
 
 /** x with Φ(x) = p, for p in (0, 1). */
 export function normalQuantile(p: number): number {

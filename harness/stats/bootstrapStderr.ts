@@ -1,12 +1,14 @@
 /**
- * Bootstrap standard error of a statistic over samples: the sample standard deviation (n − 1) of the
- * statistic over `iterations` resamples drawn with replacement, with a seeded generator so the same
- * samples and seed always give the same number. Null when there are fewer than two samples.
+ * Bootstrap standard error of a statistic over samples (the suites' accuracy metrics): the sample
+ * standard deviation (n − 1) of the statistic over `iterations` resamples drawn with replacement, with a
+ * seeded stream ({@link seededRandom}) so the same samples and seed always give the same number. Null when
+ * there are fewer than two samples. (The measured loop's intervals are percentile intervals:
+ * {@link bootstrapInterval}.)
  */
 import { seededRandom } from './seededRandom.js';
 
 /** Options of {@link bootstrapStderr}. */
-export interface BootstrapOptions {
+export interface BootstrapStderrOptions {
   /** Number of resamples. Default: 1000. */
   iterations?: number;
   /** Seed of the resampling. Default: 1234. */
@@ -16,7 +18,7 @@ export interface BootstrapOptions {
 }
 
 /** Bootstrap standard error of `statistic` over `samples`; null for fewer than two samples. */
-export function bootstrapStderr<T>(samples: readonly T[], statistic: (resample: readonly T[]) => number, options: BootstrapOptions = {}): number | null {
+export function bootstrapStderr<T>(samples: readonly T[], statistic: (resample: readonly T[]) => number, options: BootstrapStderrOptions = {}): number | null {
   const n = samples.length;
   if (n < 2) return null;
   const iterations = options.iterations ?? 1000;
@@ -33,11 +35,4 @@ export function bootstrapStderr<T>(samples: readonly T[], statistic: (resample: 
   const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
   const variance = finite.reduce((a, v) => a + (v - mean) ** 2, 0) / (finite.length - 1);
   return Math.sqrt(variance);
-}
-
-/** Mean of numbers (NaN for none). */
-export function mean(values: readonly number[]): number {
-  let sum = 0;
-  for (const v of values) sum += v;
-  return sum / values.length;
 }
