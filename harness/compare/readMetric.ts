@@ -11,7 +11,8 @@
  *   standard error (energy figures), or a statistics object whose raw samples are missing.
  */
 import { percentileSorted } from '../stats/summarize.js';
-import { notMeasuredReason } from '../ranking/notMeasuredReason.js';
+import { notMeasuredReason } from '../result/notMeasuredReason.js';
+import { valueAt } from '../result/valueAt.js';
 
 /** A metric read from an entry. */
 export type MetricReading =
@@ -47,15 +48,15 @@ export type MetricReading =
 export function readMetric(entry: unknown, path: string): MetricReading | null {
   // A metric the entry says it cannot measure (a remote model's memory and energy) is absent, not a value.
   if (notMeasuredReason(entry, path) !== null) return null;
-  const raw = walk(entry, path.split('.'));
+  const raw = valueAt(entry, path.split('.'));
   if (typeof raw === 'number') return Number.isFinite(raw) ? { kind: 'single', value: raw, note: null, higherIsBetter: null } : null;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;
   const o = raw as Record<string, unknown>;
   const higherIsBetter = typeof o.higherIsBetter === 'boolean' ? o.higherIsBetter : null;
   if (isFiniteNumber(o.median)) {
-    const process = walk(entry, ['samples', 'process']);
+    const process = valueAt(entry, ['samples', 'process']);
     const processes = Array.isArray(process) && process.every(isFiniteNumber) ? (process as number[]) : null;
-    const samples = path.startsWith('metrics.') ? rawSamples(walk(entry, ['samples', ...path.split('.').slice(1)]), o, processes) : null;
+    const samples = path.startsWith('metrics.') ? rawSamples(valueAt(entry, ['samples', ...path.split('.').slice(1)]), o, processes) : null;
     if (samples && samples.values.length > 0) {
       const sorted = [...samples.values].sort((a, b) => a - b);
       return { kind: 'samples', samples: samples.values, unit: samples.unit, value: percentileSorted(sorted, 0.5), higherIsBetter: null };
@@ -72,15 +73,6 @@ export function readMetric(entry: unknown, path: string): MetricReading | null {
   return null;
 }
 
-/** The value at a dot-path, or undefined. */
-export function walk(value: unknown, parts: readonly string[]): unknown {
-  let current = value;
-  for (const part of parts) {
-    if (!current || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current;
-}
 
 /**
  * The raw samples behind `stats`, without the cold repetitions when the statistics leave them out: the

@@ -4,7 +4,7 @@
  * two-sided p-value and `better`/`worse` when the difference is significant. Then unmatched entries and
  * notes. Readable as plain text in a terminal too.
  */
-import { describeMetric } from '../ranking/describeMetric.js';
+import { describeMetric } from '../result/describeMetric.js';
 import { formatNumber } from '../../reports/formatNumber.js';
 import { escapeMarkdownCell } from '../gate/escapeMarkdownCell.js';
 import { formatP } from '../gate/evaluateGate.js';

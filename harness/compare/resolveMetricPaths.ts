@@ -6,7 +6,8 @@
  *   metric of that name nested under `metrics` (`acc` → `metrics.quality.<task>.acc` for each task).
  * Only paths where some entry has a readable metric are returned, sorted.
  */
-import { readMetric, walk } from './readMetric.js';
+import { valueAt } from '../result/valueAt.js';
+import { readMetric } from './readMetric.js';
 
 /** Concrete metric paths for `name` over `entries` (empty when none has it). */
 export function resolveMetricPaths(name: string, entries: readonly unknown[]): string[] {
@@ -15,14 +16,14 @@ export function resolveMetricPaths(name: string, entries: readonly unknown[]): s
   if (name.includes('.')) return has(`metrics.${name}`) ? [`metrics.${name}`] : [];
   if (has(`metrics.${name}`)) return [`metrics.${name}`];
   const found = new Set<string>();
-  for (const entry of entries) collect(entry, walk(entry, ['metrics']), ['metrics'], name, found, 0);
+  for (const entry of entries) collect(entry, valueAt(entry, ['metrics']), ['metrics'], name, found, 0);
   return [...found].sort();
 }
 
 /** Every metric path present in `entries` (for "did you mean" messages). */
 export function listMetricPaths(entries: readonly unknown[]): string[] {
   const found = new Set<string>();
-  for (const entry of entries) collect(entry, walk(entry, ['metrics']), ['metrics'], null, found, 0);
+  for (const entry of entries) collect(entry, valueAt(entry, ['metrics']), ['metrics'], null, found, 0);
   return [...found].sort();
 }
 

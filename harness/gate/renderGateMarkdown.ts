@@ -5,7 +5,7 @@
  * appended to `$GITHUB_STEP_SUMMARY` in GitHub Actions.
  */
 import type { MetricComparison } from '../compare/compareMetric.js';
-import { describeMetric } from '../ranking/describeMetric.js';
+import { describeMetric } from '../result/describeMetric.js';
 import { formatNumber } from '../../reports/formatNumber.js';
 import { describeEvidence } from './evaluateGate.js';
 import { escapeMarkdownCell } from './escapeMarkdownCell.js';

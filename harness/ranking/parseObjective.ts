@@ -3,7 +3,7 @@
  * `ttftMs:min`, `metrics.quality.*.acc`. Without a direction, the metric's known direction is used.
  */
 import { UsageError } from '../errors.js';
-import { describeMetric } from './describeMetric.js';
+import { describeMetric } from '../result/describeMetric.js';
 import type { Objective } from './Objective.js';
 
 export function parseObjective(text: string): Objective {

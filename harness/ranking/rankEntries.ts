@@ -18,13 +18,13 @@
 import { awardMedals } from './awardMedals.js';
 import { compareOnObjective } from './compareOnObjective.js';
 import { crowdingDistance } from './crowdingDistance.js';
-import { describeMetric } from './describeMetric.js';
+import { describeMetric } from '../result/describeMetric.js';
 import { expandObjectives } from './expandObjectives.js';
 import { hypervolume } from './hypervolume.js';
 import { nonDominatedSort } from './nonDominatedSort.js';
 import { DEFAULT_OBJECTIVES, type Objective } from './Objective.js';
 import type { MedalRow, MissingPolicy, RankedEntry, RankedObjective, Ranking } from './Ranking.js';
-import { notMeasuredReason } from './notMeasuredReason.js';
+import { notMeasuredReason } from '../result/notMeasuredReason.js';
 import { resolveMetric, type MetricValue } from './resolveMetric.js';
 
 /** Anything with an id; `status` other than `ok` (when present) keeps the entry out of the ranking. */

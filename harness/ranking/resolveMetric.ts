@@ -4,7 +4,8 @@
  * (value ± 1.96·stderr).
  */
 import { Z95 } from '../stats/normalQuantile.js';
-import { notMeasuredReason } from './notMeasuredReason.js';
+import { valueAt } from '../result/valueAt.js';
+import { notMeasuredReason } from '../result/notMeasuredReason.js';
 
 /** A metric's value with the interval used for significance-aware comparisons. */
 export interface MetricValue {
@@ -23,11 +24,11 @@ export interface MetricValue {
  */
 export function metricAt(entry: unknown, path: string): unknown {
   const parts = path.split('.');
-  const direct = walk(entry, parts);
+  const direct = valueAt(entry, parts);
   if (direct !== undefined) return direct;
   const root = entry as Record<string, unknown> | null;
   if (parts[0] !== 'metrics' && root && typeof root === 'object' && !(parts[0]! in root)) {
-    return walk(root.metrics, parts);
+    return valueAt(root.metrics, parts);
   }
   return undefined;
 }
@@ -74,14 +75,6 @@ export function toMetricValue(raw: unknown): MetricValue | null {
   return null;
 }
 
-function walk(value: unknown, parts: readonly string[]): unknown {
-  let current = value;
-  for (const part of parts) {
-    if (!current || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current;
-}
 
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);

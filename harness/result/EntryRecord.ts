@@ -144,7 +144,7 @@ export interface EntryMetrics {
    * What this entry cannot measure, with why; absent when everything was measured. For a `remote` model
    * (served over HTTP) `memory` and `energy` are the server's, which slmbench does not see: the memory
    * fields then hold the client worker's figures, kept for reference only, and `energy` is null. Rankings
-   * and reports treat these metrics as not applicable to the entry (`harness/ranking/notMeasuredReason.ts`).
+   * and reports treat these metrics as not applicable to the entry (`harness/result/notMeasuredReason.ts`).
    */
   notMeasured?: {
     memory?: string;

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EntryRecord } from '../../harness/result/EntryRecord.js';
-import { describeMetric } from '../../harness/ranking/describeMetric.js';
+import { describeMetric } from '../../harness/result/describeMetric.js';
 import type { RankedObjective } from '../../harness/ranking/Ranking.js';
 import { resolveMetric } from '../../harness/ranking/resolveMetric.js';
 import type { ReportEntry, ReportModel } from '../buildReportModel.js';

@@ -6,7 +6,7 @@
  * relative path (`images.base`), because GitHub strips `data:` image URIs from rendered Markdown. Where
  * the files cannot be served (a job summary), the tables carry every number.
  */
-import { describeMetric } from '../../harness/ranking/describeMetric.js';
+import { describeMetric } from '../../harness/result/describeMetric.js';
 import { resolveMetric } from '../../harness/ranking/resolveMetric.js';
 import type { ReportEntry, ReportModel } from '../buildReportModel.js';
 import { cascadeFamilies } from '../cascadeFamilies.js';

@@ -3,7 +3,7 @@
  * GPU memory), energy per token, then every quality metric found in the entries. Only metrics that some
  * ok entry has are listed.
  */
-import { describeMetric, type MetricDescription } from '../../../harness/ranking/describeMetric.js';
+import { describeMetric, type MetricDescription } from '../../../harness/result/describeMetric.js';
 import { metricAt, resolveMetric, toMetricValue } from '../../../harness/ranking/resolveMetric.js';
 import type { ReportEntry } from '../../buildReportModel.js';
 
