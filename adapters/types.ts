@@ -1,10 +1,16 @@
 /**
- * The contract every backend adapter implements. The harness computes every latency metric from the
- * token events an adapter yields, with the same code for every backend, so an adapter's only timing duty
- * is to take `performance.now()` at the moment its backend hands a token over.
+ * The contract every backend implements. The harness computes every latency metric from the token events
+ * a loaded model yields, with the same code for every backend, so a backend's only timing duty is to take
+ * `performance.now()` at the moment it hands a token over. Everything else the harness needs to know of a
+ * backend is stated here, never guessed from option names: the formats it reads (with their detectors and
+ * inspectors), the weights file it actually loaded, the bytes of its KV-cache elements, which processes
+ * hold the model and whether memory and energy can be measured there, and the packages it runs on.
+ * Backend-specific facts travel through {@link LoadedModel.endPhase} and
+ * {@link BackendDefinition.describeEntry}, so the core types name no particular backend.
  */
 import type { z } from 'zod';
-import type { MatrixEntry } from '../harness/matrix/MatrixEntry.js';
+import type { DecodeFacts } from './formats/DecodeFacts.js';
+import type { ModelRecord } from './formats/ModelRecord.js';
 
 /** One hand-over of output tokens from the backend. */
 export interface TokenEvent {
@@ -17,6 +23,12 @@ export interface TokenEvent {
    * only when the request asked for `logprobs` and the adapter's `capabilities.generationLogprobs` is true.
    */
   logprobs?: number[];
+  /**
+   * The prompt's length in tokens as the backend itself counted it, when that is not the length of
+   * `promptTokenIds` (a server that tokenizes the prompt text itself); set on any event of the generation,
+   * the harness reads the last one given. Prefill rates use it. Default: `promptTokenIds.length`.
+   */
+  promptTokens?: number;
 }
 
 /** A request for a fixed-length greedy generation. */
@@ -64,111 +76,38 @@ export interface RuntimeModelInfo {
   resolvedOptions: Record<string, unknown>;
   /** How tokens are handed over: `stream` (one event per token) or `batch`. */
   tokenHandover: 'stream' | 'batch';
-  /** Where the model runs, e.g. `cpu`, `cuda`. */
+  /** Where the model runs, e.g. `cpu`, `cuda`, `remote`. */
   device: string;
   /**
-   * Present only when the model runs outside this process, on a server reached over HTTP (the `remote`
-   * backend). Its memory and energy are the server's, which slmbench does not see: the harness must
-   * report them as not measured (null, with a reason), never as zero. Absent for local backends. The
-   * adapter updates the counters as generations run; read it after the measured loop.
+   * Absolute path of the weights file the backend reads (for a folder, the file inside it that it loaded,
+   * e.g. `…/onnx/model_q4.onnx`): the decode roofline counts the bytes of this file. Null when no local file
+   * holds the weights (a served model) or several do (a composite).
    */
-  remote?: RemoteModelInfo;
+  weightsFile: string | null;
   /**
-   * Present only for a composite model (`cascade`, `ensemble`): its stages and a record of every request
-   * it served, which the worker slices into the measured loop and the accuracy tasks. Absent otherwise.
+   * Bytes per KV-cache element as the backend stores them (f32 4, f16 2, q8_0 34/32, q4_0 18/32); null
+   * when the model has no KV cache or the backend does not say.
    */
-  composite?: CompositeModelInfo;
+  kvBytesPerElement: number | null;
+  /**
+   * Process ids that hold the model and do its work, for memory and energy: the launcher samples their
+   * resident memory and the energy estimate counts their CPU time. Default: the process that loaded the
+   * model. A backend that starts a helper process (a server, a browser) lists it; a model served
+   * elsewhere lists none, and no energy is metered here.
+   */
+  processIds?: readonly number[];
+  /** NVIDIA GPUs (indices) the model computes on: their energy and per-process memory are measured. Default: none. */
+  gpus?: readonly number[];
+  /**
+   * What the processes measured here cannot measure of the model, and why: `memory`, `energy`. A metric
+   * with a reason is reported as not measured (its figure kept for reference, never ranked). Default:
+   * both measured.
+   */
+  notMeasured?: { memory?: string; energy?: string };
 }
 
-/**
- * One stage of a composite backend as the config gives it, after the matrix resolved it: the model (spec
- * as written, absolute path — for `forge:`/`hf:` the resolved files, for `remote:NAME` the spec — and
- * display name) and a non-composite backend with its options, defaults filled in: the same shapes as a
- * matrix entry's.
- */
-export type CompositeStageSpec = Pick<MatrixEntry, 'model' | 'backend'>;
-
-/** What a composite model reports about itself. */
-export interface CompositeModelInfo {
-  kind: 'cascade' | 'ensemble';
-  /** Stages in order, with what each loaded model reported. */
-  stages: Array<{
-    name: string;
-    backend: string;
-    /** Versions of the stage backend's packages. */
-    versions: BackendVersions;
-    resolvedOptions: Record<string, unknown>;
-    device: string;
-    vocabSize: number;
-    /** True when the stage's model is served over HTTP (its memory and energy are not measured). */
-    remote: boolean;
-  }>;
-  /**
-   * Every request served, in order: one per `generate` call and one per `score` call. Grows as the model
-   * is used; the worker reads `requests.length` before and after a phase to slice it.
-   */
-  requests: CompositeRequest[];
-}
-
-/** One request a composite model served. */
-export interface CompositeRequest {
-  kind: 'generate' | 'score';
-  /**
-   * Index of the stage whose answer was used (cascade: 0 when not escalated); -1 for an ensemble, where
-   * every stage contributes to every token.
-   */
-  stage: number;
-  /**
-   * Cascade: the confidence of each stage consulted before the answering one (stage order; the answering
-   * stage's own signal last when it is not the final stage). Empty for an ensemble.
-   */
-  signals: number[];
-  /** Whether this request's decision came from a cache (score calls sharing a context). */
-  cached: boolean;
-  /** Wall-clock time of the request (ms). */
-  ms: number;
-  /** CPU time this process spent during the request (ms, user + system, all threads). */
-  cpuMs: number;
-}
-
-/** What a model served over HTTP reports beside {@link RuntimeModelInfo}'s usual fields. */
-export interface RemoteModelInfo {
-  /** The server's root URL (never holds a key: keys come from an environment variable). */
-  baseUrl: string;
-  /** The server as it names itself (`llama.cpp b6097-9515c613`, `vLLM 0.10.1`, `Ollama 0.11.4`), or null. */
-  server: string | null;
-  /** Always false: neither the server's memory nor its energy is measured by slmbench. */
-  measuresModelResources: false;
-  /**
-   * Prompt token ids: `server` (the model's own, from the server's `/tokenize`) or `bytes` (the server
-   * cannot tokenize: the ids stand for the prompt's UTF-8 bytes, so the prompt's "token" count is its
-   * length in bytes; use {@link RemoteModelInfo.serverPromptTokens} for prefill rates).
-   */
-  promptTokenIds: 'server' | 'bytes';
-  /**
-   * Output token ids: `server` (every token's id came in the stream) or `pseudo` (negative stand-ins: one
-   * per streamed chunk of text, the chunk's text interned, plus one per token the usage block counted
-   * beyond the chunks; see `adapters/remote/PseudoVocabulary.ts`). The count of tokens is exact either
-   * way (usage.completion_tokens); only their ids are made up.
-   */
-  outputTokenIds: 'server' | 'pseudo';
-  /** Prompt tokens as the server counted them (usage.prompt_tokens) in the last generation; null before one. */
-  serverPromptTokens: number | null;
-  /** Generation requests made (warmup, measured and accuracy tasks alike), failed ones included. */
-  generations: number;
-  /** Tries repeated after a failure (timeout, cut connection, 5xx), over all requests. */
-  retries: number;
-  /**
-   * Tokens the usage block counted that came without a chunk of their own (coalesced chunks, tokens
-   * without text), over all generations; each was stamped with the time of the generation's last chunk,
-   * and `tokenHandover` is then `batch`.
-   */
-  unattributedTokens: number;
-  /** Generations that the server ended before the requested count (it did not honour `ignore_eos`). */
-  shortOutputs: number;
-  /** Whether such shorter generations are accepted (the `allowShortOutput` option) rather than errors. */
-  allowShortOutput: boolean;
-}
+/** The phases of an entry's work in a worker, in order: warmup (discarded), the measured loop, accuracy tasks. */
+export type WorkPhase = 'warmup' | 'measured' | 'quality';
 
 /** A model loaded by a backend, ready to tokenize, generate and score. */
 export interface LoadedModel {
@@ -180,8 +119,8 @@ export interface LoadedModel {
   /** Generates exactly `maxNewTokens` greedy tokens, yielding each hand-over with its timestamp. */
   generate(request: GenerateRequest): AsyncIterable<TokenEvent>;
   /**
-   * Per-token natural-log probabilities of `continuationTokenIds` after `contextTokenIds`.
-   * Present when the adapter's `capabilities.scoring` is true.
+   * Per-token natural-log probabilities of `continuationTokenIds` after `contextTokenIds`. Absent when the
+   * backend cannot score (accuracy tasks that need it are then skipped, with the reason).
    */
   score?(contextTokenIds: number[], continuationTokenIds: number[]): Promise<ScoreResult>;
   /**
@@ -197,6 +136,13 @@ export interface LoadedModel {
    * entry by entry. Present when `capabilities.stepwise` is true.
    */
   vocabulary?(): Promise<string[]>;
+  /**
+   * Ends a phase of work and returns what the backend wants recorded of it: JSON-serialisable and
+   * backend-specific (a composite's request log since the last call, a server's counters). The harness
+   * calls it at the end of each phase that ran and hands every process's reports to
+   * {@link BackendDefinition.describeEntry}. Optional: most backends record nothing.
+   */
+  endPhase?(phase: WorkPhase): unknown;
   /** Frees the model and everything the backend allocated for it. */
   dispose(): Promise<void>;
 }
@@ -219,30 +165,22 @@ export interface DecodeSession {
   close(): Promise<void>;
 }
 
-/** What an adapter can do; suites skip backends that lack a capability, with the reason. */
+/** What an adapter can do before any model is loaded. */
 export interface AdapterCapabilities {
-  /** Whether `LoadedModel.score` is implemented. */
-  scoring: boolean;
-  /** Whether `LoadedModel.openSession` and `LoadedModel.vocabulary` are implemented. */
+  /** Whether loaded models implement `openSession` and `vocabulary`. Default: false. */
   stepwise?: boolean;
   /** Whether `generate` honours `GenerateRequest.logprobs`. Default: false. */
   generationLogprobs?: boolean;
-  /** Model formats this backend loads. */
-  formats: readonly ModelFormat[];
 }
 
-/**
- * Model formats slmbench recognises. `remote` is a model served over HTTP (`remote:NAME`): no local
- * file, read only by the `remote` backend. `composite` is the model of a composite backend (`cascade`,
- * `ensemble`): its stages' models, listed in the backend's options.
- */
-export type ModelFormat = 'gguf' | 'onnx' | 'transformers-js' | 'remote' | 'composite';
+/** A model format's id as results record it: `gguf`, `onnx`, `transformers-js`, `remote`, or a backend's own. */
+export type ModelFormat = string;
 
-/** A model source resolved to local files (or, for `remote`, the `remote:NAME` spec itself). */
+/** A model resolved to local files (or, for a format read through a scheme, the spec itself), with its format. */
 export interface ModelSource {
-  /** Absolute path of the model file or folder; the `remote:NAME` spec for `remote`. */
+  /** Absolute path of the model file or folder; the spec (`remote:NAME`) for a format with a scheme. */
   path: string;
-  /** Detected format. */
+  /** Its format's id, detected once before the sweep. */
   format: ModelFormat;
 }
 
@@ -261,38 +199,118 @@ export type BackendVersions = Record<string, string>;
  * A backend implementation. `TOptions` is the parsed (single-valued) option object of this backend.
  */
 export interface Adapter<TOptions = Record<string, unknown>> {
-  readonly id: string;
   readonly capabilities: AdapterCapabilities;
   /** Versions of the packages and runtimes behind this backend. */
   versions(): Promise<BackendVersions>;
   /**
-   * Loads a model. Throws `SlmbenchError` subclasses for bad input (missing files, wrong format).
-   * `hints` carries what the harness knows of the workload; adapters may ignore it.
+   * Loads a model of one of the backend's formats. Throws `SlmbenchError` subclasses for bad input
+   * (missing files, wrong format). `hints` carries what the harness knows of the workload; adapters may
+   * ignore it.
    */
   load(model: ModelSource, options: TOptions, hints?: LoadHints): Promise<LoadedModel>;
 }
 
+/** What a format's detector sees of an existing path: gathered once, cheaply (a few bytes, one listing). */
+export interface ModelPathProbe {
+  /** Absolute path. */
+  path: string;
+  /** A regular file or a folder. */
+  kind: 'file' | 'folder';
+  /** Bytes of a file (0 for a folder). */
+  sizeBytes: number;
+  /** The first bytes of a file (up to 8; fewer for a shorter file; empty for a folder). */
+  magic: Buffer;
+  /** The names of a folder's entries, each with whether it is a folder; empty for a file. */
+  entries: ReadonlyArray<{ name: string; folder: boolean }>;
+}
+
 /**
- * What a backend folder exports as its default: light enough to import eagerly (zod only), with the
- * heavy implementation behind `create()`.
+ * A model format: how to recognise a model of it, what it is, and what one decode step reads from it.
+ * The built-in formats live in `adapters/formats/`; a backend that reads a format of its own brings its
+ * definition in its folder and lists it in its `formats`. Importing a definition is cheap: inspection
+ * imports its heavy parts only when called.
+ */
+export interface ModelFormatDefinition {
+  /** Format id as results record it. */
+  readonly id: ModelFormat;
+  /** What a model of this format is, for messages: `a .gguf file (magic "GGUF")`. */
+  readonly expects: string;
+  /**
+   * For models named by a spec rather than a path: the spec's scheme (`remote` for `remote:NAME`). Such a
+   * model is never probed on disk, and without `inspectFile` nothing is known of its file. Default: none.
+   */
+  readonly scheme?: string;
+  /**
+   * Whether an existing path holds a model of this format: `true`; `false`; or a reason why it looks like
+   * one and cannot be (a `.gguf` file without the magic), reported when no format claims the path.
+   * Required unless `scheme` is set.
+   */
+  detect?(probe: ModelPathProbe): Promise<boolean | string> | boolean | string;
+  /** Identity, shape and storage of a model of this format (sha256, parameters, quantization, …). Default: nothing known. */
+  inspectFile?(path: string): Promise<ModelRecord>;
+  /**
+   * What a decode step reads, for the roofline, from the file the backend loaded (`weightsFile`, the
+   * model's own path when null); null when the file does not say. Default: no roofline.
+   */
+  decodeFacts?(path: string, weightsFile: string | null): Promise<DecodeFacts | null>;
+}
+
+/** What {@link BackendDefinition.describeEntry} receives: everything the entry's worker processes reported. */
+export interface EntryDescriptionInput {
+  /** One per worker process, in order: the model's info after its work, and its {@link LoadedModel.endPhase} reports by phase. */
+  processes: ReadonlyArray<{ info: RuntimeModelInfo; phases: Partial<Record<WorkPhase, unknown>> }>;
+  /** The measured loops' energy over every process, with its method; null when it was not metered. */
+  energy: { joules: number; method: string } | null;
+}
+
+/** Backend-specific parts of an ok entry's record. */
+export interface EntryDescription {
+  /** Fields added to the record's `backend` section (a served model's `remote`). */
+  backend?: Record<string, unknown>;
+  /** Sections added to the record (a composite's `composite`). */
+  record?: Record<string, unknown>;
+  /** Metrics added to the record's `metrics` (a cascade's `escalationRate`). */
+  metrics?: Record<string, unknown>;
+}
+
+/**
+ * What a backend folder exports as its default: light enough to import eagerly (zod and format
+ * definitions only), with the heavy implementation behind `create()`. Adding a backend is one folder and
+ * one line in `adapters/registry.ts`.
  */
 export interface BackendDefinition<TSchema extends z.ZodObject = z.ZodObject> {
   /** Backend id as written in configs and on the command line. */
   readonly id: string;
   /** One-line description for `--help` and listings. */
   readonly description: string;
-  /** Model formats the backend loads. */
-  readonly formats: readonly ModelFormat[];
+  /** Model formats the backend loads; the matrix pairs a model only with backends that read its format. Empty for a composite. */
+  readonly formats: readonly ModelFormatDefinition[];
+  /** npm packages the backend runs on, whose versions `slmbench device` lists. */
+  readonly packages: readonly string[];
   /** Schema of one option set; every field optional, with its default documented. */
   readonly optionsSchema: TSchema;
+  /**
+   * Options under which the backend computes in full precision, for parity and fidelity references
+   * (llama.cpp: f32 KV cache, flash attention off). Default: none needed (its defaults are exact).
+   */
+  readonly referenceOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * How an entry of this backend is run: the id of a launcher (`harness/runner/launchers/`). Default:
+   * `process`, a forked Node worker process.
+   */
+  readonly launcher?: string;
   /**
    * True for composite backends (`cascade`, `ensemble`), which run other backends' models listed in their
    * `stages` option (`[{ model, backend }]`). Their entries are not crossed with `sweep.models`: the matrix
    * makes one entry per option combination and workload, whose model is the composite; it resolves each
-   * stage (model path, the stage backend's options with defaults) into a {@link CompositeStageSpec}.
-   * Default: false.
+   * stage (model, the stage backend's options with defaults). Default: false.
    */
   readonly composite?: boolean;
+  /**
+   * Backend-specific parts of an ok entry's record, built from what its worker processes reported (see
+   * {@link EntryDescriptionInput}); runs in the runner, after the entry's processes. Default: none.
+   */
+  describeEntry?(input: EntryDescriptionInput): Promise<EntryDescription>;
   /** Loads the implementation (imports the backend's package). */
   create(): Promise<Adapter<z.output<TSchema>>>;
 }

@@ -139,3 +139,20 @@ export function toErrorRecord(error: unknown): ErrorRecord {
   }
   return { code: 'INTERNAL', message: String(error) };
 }
+
+/** Exit code of a sweep stopped by SIGINT or SIGTERM (128 + SIGINT's number, the shells' convention). */
+export const EXIT_INTERRUPTED = 130;
+
+/**
+ * A sweep stopped through its abort signal (Ctrl-C on the command line): the running entry was killed
+ * and not recorded; every finished entry is in the journal, and `--resume` continues.
+ */
+export class SweepInterruptedError extends SlmbenchError {
+  constructor(
+    message: string,
+    /** The sweep's output folder. */
+    readonly outDir: string,
+  ) {
+    super('INTERRUPTED', message, EXIT_INTERRUPTED);
+  }
+}

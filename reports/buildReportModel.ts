@@ -5,14 +5,15 @@
  */
 import type { EntryRecord } from '../harness/result/EntryRecord.js';
 import type { RunResult } from '../harness/result/RunResult.js';
-import { formatOption, varyingOptions } from '../harness/matrix/expandMatrix.js';
+import { formatOption } from '../harness/result/formatOption.js';
+import { varyingOptions } from '../harness/result/varyingOptions.js';
 import type { RankedRunResult } from '../harness/ranking/attachRanking.js';
 import type { Objective } from '../harness/ranking/Objective.js';
 import type { RankedEntry, Ranking } from '../harness/ranking/Ranking.js';
 import { rankEntries, type RankingOptions } from '../harness/ranking/rankEntries.js';
 import { flattenEntry, type FlatRow } from './flattenEntry.js';
-import { entryDevice } from '../harness/merge/entryDevice.js';
-import type { AnyRunResult, DeviceEntryRecord } from '../harness/merge/AnyRunResult.js';
+import { entryDevice } from '../harness/result/entryDevice.js';
+import type { AnyRunResult, DeviceEntryRecord } from '../harness/result/AnyRunResult.js';
 
 /** One result given to a report, and where it came from (a file path, or `run` for the run just made). */
 export interface ReportSource {

@@ -9,6 +9,7 @@ import type { EntryRecord } from '../harness/result/EntryRecord.js';
 import type { RankedEntry } from '../harness/ranking/Ranking.js';
 import { Z95 } from '../harness/stats/normalQuantile.js';
 import { compositeFields } from './compositeFields.js';
+import { formatOption } from '../harness/result/formatOption.js';
 
 /** A cell: numbers stay numbers (full precision); absent values are null. */
 export type FlatValue = string | number | boolean | null;
@@ -125,8 +126,4 @@ function flattenMetrics(value: unknown, prefix: string, row: FlatRow): void {
     return;
   }
   for (const [k, v] of Object.entries(o)) flattenMetrics(v, prefix ? `${prefix}.${k}` : k, row);
-}
-
-function formatOption(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -52,7 +52,7 @@ export function loadTask(file: string): LoadedTask {
 
 /** Reads a task or suite file, YAML or JSON by its extension; errors name the file (as `shown`). */
 export function readTaskDataFile(file: string, shown: string, kind: 'task' | 'suite'): unknown {
-  return readDataFile(file, { what: `${kind} file`, shown, error: (message) => new TaskDefinitionError(message) });
+  return readDataFile(file, { what: `${kind} file`, shown, error: (problem, where) => new TaskDefinitionError(`${where}: ${problem}`) });
 }
 
 /** Validates task data; `file` names it in messages and `baseDir` resolves relative dataset paths. */

@@ -115,7 +115,7 @@ export async function runTask(model: LoadedModel, task: ResolvedTask, options: R
     truncated: 0,
   };
   if (def.type !== 'generate' && (!model.score || typeof model.score !== 'function')) {
-    return { ...result, skipped: `the backend cannot score log-likelihoods (capabilities.scoring is false), which a ${def.type} task needs` };
+    return { ...result, skipped: `the backend cannot score log-likelihoods (its loaded model has no score), which a ${def.type} task needs` };
   }
   const rows = policy.limit === null ? dataset.rows : dataset.rows.slice(0, policy.limit);
   const fewshotPool = policy.fewshot > 0 ? await fewshotRows(task, dataset) : null;

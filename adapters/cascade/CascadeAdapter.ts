@@ -3,8 +3,8 @@
  * {@link CascadeModel}.
  */
 import { ModelFormatError } from '../../harness/errors.js';
-import { LoadedStages } from '../common/LoadedStages.js';
-import { readCompositeStages } from '../common/compositeStages.js';
+import { LoadedStages } from '../composite-common/LoadedStages.js';
+import { readCompositeStages } from '../composite-common/compositeStages.js';
 import { parseBackendOptions } from '../common/parseBackendOptions.js';
 import type { Adapter, AdapterCapabilities, BackendVersions, LoadHints, LoadedModel, ModelSource } from '../types.js';
 import { CascadeModel } from './CascadeModel.js';
@@ -13,12 +13,11 @@ import { cascadeOptions, type CascadeOptions } from './index.js';
 const ID = 'cascade';
 
 export class CascadeAdapter implements Adapter<CascadeOptions> {
-  readonly id = ID;
   /**
    * Scoring: the loaded model has `score` when every stage's model has one (any stage may answer).
    * Not stepwise: a cascade cannot be a stage of another composite.
    */
-  readonly capabilities: AdapterCapabilities = { scoring: true, stepwise: false, formats: ['composite'] };
+  readonly capabilities: AdapterCapabilities = { stepwise: false };
   #stages: LoadedStages | null = null;
 
   /** The stage backends' versions, merged (empty before a model loads). */

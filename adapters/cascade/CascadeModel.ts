@@ -13,19 +13,12 @@
 import type { z } from 'zod';
 import { WorkloadError } from '../../harness/errors.js';
 import { argmax } from '../common/argmax.js';
-import { compareVocabularies } from '../common/compareVocabularies.js';
-import type { CompositeStage, LoadedStages } from '../common/LoadedStages.js';
-import { startRequestClock } from '../common/startRequestClock.js';
-import type {
-  CompositeModelInfo,
-  CompositeRequest,
-  DecodeSession,
-  GenerateRequest,
-  LoadedModel,
-  RuntimeModelInfo,
-  ScoreResult,
-  TokenEvent,
-} from '../types.js';
+import { compareVocabularies } from '../composite-common/compareVocabularies.js';
+import type { CompositeStage, LoadedStages } from '../composite-common/LoadedStages.js';
+import { startRequestClock } from '../composite-common/startRequestClock.js';
+import type { CompositeModelInfo, CompositePhaseReport, CompositeRequest } from '../composite-common/CompositeModelInfo.js';
+import { CompositeRequestLog } from '../composite-common/CompositeRequestLog.js';
+import type { DecodeSession, GenerateRequest, LoadedModel, RuntimeModelInfo, ScoreResult, TokenEvent, WorkPhase } from '../types.js';
 import { ConfidenceSignal } from './ConfidenceSignal.js';
 import type { cascadeOptions } from './index.js';
 import { LruMap } from './LruMap.js';
@@ -72,7 +65,9 @@ interface Probe {
 }
 
 export class CascadeModel implements LoadedModel {
-  readonly info: RuntimeModelInfo & { composite: CompositeModelInfo };
+  readonly info: RuntimeModelInfo;
+  /** The stages and every request served (the record's `composite` section is built from it). */
+  readonly #log: CompositeRequestLog;
   /**
    * Scores with the stage the context is routed to (decided once per context, as `generate` decides:
    * from `signalTokens` greedy tokens after it). Present when every stage scores. A stage whose
@@ -92,11 +87,8 @@ export class CascadeModel implements LoadedModel {
     this.#views = views;
     this.#settings = settings;
     // Held-back tokens come at once (see index.ts): hand-over is `batch`.
-    this.info = stages.runtimeInfo(
-      'cascade',
-      { signal: settings.signal, signalTokens: settings.signalTokens, threshold: settings.threshold },
-      'batch',
-    );
+    this.info = stages.runtimeInfo({ signal: settings.signal, signalTokens: settings.signalTokens, threshold: settings.threshold }, 'batch');
+    this.#log = new CompositeRequestLog('cascade', stages);
     if (stages.list.every((s) => typeof s.model.score === 'function')) {
       this.score = (context, continuation) => this.#score(context, continuation);
     }
@@ -332,7 +324,17 @@ export class CascadeModel implements LoadedModel {
   }
 
   #record(kind: CompositeRequest['kind'], stage: number, signals: number[], cached: boolean, times: { ms: number; cpuMs: number }): void {
-    this.info.composite.requests.push({ kind, stage, signals: [...signals], cached, ms: times.ms, cpuMs: times.cpuMs });
+    this.#log.record({ kind, stage, signals, cached, ms: times.ms, cpuMs: times.cpuMs });
+  }
+
+  /** The stages and every request served so far. */
+  get composite(): CompositeModelInfo {
+    return this.#log.info;
+  }
+
+  /** The stages and the requests served since the last phase ended. */
+  endPhase(_phase: WorkPhase): CompositePhaseReport {
+    return this.#log.endPhase();
   }
 }
 

@@ -10,7 +10,7 @@
  * event. Time to first token therefore includes the probe of every stage consulted.
  */
 import { z } from 'zod';
-import { compositeStagesSchema } from '../common/compositeStages.js';
+import { compositeStagesSchema } from '../composite-common/compositeStages.js';
 import type { BackendDefinition } from '../types.js';
 import { cascadeThresholdSchema } from './cascadeThreshold.js';
 
@@ -53,9 +53,15 @@ export type CascadeOptions = z.output<typeof cascadeOptions>;
 const definition: BackendDefinition<typeof cascadeOptions> = {
   id: 'cascade',
   description: 'a cascade of models: each stage answers unless its confidence is below a threshold, then the next one tries',
-  formats: ['composite'],
+  // A composite reads no model file of its own: its stages' backends read theirs.
+  formats: [],
+  packages: [],
   optionsSchema: cascadeOptions,
   composite: true,
+  async describeEntry(input) {
+    const { describeCompositeEntry } = await import('../composite-common/describeCompositeEntry.js');
+    return describeCompositeEntry('cascade', input);
+  },
   async create() {
     const { CascadeAdapter } = await import('./CascadeAdapter.js');
     return new CascadeAdapter();

@@ -3,9 +3,9 @@
  * then serves requests through {@link EnsembleModel}.
  */
 import { BackendOptionError, ModelFormatError, VocabularyMismatchError } from '../../harness/errors.js';
-import { compareVocabularies } from '../common/compareVocabularies.js';
-import { readCompositeStages } from '../common/compositeStages.js';
-import { LoadedStages } from '../common/LoadedStages.js';
+import { compareVocabularies } from '../composite-common/compareVocabularies.js';
+import { readCompositeStages } from '../composite-common/compositeStages.js';
+import { LoadedStages } from '../composite-common/LoadedStages.js';
 import { parseBackendOptions } from '../common/parseBackendOptions.js';
 import type { Adapter, AdapterCapabilities, BackendVersions, LoadHints, LoadedModel, ModelSource } from '../types.js';
 import { EnsembleModel } from './EnsembleModel.js';
@@ -14,9 +14,8 @@ import { ensembleOptions, type EnsembleOptions } from './index.js';
 const ID = 'ensemble';
 
 export class EnsembleAdapter implements Adapter<EnsembleOptions> {
-  readonly id = ID;
   /** Scoring through the stages' decode sessions. Not stepwise: an ensemble cannot be a stage. */
-  readonly capabilities: AdapterCapabilities = { scoring: true, stepwise: false, formats: ['composite'] };
+  readonly capabilities: AdapterCapabilities = { stepwise: false };
   #stages: LoadedStages | null = null;
 
   /** The stage backends' versions, merged (empty before a model loads). */

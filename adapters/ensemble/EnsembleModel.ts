@@ -7,9 +7,11 @@
 import { WorkloadError } from '../../harness/errors.js';
 import { argmax } from '../common/argmax.js';
 import { checkTokenIds } from '../common/checkTokenIds.js';
-import type { LoadedStages } from '../common/LoadedStages.js';
-import { startRequestClock } from '../common/startRequestClock.js';
-import type { CompositeModelInfo, CompositeRequest, DecodeSession, GenerateRequest, LoadedModel, RuntimeModelInfo, ScoreResult, TokenEvent } from '../types.js';
+import type { LoadedStages } from '../composite-common/LoadedStages.js';
+import { startRequestClock } from '../composite-common/startRequestClock.js';
+import type { DecodeSession, GenerateRequest, LoadedModel, RuntimeModelInfo, ScoreResult, TokenEvent, WorkPhase } from '../types.js';
+import type { CompositeModelInfo, CompositePhaseReport, CompositeRequest } from '../composite-common/CompositeModelInfo.js';
+import { CompositeRequestLog } from '../composite-common/CompositeRequestLog.js';
 import { combineLogprobs, type CombineMode } from './combineLogprobs.js';
 
 /** The ensemble's resolved settings. */
@@ -20,7 +22,9 @@ export interface EnsembleSettings {
 }
 
 export class EnsembleModel implements LoadedModel {
-  readonly info: RuntimeModelInfo & { composite: CompositeModelInfo };
+  readonly info: RuntimeModelInfo;
+  /** The stages and every request served (the record's `composite` section is built from it). */
+  readonly #log: CompositeRequestLog;
   readonly #stages: LoadedStages;
   readonly #settings: EnsembleSettings;
   readonly #eos: ReadonlySet<number>;
@@ -31,7 +35,8 @@ export class EnsembleModel implements LoadedModel {
     this.#stages = stages;
     this.#settings = settings;
     const first = stages.at(0).model.info;
-    this.info = stages.runtimeInfo('ensemble', { combine: settings.combine, weights: settings.weights }, 'stream');
+    this.info = stages.runtimeInfo({ combine: settings.combine, weights: settings.weights }, 'stream');
+    this.#log = new CompositeRequestLog('ensemble', stages);
     this.#eos = new Set(first.eosTokenIds);
     this.#combined = new Float64Array(first.vocabSize);
   }
@@ -115,7 +120,17 @@ export class EnsembleModel implements LoadedModel {
   }
 
   #record(kind: CompositeRequest['kind'], times: { ms: number; cpuMs: number }): void {
-    this.info.composite.requests.push({ kind, stage: -1, signals: [], cached: false, ms: times.ms, cpuMs: times.cpuMs });
+    this.#log.record({ kind, stage: -1, signals: [], cached: false, ms: times.ms, cpuMs: times.cpuMs });
+  }
+
+  /** The stages and every request served so far. */
+  get composite(): CompositeModelInfo {
+    return this.#log.info;
+  }
+
+  /** The stages and the requests served since the last phase ended. */
+  endPhase(_phase: WorkPhase): CompositePhaseReport {
+    return this.#log.endPhase();
   }
 }
 

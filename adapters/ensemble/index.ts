@@ -6,7 +6,7 @@
  * implementation is imported by `create()`.
  */
 import { z } from 'zod';
-import { compositeStagesSchema } from '../common/compositeStages.js';
+import { compositeStagesSchema } from '../composite-common/compositeStages.js';
 import type { BackendDefinition } from '../types.js';
 
 export const ensembleOptions = z
@@ -35,9 +35,15 @@ export type EnsembleOptions = z.output<typeof ensembleOptions>;
 const definition: BackendDefinition<typeof ensembleOptions> = {
   id: 'ensemble',
   description: 'an ensemble of models with one vocabulary: their next-token distributions combined at every step',
-  formats: ['composite'],
+  // A composite reads no model file of its own: its stages' backends read theirs.
+  formats: [],
+  packages: [],
   optionsSchema: ensembleOptions,
   composite: true,
+  async describeEntry(input) {
+    const { describeCompositeEntry } = await import('../composite-common/describeCompositeEntry.js');
+    return describeCompositeEntry('ensemble', input);
+  },
   async create() {
     const { EnsembleAdapter } = await import('./EnsembleAdapter.js');
     return new EnsembleAdapter();

@@ -19,6 +19,7 @@ import {
   WorkloadError,
 } from '../../harness/errors.js';
 import { checkTokenIds } from '../common/checkTokenIds.js';
+import { ggmlBytesPerElement } from '../formats/gguf/ggmlTypes.js';
 import { DecodeSessionBase } from '../common/DecodeSessionBase.js';
 import { firstLine } from '../common/firstLine.js';
 import { readPackageVersion } from '../common/readPackageVersion.js';
@@ -91,7 +92,7 @@ function getSharedLlama(backend: string, gpu: LlamaCppOptions['gpu']): Promise<{
 
 export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
   readonly id = 'llama-cpp';
-  readonly capabilities = { scoring: true, stepwise: true, generationLogprobs: true, formats: ['gguf'] as const };
+  readonly capabilities = { stepwise: true, generationLogprobs: true };
 
   async versions(): Promise<BackendVersions> {
     const versions: BackendVersions = {
@@ -170,6 +171,9 @@ export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
       },
       tokenHandover: 'stream',
       device: llama.gpu === false ? 'cpu' : llama.gpu,
+      weightsFile: source.path,
+      kvBytesPerElement: ggmlBytesPerElement(options.kvCacheType) ?? null,
+      gpus: llama.gpu === 'cuda' ? [0] : [],
     };
     return new LlamaCppLoadedModel(this.id, model, context, sequence, info);
   }

@@ -5,12 +5,13 @@
  */
 import * as ort from 'onnxruntime-node';
 import { BackendUnavailableError, ModelFormatError } from '../../harness/errors.js';
-import { configSizes } from '../common/configSizes.js';
 import { firstLine } from '../common/firstLine.js';
-import { loadLocalTokenizer } from '../common/loadLocalTokenizer.js';
+import { loadLocalTokenizer } from '../onnx-common/loadLocalTokenizer.js';
 import { parseBackendOptions } from '../common/parseBackendOptions.js';
-import type { JsonObject } from '../common/readJsonIfPresent.js';
+import type { JsonObject } from '../onnx-common/readJsonIfPresent.js';
+import { configSizes } from '../common/configSizes.js';
 import { readPackageVersion } from '../common/readPackageVersion.js';
+import { interpretTransformersConfig } from '../formats/transformers-js/readTransformersConfig.js';
 import { resolveThreadCount } from '../common/resolveThreadCount.js';
 import type { Adapter, AdapterCapabilities, BackendVersions, LoadedModel, ModelSource } from '../types.js';
 import { decoderFeeds, emptyPast } from './decoderFeeds.js';
@@ -21,10 +22,12 @@ import { resolveModelFiles, type ModelFiles } from './resolveModelFiles.js';
 
 const BACKEND = 'onnxruntime';
 
+/** Bytes of the float element types the loop's KV cache holds. */
+const ONNX_FLOAT_BYTES = { float32: 4, float16: 2 } as const;
+
 /** Loads decoders for the onnxruntime backend; see the module comment. */
 export class OnnxRuntimeAdapter implements Adapter<OnnxRuntimeOptions> {
-  readonly id = BACKEND;
-  readonly capabilities: AdapterCapabilities = { scoring: true, stepwise: true, formats: ['transformers-js', 'onnx'] };
+  readonly capabilities: AdapterCapabilities = { stepwise: true };
 
   /**
    * `onnxruntime-node`: the npm package's version (its package.json). `onnxruntime`: the runtime it
@@ -49,9 +52,9 @@ export class OnnxRuntimeAdapter implements Adapter<OnnxRuntimeOptions> {
     const intraOpThreads = resolveThreadCount(opts.intraOpThreads);
     const session = await createSession(files.onnxPath, opts, intraOpThreads);
     try {
+      const sizes = configSizes(files.config);
       const graph = describeDecoderGraph(session.inputMetadata, session.outputMetadata, files.onnxPath, files.config);
       const tokenizer = await loadTokenizer(files.folder);
-      const sizes = configSizes(files.config);
       const vocabSize = graph.vocabSize ?? sizes.vocabSize ?? (await probeVocabSize(session, graph));
       return new OnnxRuntimeModel({
         session,
@@ -79,6 +82,9 @@ export class OnnxRuntimeAdapter implements Adapter<OnnxRuntimeOptions> {
           tokenHandover: 'stream',
           // The first provider listed takes every node it supports.
           device: opts.executionProviders[0] ?? 'cpu',
+          weightsFile: files.onnxPath,
+          kvBytesPerElement: graph.kv[0] ? ONNX_FLOAT_BYTES[graph.kv[0].type] : null,
+          gpus: opts.executionProviders[0] === 'cuda' ? [0] : [],
         },
       });
     } catch (error) {
@@ -146,8 +152,7 @@ function templateBos(tokenizer: TextTokenizer): number | null {
 function eosTokenIds(files: ModelFiles, tokenizer: TextTokenizer): number[] {
   const ids = new Set<number>();
   for (const source of [files.generationConfig, files.config]) {
-    const value = source?.['eos_token_id'];
-    for (const id of Array.isArray(value) ? value : [value]) if (Number.isInteger(id) && (id as number) >= 0) ids.add(id as number);
+    for (const id of interpretTransformersConfig(source).eosTokenIds ?? []) ids.add(id);
   }
   if (ids.size === 0) {
     const fromTokenizer = (tokenizer as unknown as JsonObject)['eos_token_id'];

@@ -18,7 +18,7 @@ import { DecodeSessionBase } from '../common/DecodeSessionBase.js';
 import { firstLine } from '../common/firstLine.js';
 import { logSoftmax } from '../common/logSoftmax.js';
 import { logSoftmaxAt } from '../common/logSoftmaxAt.js';
-import { readTokenizerVocabulary } from '../common/readTokenizerVocabulary.js';
+import { readTokenizerVocabulary } from '../onnx-common/readTokenizerVocabulary.js';
 import { scoreContinuation } from '../common/scoreContinuation.js';
 import type { DecodeSession, GenerateRequest, LoadedModel, RuntimeModelInfo, ScoreResult, TokenEvent } from '../types.js';
 import { decoderFeeds, emptyPast, type Feeds } from './decoderFeeds.js';

@@ -4,7 +4,8 @@
  */
 import type { InferenceSession } from 'onnxruntime-node';
 import { ModelFormatError } from '../../harness/errors.js';
-import type { JsonObject } from '../common/readJsonIfPresent.js';
+import { interpretTransformersConfig, type TransformersConfig } from '../formats/transformers-js/readTransformersConfig.js';
+import type { JsonObject } from '../onnx-common/readJsonIfPresent.js';
 
 /** Element types of the float tensors the loop handles. */
 export type FloatType = 'float32' | 'float16';
@@ -51,10 +52,11 @@ const PAST = /^past_key_values\.(\d+)\.(key|value)$/;
  * @param inputs the session's `inputMetadata`
  * @param outputs the session's `outputMetadata`
  * @param path the ONNX file, named in errors
- * @param config the model's config.json, used for KV shapes the graph leaves symbolic
+ * @param config the model's config.json (read by the one config interpreter), used for KV shapes the graph leaves symbolic
  * @throws ModelFormatError when the graph is not a decoder this loop can drive
  */
-export function describeDecoderGraph(inputs: Metadata, outputs: Metadata, path: string, config: JsonObject | null): DecoderGraph {
+export function describeDecoderGraph(inputs: Metadata, outputs: Metadata, path: string, configJson: JsonObject | null): DecoderGraph {
+  const config = configJson ? interpretTransformersConfig(configJson) : null;
   const inputNames = inputs.map((value) => value.name);
   const outputNames = outputs.map((value) => value.name);
   const byName = (list: Metadata, name: string) => list.find((value) => value.name === name);
@@ -94,7 +96,7 @@ export function describeDecoderGraph(inputs: Metadata, outputs: Metadata, path: 
   return graph;
 }
 
-function kvSlot(input: InferenceSession.ValueMetadata, outputNames: string[], path: string, config: JsonObject | null): KvSlot {
+function kvSlot(input: InferenceSession.ValueMetadata, outputNames: string[], path: string, config: TransformersConfig | null): KvSlot {
   const present = input.name.replace(/^past_key_values\./, 'present.');
   if (!outputNames.includes(present)) {
     throw new ModelFormatError(path, `KV-cache input ${input.name} has no matching output ${present}`);
@@ -104,12 +106,8 @@ function kvSlot(input: InferenceSession.ValueMetadata, outputNames: string[], pa
   if (shape.length !== 4 || typeof shape[2] === 'number') {
     throw new ModelFormatError(path, `KV-cache input ${input.name} has shape [${shape.join(', ')}]; expected [batch, kvHeads, past_seq, headDim]`);
   }
-  const attentionHeads = numberOrNull(config?.['num_attention_heads']);
-  const hidden = numberOrNull(config?.['hidden_size']);
-  const configKvHeads = numberOrNull(config?.['num_key_value_heads']) ?? attentionHeads;
-  const configHeadDim = numberOrNull(config?.['head_dim']) ?? (hidden !== null && attentionHeads ? hidden / attentionHeads : null);
-  const kvHeads = typeof shape[1] === 'number' ? shape[1] : configKvHeads;
-  const headDim = typeof shape[3] === 'number' ? shape[3] : configHeadDim;
+  const kvHeads = typeof shape[1] === 'number' ? shape[1] : (config?.details.kvHeads ?? null);
+  const headDim = typeof shape[3] === 'number' ? shape[3] : (config?.headDim ?? null);
   if (kvHeads === null || headDim === null || !Number.isInteger(kvHeads) || !Number.isInteger(headDim)) {
     throw new ModelFormatError(path, `KV-cache input ${input.name} has shape [${shape.join(', ')}] and config.json does not give num_key_value_heads and head_dim`);
   }
@@ -124,8 +122,4 @@ function intType(value: InferenceSession.ValueMetadata, path: string): IntType {
 function floatType(value: InferenceSession.ValueMetadata, path: string): FloatType {
   if (value.isTensor && (value.type === 'float32' || value.type === 'float16')) return value.type;
   throw new ModelFormatError(path, `${value.name} has element type ${value.isTensor ? value.type : 'non-tensor'}; expected float32 or float16`);
-}
-
-function numberOrNull(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }

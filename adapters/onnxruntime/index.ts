@@ -6,7 +6,9 @@
  * `create()`.
  */
 import { z } from 'zod';
-import { ONNX_DTYPES } from '../common/onnxDtypes.js';
+import { ONNX_DTYPES } from '../formats/transformers-js/onnxFiles.js';
+import { onnxFormat } from '../formats/onnx/onnxFormat.js';
+import { transformersJsFormat } from '../formats/transformers-js/transformersJsFormat.js';
 import type { BackendDefinition } from '../types.js';
 
 export const onnxRuntimeOptions = z
@@ -54,7 +56,8 @@ export type OnnxRuntimeOptions = z.output<typeof onnxRuntimeOptions>;
 const definition: BackendDefinition<typeof onnxRuntimeOptions> = {
   id: 'onnxruntime',
   description: 'ONNX Runtime via onnxruntime-node, own KV-cache loop (transformers.js folders or .onnx files)',
-  formats: ['transformers-js', 'onnx'],
+  formats: [transformersJsFormat, onnxFormat],
+  packages: ['onnxruntime-node'],
   optionsSchema: onnxRuntimeOptions,
   async create() {
     const { OnnxRuntimeAdapter } = await import('./OnnxRuntimeAdapter.js');

@@ -7,9 +7,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { BackendOptionError, ModelFormatError, ModelNotFoundError } from '../../harness/errors.js';
-import { onnxDtypeOfFileName, type OnnxDtype } from '../common/onnxDtypes.js';
-import { readJsonIfPresent, type JsonObject } from '../common/readJsonIfPresent.js';
-import { resolveOnnxDtype } from '../common/resolveOnnxDtype.js';
+import { onnxDtypeOfFileName, type OnnxDtype } from '../formats/transformers-js/onnxFiles.js';
+import { readJsonIfPresent, type JsonObject } from '../onnx-common/readJsonIfPresent.js';
+import { resolveOnnxDtype } from '../formats/transformers-js/resolveOnnxDtype.js';
 
 /** The files behind one model source. */
 export interface ModelFiles {

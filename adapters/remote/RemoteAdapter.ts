@@ -38,13 +38,11 @@ interface ServerFacts {
 }
 
 export class RemoteAdapter implements Adapter<RemoteOptions> {
-  readonly id = BACKEND;
   /**
-   * `scoring: true` means the adapter implements scoring; each loaded model has `score` only when its
-   * server returns prompt log-probabilities (vLLM does; llama.cpp's server does not), which is what
-   * tasks check. Format `remote`: models are `remote:NAME` specs, no local files.
+   * Each loaded model has `score` only when its server returns prompt log-probabilities (vLLM does;
+   * llama.cpp's server does not), which is what tasks check. Not stepwise: no decode sessions over HTTP.
    */
-  readonly capabilities: AdapterCapabilities = { scoring: true, formats: ['remote'] };
+  readonly capabilities: AdapterCapabilities = {};
   private server: string | null = null;
 
   async versions(): Promise<BackendVersions> {

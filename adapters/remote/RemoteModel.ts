@@ -20,7 +20,8 @@
  * tokenized whole (an explicit prompt) and is refused for a prompt cut to N tokens.
  */
 import { WorkloadError, BackendRuntimeError } from '../../harness/errors.js';
-import type { GenerateRequest, LoadedModel, RemoteModelInfo, RuntimeModelInfo, ScoreResult, TokenEvent } from '../types.js';
+import type { GenerateRequest, LoadedModel, RuntimeModelInfo, ScoreResult, TokenEvent, WorkPhase } from '../types.js';
+import type { RemoteModelInfo } from './RemoteModelInfo.js';
 import type { RemoteOptions } from './index.js';
 import { NO_TEXT_ID, PseudoVocabulary } from './PseudoVocabulary.js';
 import { readPromptLogprobs } from './readPromptLogprobs.js';
@@ -56,7 +57,9 @@ export interface RemoteModelSetup {
 const REMEMBERED_TEXTS = 64;
 
 export class RemoteModel implements LoadedModel {
-  readonly info: RuntimeModelInfo & { remote: RemoteModelInfo };
+  readonly info: RuntimeModelInfo;
+  /** The server and what this client saw of it so far (see RemoteModelInfo). */
+  readonly remote: RemoteModelInfo;
   /** Present when the server returns prompt log-probabilities. */
   readonly score?: (contextTokenIds: number[], continuationTokenIds: number[]) => Promise<ScoreResult>;
   private readonly vocab = new PseudoVocabulary();
@@ -76,7 +79,16 @@ export class RemoteModel implements LoadedModel {
       resolvedOptions: setup.resolvedOptions,
       tokenHandover: 'stream',
       device: 'remote',
-      remote: {
+      weightsFile: null,
+      kvBytesPerElement: null,
+      // The model runs on the server: no process here holds it, and its memory and energy are the server's.
+      processIds: [],
+      notMeasured: {
+        memory: `the model runs on the server at ${setup.baseUrl}: peak memory is the client's (this worker's), not the server's`,
+        energy: `the model runs on the server at ${setup.baseUrl}: its energy is spent there, out of slmbench's sight`,
+      },
+    };
+    this.remote = {
         baseUrl: setup.baseUrl,
         server: setup.server,
         measuresModelResources: false,
@@ -88,7 +100,6 @@ export class RemoteModel implements LoadedModel {
         unattributedTokens: 0,
         shortOutputs: 0,
         allowShortOutput: setup.options.allowShortOutput,
-      },
     };
     if (setup.scoring && setup.tokenizer) this.score = (context, continuation) => this.scoreRemote(context, continuation);
   }
@@ -121,6 +132,11 @@ export class RemoteModel implements LoadedModel {
     for (const event of await this.generateAll(request)) yield event;
   }
 
+  /** A copy of what this client saw of the server so far (cumulative over the phases). */
+  endPhase(_phase: WorkPhase): RemoteModelInfo {
+    return { ...this.remote };
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     this.setup.client.close();
@@ -151,7 +167,7 @@ export class RemoteModel implements LoadedModel {
       body.return_tokens_as_token_ids = true;
     }
     const path = options.api === 'chat' ? '/v1/chat/completions' : '/v1/completions';
-    const remote = this.info.remote;
+    const remote = this.remote;
     let stream: TimedSseEvent[];
     try {
       stream = await this.run(() => this.setup.client.stream(path, body));
@@ -165,7 +181,7 @@ export class RemoteModel implements LoadedModel {
   /** The token events of a finished stream, their count reconciled with its usage block. */
   private tokenEvents(stream: readonly TimedSseEvent[], request: GenerateRequest): TokenEvent[] {
     const { options, baseUrl } = this.setup;
-    const remote = this.info.remote;
+    const remote = this.remote;
     const events: TokenEvent[] = [];
     let counted = 0;
     let usage: { promptTokens: number | null; completionTokens: number | null } | null = null;
@@ -200,7 +216,8 @@ export class RemoteModel implements LoadedModel {
     }
 
     const reported = usage?.completionTokens ?? null;
-    if (usage?.promptTokens !== null && usage?.promptTokens !== undefined) remote.serverPromptTokens = usage.promptTokens;
+    const serverPromptTokens = usage?.promptTokens ?? null;
+    if (serverPromptTokens !== null) remote.serverPromptTokens = serverPromptTokens;
     if (reported === null) {
       this.setup.resolvedOptions.usageMissing = true;
     } else if (reported > counted) {
@@ -223,6 +240,9 @@ export class RemoteModel implements LoadedModel {
     this.pseudoOutput ||= !allServerIds || events.length === 0;
     remote.outputTokenIds = this.pseudoOutput ? 'pseudo' : 'server';
 
+    // The server's own prompt count is the true one when it tokenized the text itself.
+    const last = events[events.length - 1];
+    if (last && remote.serverPromptTokens !== null) last.promptTokens = remote.serverPromptTokens;
     const total = reported ?? counted;
     if (request.ignoreEos && total < request.maxNewTokens) {
       remote.shortOutputs++;

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { BackendDefinition } from '../types.js';
+import { remoteFormat } from './remoteFormat.js';
 
 export const remoteOptions = z
   .object({
@@ -83,8 +84,13 @@ const definition: BackendDefinition<typeof remoteOptions> = {
   id: 'remote',
   description: 'an OpenAI-compatible HTTP server (llama.cpp server, vLLM, Ollama): remote:NAME models',
   // No local file: a `remote:NAME` spec names a served model (see remoteModelName).
-  formats: ['remote'],
+  formats: [remoteFormat],
+  packages: [],
   optionsSchema: remoteOptions,
+  async describeEntry(input) {
+    const { describeRemoteEntry } = await import('./describeRemoteEntry.js');
+    return describeRemoteEntry(input);
+  },
   async create() {
     const { RemoteAdapter } = await import('./RemoteAdapter.js');
     return new RemoteAdapter();

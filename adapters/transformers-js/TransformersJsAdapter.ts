@@ -8,16 +8,17 @@ import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { AutoModelForCausalLM, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { BackendRuntimeError, BackendUnavailableError, ModelFormatError, ModelNotFoundError } from '../../harness/errors.js';
-import { configSizes } from '../common/configSizes.js';
 import { firstLine } from '../common/firstLine.js';
-import { loadLocalTokenizer } from '../common/loadLocalTokenizer.js';
-import { ONNX_DTYPES } from '../common/onnxDtypes.js';
+import { loadLocalTokenizer } from '../onnx-common/loadLocalTokenizer.js';
+import { ONNX_DTYPES } from '../formats/transformers-js/onnxFiles.js';
 import { parseBackendOptions } from '../common/parseBackendOptions.js';
-import { readJsonIfPresent } from '../common/readJsonIfPresent.js';
+import { configSizes } from '../common/configSizes.js';
+import { readJsonIfPresent } from '../onnx-common/readJsonIfPresent.js';
+import { interpretTransformersConfig } from '../formats/transformers-js/readTransformersConfig.js';
 import { readPackageVersion } from '../common/readPackageVersion.js';
-import { resolveOnnxDtype } from '../common/resolveOnnxDtype.js';
+import { resolveOnnxDtype } from '../formats/transformers-js/resolveOnnxDtype.js';
 import { resolveThreadCount } from '../common/resolveThreadCount.js';
-import { useLocalModelFolder } from '../common/useLocalModelFolder.js';
+import { useLocalModelFolder } from '../onnx-common/useLocalModelFolder.js';
 import type { Adapter, AdapterCapabilities, BackendVersions, LoadedModel, ModelSource } from '../types.js';
 import { transformersJsOptions, type TransformersJsOptions } from './index.js';
 import { TransformersJsModel, type ModelFacts } from './TransformersJsModel.js';
@@ -31,8 +32,7 @@ const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'
 const DEVICE_FAILURE = /execution ?provider|shared library|adapter|unsupported device|cuda|webgpu|dawn|vulkan/i;
 
 export class TransformersJsAdapter implements Adapter<TransformersJsOptions> {
-  readonly id = BACKEND;
-  readonly capabilities: AdapterCapabilities = { scoring: true, stepwise: true, formats: ['transformers-js'] };
+  readonly capabilities: AdapterCapabilities = { stepwise: true };
 
   async versions(): Promise<BackendVersions> {
     const transformers = readPackageVersion('@huggingface/transformers', import.meta.url);
@@ -66,8 +66,10 @@ export class TransformersJsAdapter implements Adapter<TransformersJsOptions> {
       const file = join(folder, name);
       if (!existsSync(file)) throw new ModelFormatError(file, 'missing: a transformers.js model folder needs config.json, tokenizer.json and tokenizer_config.json');
     }
-    const config = readJsonIfPresent(join(folder, 'config.json')) ?? {};
-    const generationConfig = readJsonIfPresent(join(folder, 'generation_config.json')) ?? {};
+    const configJson = readJsonIfPresent(join(folder, 'config.json'));
+    const config = interpretTransformersConfig(configJson);
+    const sizes = configSizes(configJson);
+    const generationConfig = interpretTransformersConfig(readJsonIfPresent(join(folder, 'generation_config.json')));
     const resolvedDtype = resolveOnnxDtype(folder, options.dtype, BACKEND);
     const dtype = resolvedDtype.dtype;
     if (dtype === null) {
@@ -98,15 +100,19 @@ export class TransformersJsAdapter implements Adapter<TransformersJsOptions> {
       throw mapLoadError(error, folder, options.device, 'model');
     }
 
-    const session = (loaded.sessions as Record<string, { config?: { dtype?: string; device?: string } } | undefined>)['model'];
-    const sizes = configSizes(config);
+    const session = (
+      loaded.sessions as Record<string, { config?: { dtype?: string; device?: string }; inputMetadata?: readonly { name: string; type?: string }[] } | undefined>
+    )['model'];
+    const kvType = session?.inputMetadata?.find((input) => input.name.startsWith('past_key_values.'))?.type;
     const facts: ModelFacts = {
       folder,
       vocabSize: sizes.vocabSize,
       contextLength: sizes.contextLength,
-      bosTokenId: tokenizerBos(tokenizer) ?? tokenId(generationConfig['bos_token_id']) ?? tokenId(config['bos_token_id']) ?? null,
-      eosTokenIds: tokenIds(generationConfig['eos_token_id']) ?? tokenIds(config['eos_token_id']) ?? [],
+      bosTokenId: tokenizerBos(tokenizer) ?? generationConfig.bosTokenId ?? config.bosTokenId ?? null,
+      eosTokenIds: generationConfig.eosTokenIds ?? config.eosTokenIds ?? [],
       device: session?.config?.device ?? options.device,
+      weightsFile: resolvedDtype.file,
+      kvBytesPerElement: kvType === 'float32' ? 4 : kvType === 'float16' ? 2 : null,
       resolvedOptions: {
         dtype: session?.config?.dtype ?? dtype,
         dtypeSource: resolvedDtype.reason,
@@ -145,18 +151,6 @@ function mapLoadError(error: unknown, folder: string, device: string, what: 'tok
  * for `addBos`; undefined when it names none.
  */
 function tokenizerBos(tokenizer: PreTrainedTokenizer): number | undefined {
-  return tokenId((tokenizer as { bos_token_id?: unknown }).bos_token_id);
-}
-
-function tokenId(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
-}
-
-function tokenIds(value: unknown): number[] | undefined {
-  if (Array.isArray(value)) {
-    const ids = value.map(tokenId).filter((id): id is number => id !== undefined);
-    return ids.length > 0 ? ids : undefined;
-  }
-  const id = tokenId(value);
-  return id === undefined ? undefined : [id];
+  const id = (tokenizer as { bos_token_id?: unknown }).bos_token_id;
+  return typeof id === 'number' && Number.isInteger(id) && id >= 0 ? id : undefined;
 }

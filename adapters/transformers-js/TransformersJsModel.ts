@@ -17,7 +17,7 @@ import { DecodeSessionBase } from '../common/DecodeSessionBase.js';
 import { firstLine } from '../common/firstLine.js';
 import { logSoftmax } from '../common/logSoftmax.js';
 import { logSoftmaxAt } from '../common/logSoftmaxAt.js';
-import { readTokenizerVocabulary } from '../common/readTokenizerVocabulary.js';
+import { readTokenizerVocabulary } from '../onnx-common/readTokenizerVocabulary.js';
 import { scoreContinuation } from '../common/scoreContinuation.js';
 import type { DecodeSession, GenerateRequest, LoadedModel, RuntimeModelInfo, ScoreResult, TokenEvent } from '../types.js';
 import { TokenEventQueue } from './TokenEventQueue.js';
@@ -39,6 +39,10 @@ export interface ModelFacts {
   /** Device the session runs on. */
   device: string;
   resolvedOptions: Record<string, unknown>;
+  /** Absolute path of the ONNX file loaded. */
+  weightsFile: string;
+  /** Bytes per KV-cache element (the graph's `past_key_values` element type); null without a KV cache. */
+  kvBytesPerElement: number | null;
 }
 
 /**
@@ -94,6 +98,9 @@ export class TransformersJsModel implements LoadedModel {
       resolvedOptions: facts.resolvedOptions,
       tokenHandover: 'stream',
       device: facts.device,
+      weightsFile: facts.weightsFile,
+      kvBytesPerElement: facts.kvBytesPerElement,
+      gpus: facts.device === 'cuda' ? [0] : [],
     };
     return new TransformersJsModel(tokenizer, model, info, facts.folder);
   }

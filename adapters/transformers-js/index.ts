@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { BackendUnavailableError } from '../../harness/errors.js';
 import { firstLine } from '../common/firstLine.js';
-import { ONNX_DTYPES } from '../common/onnxDtypes.js';
+import { ONNX_DTYPES } from '../formats/transformers-js/onnxFiles.js';
+import { transformersJsFormat } from '../formats/transformers-js/transformersJsFormat.js';
 import type { BackendDefinition } from '../types.js';
 
 export const transformersJsOptions = z
@@ -42,7 +43,8 @@ export type TransformersJsOptions = z.output<typeof transformersJsOptions>;
 const definition: BackendDefinition<typeof transformersJsOptions> = {
   id: 'transformers-js',
   description: 'transformers.js via @huggingface/transformers on onnxruntime-node (transformers.js model folders)',
-  formats: ['transformers-js'],
+  formats: [transformersJsFormat],
+  packages: ['@huggingface/transformers'],
   optionsSchema: transformersJsOptions,
   async create() {
     try {

@@ -9,7 +9,9 @@ import type { SampleTest } from '../compare/compareMetric.js';
 import { compareResults } from '../compare/compareResults.js';
 import { renderComparisonMarkdown } from '../compare/renderComparisonMarkdown.js';
 import { UsageError } from '../errors.js';
-import { readResultFile } from '../merge/readResultFile.js';
+import { readResultFile } from '../result/readResultFile.js';
+import { Command } from 'commander';
+import { collect } from './cliOptions.js';
 
 /** Flags of `slmbench compare`. */
 export interface CompareFlags {
@@ -64,4 +66,21 @@ function numberFlag(flag: string, value: number | string): number {
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isFinite(n)) throw new UsageError(`${flag}: expected a number, got "${value}"`);
   return n;
+}
+
+/** The `compare` command: its options, and the action that calls {@link compareCommand}. */
+export function compareCli(): Command {
+  return new Command('compare')
+    .description('side-by-side table of matched entries: ratios to a reference, intervals, significance; unmatched entries listed')
+    .argument('<results...>', 'result.json files or run folders')
+    .option('--by <what>', 'source (one column per file, default) or device (one column per device)')
+    .option('--reference <group>', 'reference column: number, file, or device id (prefix); default the first')
+    .option('--metric <name>', 'metric to compare (repeatable; default decodeTps, prefillTps, ttftMs, tpotMs, peakRssBytes, acc)', collect)
+    .option('--alpha <x>', 'significance level (default 0.05)')
+    .option('--test <name>', 'mann-whitney (default) or bootstrap')
+    .option('--markdown <file>', 'also write the table to a file')
+    .option('--json', 'print JSON')
+    .action(async (results: string[], flags: Omit<CompareFlags, 'results'>) => {
+      process.exitCode = await compareCommand({ ...flags, results });
+    });
 }

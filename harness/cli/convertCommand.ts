@@ -3,6 +3,7 @@
  * config files) holding the dequantized weights of a Llama-architecture GGUF.
  */
 import { convertGgufToTransformersJs } from '../convert/convertGgufToTransformersJs.js';
+import { Command } from 'commander';
 
 /** Flags of `slmbench convert`. */
 export interface ConvertCommandFlags {
@@ -37,4 +38,17 @@ export async function convertCommand(ggufPath: string, outDir: string, flags: Co
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** The `convert` command: its options, and the action that calls {@link convertCommand}. */
+export function convertCli(): Command {
+  return new Command('convert')
+    .description('convert a Llama-architecture GGUF (F32, F16, Q8_0, Q4_0 tensors) into a transformers.js folder (fp32 ONNX + tokenizer)')
+    .argument('<gguf>', 'GGUF file')
+    .argument('<outdir>', 'output folder (created; must not hold a model unless --force)')
+    .option('--force', 'replace the files of an earlier conversion in the output folder')
+    .option('--json', 'print the conversion record as JSON')
+    .action(async (gguf: string, outDir: string, flags: ConvertCommandFlags) => {
+      process.exitCode = await convertCommand(gguf, outDir, flags);
+    });
 }

@@ -9,6 +9,8 @@ import { UsageError } from '../errors.js';
 import { FORGE_FORMATS, forgeModel, type ForgeFormat } from '../forge/forgeModel.js';
 import type { ForgeDimensions } from '../forge/forgePresets.js';
 import { closestMatch } from '../util/closestMatch.js';
+import { Command } from 'commander';
+import { forgeMergeCli } from './forgeMergeCommand.js';
 
 /** Flags of `slmbench forge`, as commander hands them over (values may still be strings). */
 export interface ForgeCommandFlags {
@@ -180,4 +182,35 @@ function parseFormats(value: string | string[] | undefined): ForgeFormat[] | und
 
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** The `forge` command (with its `merge` subcommand): its options, and the action that calls {@link forgeCommand}. */
+export function forgeCli(): Command {
+  const forge = new Command('forge')
+    .description('make a benchmark model with seeded random weights: GGUF (F32, F16, Q8_0, Q4_0) + transformers.js ONNX (fp32, q8, q4), same weights')
+    .option('-p, --preset <name>', 'shape: tiny, bigram, stories15M, smollm2-135M (default tiny; bigram with --fit)')
+    .option('-o, --out <dir>', 'output folder (default forged/<preset>-seed<seed>[-fit])')
+    .option('--seed <n>', 'seed of the weights (default 0)')
+    .option('--formats <list>', 'comma-separated: F32,F16,Q8_0,Q4_0,transformers-js,onnx-q8,onnx-q4 (default all)')
+    .option('--fit <file>', 'make the model an exact bigram model of this UTF-8 text (needs hidden size >= vocabulary, untied: preset bigram)')
+    .option('--fit-smoothing <k>', 'add-k smoothing of --fit (default 0.01)')
+    .option('--vocab-size <n>', "vocabulary size (default: the preset's)")
+    .option('--hidden-size <n>', "embedding width (default: the preset's)")
+    .option('--intermediate-size <n>', "SwiGLU width (default: the preset's)")
+    .option('--num-layers <n>', "decoder blocks (default: the preset's)")
+    .option('--num-heads <n>', "query heads (default: the preset's)")
+    .option('--num-kv-heads <n>', "key/value heads (default: the preset's)")
+    .option('--context-length <n>', "context length (default: the preset's)")
+    .option('--tied-embeddings <bool>', "share embedding and output matrices (default: the preset's)")
+    .option('--rope-theta <x>', "RoPE base (default: the preset's)")
+    .option('--rms-norm-eps <x>', "RMSNorm epsilon (default: the preset's)")
+    .option('--force', 'replace forge files already in the output folder')
+    .option('--json', 'print forge.json instead of the summary')
+    .action(async (flags: ForgeCommandFlags) => {
+      process.exitCode = await forgeCommand(flags);
+    });
+  // Options after a subcommand belong to it (`forge -o` and `forge merge -o` are different options).
+  forge.enablePositionalOptions();
+  forge.addCommand(forgeMergeCli());
+  return forge;
 }

@@ -23,6 +23,7 @@
 import { UsageError } from '../errors.js';
 import { MERGE_METHODS, MERGE_OUT_TYPES, mergeGgufModels, type MergeInput } from '../forge/mergeGgufModels.js';
 import { closestMatch } from '../util/closestMatch.js';
+import { Command } from 'commander';
 
 /** Flags of `slmbench forge merge`, as commander hands them over (values may still be strings). */
 export interface ForgeMergeCommandFlags {
@@ -114,4 +115,22 @@ function parseChoice<T extends string>(flag: string, value: string | undefined, 
   if (found) return found;
   const suggestion = closestMatch(value, choices);
   throw new UsageError(`${flag}: unknown value "${value}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; choose ${choices.join(', ')}`);
+}
+
+/** The `forge merge` command: its options, and the action that calls {@link forgeMergeCommand}. */
+export function forgeMergeCli(): Command {
+  return new Command('merge')
+    .description('merge same-architecture GGUFs: a weighted average (model soup) or task arithmetic; optionally also as ONNX')
+    .argument('<models...>', 'GGUF files, each optionally MODEL:WEIGHT (default weight 1)')
+    .requiredOption('-o, --out <file>', 'the GGUF to write')
+    .option('--method <method>', 'linear (default) or task-arithmetic')
+    .option('--base <file>', 'base model of task-arithmetic')
+    .option('--type <type>', 'F32 (default), F16, Q8_0 or Q4_0 for the matrices; norms stay F32')
+    .option('--no-normalize', 'linear: do not divide by the sum of the weights')
+    .option('--onnx <dir>', 'also write the merged model as a transformers.js folder')
+    .option('--force', 'replace an existing output')
+    .option('--json', 'print the merge record')
+    .action(async (models: string[], flags: Record<string, unknown>) => {
+      process.exitCode = await forgeMergeCommand({ ...flags, models } as ForgeMergeCommandFlags);
+    });
 }

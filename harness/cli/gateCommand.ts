@@ -7,7 +7,7 @@
  * command line is wrong.
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { SampleTest } from '../compare/compareMetric.js';
 import { parseAllowMismatch } from '../compare/parseAllowMismatch.js';
 import { EXIT_GATE_FAILED, UsageError } from '../errors.js';
@@ -18,7 +18,9 @@ import { parseGateRule } from '../gate/parseGateRule.js';
 import { readGateRulesFile } from '../gate/readGateRulesFile.js';
 import { renderGateJunit } from '../gate/renderGateJunit.js';
 import { renderGateMarkdown } from '../gate/renderGateMarkdown.js';
-import { readResultFile } from '../merge/readResultFile.js';
+import { readResultFile } from '../result/readResultFile.js';
+import { Command } from 'commander';
+import { collect } from './cliOptions.js';
 
 /** Flags of `slmbench gate`. */
 export interface GateFlags {
@@ -77,12 +79,20 @@ export async function gateCommand(flags: GateFlags): Promise<number> {
   const baseline = readResultFile(flags.baseline);
   let current;
   if (flags.config) {
-    const { buildConfig, runCommand } = await import('./runCommand.js');
-    const { config } = buildConfig({ config: flags.config });
-    const outDir = resolve(flags.out ?? config.out ?? join('slmbench-results', new Date().toISOString().replace(/[:]/g, '-').replace(/\..*$/, '')));
-    const code = await runCommand({ config: flags.config, out: outDir, json: false });
-    if (code !== 0) return code;
-    current = readResultFile(join(outDir, 'result.json'));
+    // The sweep runs here, through the same library call as `slmbench run`; its result is gated as returned.
+    const [{ applyRunFlags }, { runPlan }, { consoleRunEvents }] = await Promise.all([
+      import('../config/applyRunFlags.js'),
+      import('../runner/runPlan.js'),
+      import('./consoleRunEvents.js'),
+    ]);
+    const { config, source, baseDir } = applyRunFlags({ config: flags.config });
+    const { events, stop } = consoleRunEvents();
+    try {
+      const run = await runPlan(config, { baseDir, configSource: source, events, ...(flags.out ? { out: flags.out } : {}) });
+      current = { result: run.result, source: run.resultPath };
+    } finally {
+      stop();
+    }
   } else {
     current = readResultFile(flags.current!);
   }
@@ -121,4 +131,27 @@ function listOf(value: string[] | string | undefined): string[] {
 function writeText(path: string, text: string): void {
   mkdirSync(dirname(resolve(path)), { recursive: true });
   writeFileSync(path, text);
+}
+
+/** The `gate` command: its options, and the action that calls {@link gateCommand}. */
+export function gateCli(): Command {
+  return new Command('gate')
+    .description('CI performance gate: a test and a practical threshold per entry and metric against a baseline; exit 3 on a regression')
+    .option('--baseline <file>', 'baseline result.json or run folder (required)')
+    .option('--current <file>', 'result.json or run folder to gate')
+    .option('-c, --config <file>', 'run this sweep config now and gate its result (instead of --current)')
+    .option('-o, --out <dir>', 'output folder of the run made for --config')
+    .option('--rule <rule>', 'METRIC:FAIL, METRIC:WARN,FAIL or METRIC:warn=L,fail=L, e.g. decodeTps:-5% (repeatable; default rules when none)', collect)
+    .option('--rules <file>', 'rules file (YAML or JSON)')
+    .option('--alpha <x>', 'significance level of the one-sided test (default 0.05)')
+    .option('--test <name>', 'mann-whitney (default) or bootstrap')
+    .option('--allow-mismatch <kinds>', 'accept these differences: device, backend-version (comma-separated, repeatable)', collect)
+    .option('--missing <verdict>', 'verdict for a baseline entry absent from the current run: pass, warn (default) or fail')
+    .option('--junit <file>', 'write JUnit XML')
+    .option('--verdicts <file>', 'write every verdict as JSON')
+    .option('--markdown <file>', 'write the Markdown summary')
+    .option('--json', 'print the JSON verdicts instead of the Markdown summary')
+    .action(async (flags: GateFlags) => {
+      process.exitCode = await gateCommand(flags);
+    });
 }

@@ -5,8 +5,9 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { mergeResults } from '../merge/mergeResults.js';
-import { readResultFile } from '../merge/readResultFile.js';
+import { readResultFile } from '../result/readResultFile.js';
 import { writeJsonAtomic } from '../result/writeJsonAtomic.js';
+import { Command } from 'commander';
 
 /** Flags of `slmbench merge`. */
 export interface MergeFlags {
@@ -38,4 +39,17 @@ export async function mergeCommand(flags: MergeFlags): Promise<number> {
   for (const note of merged.merged.notes) err.write(`slmbench: note: ${note}\n`);
   if (flags.json) process.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
   return 0;
+}
+
+/** The `merge` command: its options, and the action that calls {@link mergeCommand}. */
+export function mergeCli(): Command {
+  return new Command('merge')
+    .description("join results of several devices and shards into one result that keeps each entry's device")
+    .argument('<results...>', 'result.json files or run folders')
+    .option('-o, --out <file>', 'merged result file (required)')
+    .option('--allow-incomplete', 'merge shards even when some shard of their matrix is missing')
+    .option('--json', 'also print the merged result')
+    .action(async (results: string[], flags: Omit<MergeFlags, 'results'>) => {
+      process.exitCode = await mergeCommand({ ...flags, results });
+    });
 }

@@ -3,18 +3,22 @@
  * reads one or more `result.json` files (or folders holding one), merges their entries (each keeps its
  * device), ranks them, and writes one report.
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { EXIT_USAGE, OutputError, SlmbenchError, UsageError } from '../errors.js';
+import { OutputError, UsageError } from '../errors.js';
+import { readResultFile } from '../result/readResultFile.js';
+import { ResultFileError } from '../result/ResultFileError.js';
 import { attachRanking } from '../ranking/attachRanking.js';
 import { parseObjective } from '../ranking/parseObjective.js';
 import type { Objective } from '../ranking/Objective.js';
 import { RESULT_SCHEMA_VERSION, type RunResult } from '../result/RunResult.js';
-import { buildReportModel, type ReportSource } from '../../reports/buildReportModel.js';
+import { buildReportModel } from '../../reports/buildReportModel.js';
 import { renderCsvReport } from '../../reports/csv/renderCsvReport.js';
 import { renderHtmlReport } from '../../reports/html/renderHtmlReport.js';
 import { renderMarkdownReport } from '../../reports/markdown/renderMarkdownReport.js';
+import { Command, Option } from 'commander';
+import { collect } from './cliOptions.js';
 
 /** Report formats. */
 export type ReportFormat = 'html' | 'md' | 'csv' | 'json';
@@ -37,12 +41,8 @@ export interface ReportFlags {
   imageBase?: string;
 }
 
-/** A result file that cannot be read or is not a slmbench result. */
-export class ResultFileError extends SlmbenchError {
-  constructor(file: string, problem: string) {
-    super('RESULT_INVALID', `${file}: ${problem}`, EXIT_USAGE);
-  }
-}
+/** A result file that cannot be read or is not a slmbench result (the one result reader's error). */
+export { ResultFileError };
 
 const FORMATS: readonly ReportFormat[] = ['html', 'md', 'csv', 'json'];
 
@@ -51,7 +51,10 @@ export async function reportCommand(results: string[], flags: ReportFlags): Prom
   const format = flags.format ?? formatFromExtension(flags.out) ?? 'html';
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${String(format)}"`);
   const objectives: Objective[] | undefined = flags.objectives?.length ? flags.objectives.map(parseObjective) : undefined;
-  const sources = results.map(readResult);
+  const sources = results.map((spec) => {
+    const loaded = readResultFile(spec);
+    return { result: loaded.result as RunResult, source: spec, file: loaded.file ?? spec };
+  });
   const model = buildReportModel(sources, objectives ? { objectives } : {});
   if (objectives) {
     for (const s of model.ranking.skippedObjectives) process.stderr.write(`slmbench: objective ${s.metric} skipped: ${s.reason}\n`);
@@ -105,60 +108,6 @@ function formatFromExtension(out: string | undefined): ReportFormat | undefined 
   return ext === '.html' || ext === '.htm' ? 'html' : ext === '.md' || ext === '.markdown' ? 'md' : ext === '.csv' ? 'csv' : ext === '.json' ? 'json' : undefined;
 }
 
-/** Reads and checks one result file (or `DIR/result.json`). */
-function readResult(spec: string): ReportSource & { file: string } {
-  let file = resolve(spec);
-  if (!existsSync(file)) throw new ResultFileError(spec, 'no such file or folder');
-  if (statSync(file).isDirectory()) {
-    const inside = join(file, 'result.json');
-    if (!existsSync(inside)) {
-      const unfinished = existsSync(join(file, 'entries.jsonl')) ? ' (the sweep has not finished: continue it with slmbench run --resume)' : '';
-      throw new ResultFileError(spec, `folder holds no result.json${unfinished}`);
-    }
-    file = inside;
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const reason = error instanceof SyntaxError ? `not valid JSON (${error.message})` : `unreadable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
-    throw new ResultFileError(file, reason);
-  }
-  checkResult(data, file);
-  return { result: data, source: spec, file };
-}
-
-/** Throws a {@link ResultFileError} naming the first field that is not what a slmbench result has. */
-function checkResult(data: unknown, file: string): asserts data is RunResult {
-  const fail = (path: string, expected: string) => {
-    throw new ResultFileError(file, `${path}: expected ${expected}; not a slmbench result.json`);
-  };
-  if (!isObject(data)) return fail('(top level)', 'an object');
-  if (data.schemaVersion !== RESULT_SCHEMA_VERSION) {
-    if (typeof data.schemaVersion === 'number') {
-      throw new ResultFileError(file, `schemaVersion ${data.schemaVersion} is not supported (this slmbench reads ${RESULT_SCHEMA_VERSION})`);
-    }
-    return fail('schemaVersion', `${RESULT_SCHEMA_VERSION}`);
-  }
-  if (!Array.isArray(data.entries)) return fail('entries', 'an array');
-  if (!isObject(data.device)) return fail('device', 'an object');
-  data.entries.forEach((entry: unknown, i: number) => {
-    const at = `entries[${i}]`;
-    if (!isObject(entry)) return fail(at, 'an object');
-    if (typeof entry.id !== 'string') fail(`${at}.id`, 'a string');
-    if (!['ok', 'errored', 'skipped'].includes(entry.status as string)) fail(`${at}.status`, 'ok, errored or skipped');
-    if (!isObject(entry.model) || typeof entry.model.name !== 'string') fail(`${at}.model.name`, 'a string');
-    if (!isObject(entry.backend) || typeof entry.backend.id !== 'string') fail(`${at}.backend.id`, 'a string');
-    if (!isObject(entry.workload) || typeof entry.workload.name !== 'string') fail(`${at}.workload.name`, 'a string');
-    if (entry.status === 'ok' && !isObject(entry.metrics)) fail(`${at}.metrics`, 'an object for an ok entry');
-    return undefined;
-  });
-}
-
-function isObject(value: unknown): value is Record<string, any> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 function makeDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true });
@@ -174,4 +123,18 @@ function writeOutput(file: string, text: string): void {
   } catch (error) {
     throw new OutputError(`${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
+}
+
+/** The `report` command: its options, and the action that calls {@link reportCommand}. */
+export function reportCli(): Command {
+  return new Command('report')
+    .description('render results as a self-contained HTML report (Pareto front, charts, tables), Markdown, CSV or JSON')
+    .argument('<results...>', 'result.json files or run folders (several: merged, grouped by device)')
+    .option('-o, --out <file>', "output file (default: report.html beside the first result for HTML; stdout for md, csv, json)")
+    .addOption(new Option('--format <format>', "output format (default: from --out's extension, else html)").choices(['html', 'md', 'csv', 'json']))
+    .option('--objective <path[:max|min]>', 'ranking objective, e.g. metrics.decodeTps:max (repeatable; default accuracy, decode tok/s, TTFT, peak memory, energy)', collect)
+    .option('--image-base <url>', 'Markdown: URL prefix of the chart SVGs (default: relative paths)')
+    .action(async (results: string[], flags: { out?: string; format?: ReportFormat; objective?: string[]; imageBase?: string }) => {
+      process.exitCode = await reportCommand(results, { ...flags, ...(flags.objective ? { objectives: flags.objective } : {}) });
+    });
 }

@@ -1,6 +1,7 @@
 /** `slmbench suites`: the built-in suites (with their tasks and measurement policy) and tasks. */
 import Table from 'cli-table3';
 import { listSuites, listTasks } from '../../suites/listSuites.js';
+import { Command } from 'commander';
 
 /** Flags of `slmbench suites`. */
 export interface SuitesFlags {
@@ -24,4 +25,14 @@ export async function suitesCommand(flags: SuitesFlags): Promise<number> {
   for (const t of tasks) taskTable.push([`${t.id} v${t.version}`, t.type, t.metrics.join(', '), t.dataset]);
   process.stdout.write(`Suites (slmbench run --suite NAME):\n${suiteTable.toString()}\n\nTasks:\n${taskTable.toString()}\n`);
   return 0;
+}
+
+/** The `suites` command: its options, and the action that calls {@link suitesCommand}. */
+export function suitesCli(): Command {
+  return new Command('suites')
+    .description('list the built-in accuracy suites and tasks')
+    .option('--json', 'print JSON')
+    .action(async (flags: SuitesFlags) => {
+      process.exitCode = await suitesCommand(flags);
+    });
 }

@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { EXIT_USAGE } from '../errors.js';
 import { validateAll } from '../../suites/validateAll.js';
+import { Command } from 'commander';
 
 /** Flags of `slmbench validate`. */
 export interface ValidateFlags {
@@ -37,4 +38,16 @@ export async function validateCommand(flags: ValidateFlags): Promise<number> {
     process.stdout.write(`${ok} ok, ${report.errors} failed, ${report.skipped} skipped\n`);
   }
   return report.errors > 0 ? EXIT_USAGE : 0;
+}
+
+/** The `validate` command: its options, and the action that calls {@link validateCommand}. */
+export function validateCli(): Command {
+  return new Command('validate')
+    .description('check every built-in suite, task and dataset file (and the files given)')
+    .argument('[files...]', 'more task or suite files to check besides the built-in ones')
+    .option('--shared-datasets <dir>', 'folder of the shared public benchmarks (default $SLMBENCH_SHARED/datasets)')
+    .option('--json', 'print JSON')
+    .action(async (files: string[], flags: { sharedDatasets?: string; json?: boolean }) => {
+      process.exitCode = await validateCommand({ ...flags, ...(files.length ? { files } : {}) });
+    });
 }

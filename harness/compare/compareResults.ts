@@ -9,8 +9,8 @@
  * (when grouping by source) and of backend versions between the reference and a group are listed as notes.
  */
 import { EXIT_USAGE, SlmbenchError, UsageError } from '../errors.js';
-import type { LoadedResult } from '../merge/AnyRunResult.js';
-import { entryDevice } from '../merge/entryDevice.js';
+import type { LoadedResult } from '../result/AnyRunResult.js';
+import { entryDevice } from '../result/entryDevice.js';
 import { compareMetric, type MetricComparison, type SampleTest } from './compareMetric.js';
 import { entryMatchKey } from './entryMatchKey.js';
 import { findMismatches } from './findMismatches.js';

@@ -7,7 +7,7 @@
  * A model without a sha256 (a `remote:NAME` model served over HTTP) is matched by its spec instead.
  */
 import { canonicalJson, stableHash } from '../util/stableHash.js';
-import type { DeviceEntryRecord } from '../merge/AnyRunResult.js';
+import type { DeviceEntryRecord } from '../result/AnyRunResult.js';
 
 /** 16 hex digits identifying what an entry measured (see the file comment). */
 export function entryMatchKey(entry: Pick<DeviceEntryRecord, 'model' | 'backend' | 'workload'>): string {

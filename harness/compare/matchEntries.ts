@@ -1,6 +1,6 @@
 /** Pairs the entries of a baseline with those of a current result by {@link entryMatchKey}. */
 import { EXIT_USAGE, SlmbenchError } from '../errors.js';
-import type { DeviceEntryRecord } from '../merge/AnyRunResult.js';
+import type { DeviceEntryRecord } from '../result/AnyRunResult.js';
 import { entryMatchKey } from './entryMatchKey.js';
 
 /** An entry with its key and where it came from. */

@@ -11,7 +11,7 @@ import { readDataFile } from '../util/readDataFile.js';
 
 /** Reads a YAML or JSON config file and validates it. */
 export function readConfigFile(file: string, registry: readonly BackendDefinition[]): SweepConfig {
-  return parseConfig(readDataFile(file, { what: 'config', error: (message) => new ConfigError(message) }), file, registry);
+  return parseConfig(readDataFile(file, { what: 'config', error: (problem, shown) => new ConfigError(`${shown}: ${problem}`) }), file, registry);
 }
 
 /** Validates config data; `source` names where it came from in error messages. */

@@ -19,7 +19,7 @@ import { buildLlamaDecoderGraph } from '../forge/buildLlamaDecoderGraph.js';
 import { buildTransformersJsFiles } from '../forge/buildTransformersJsFiles.js';
 import type { ForgeDimensions } from '../forge/forgePresets.js';
 import { OnnxModelWriter } from '../forge/OnnxModelWriter.js';
-import { sha256File } from '../model/sha256File.js';
+import { sha256File } from '../util/sha256File.js';
 import { harnessInfo } from '../util/harnessInfo.js';
 import { dequantizeGgmlTensor } from './dequantizeGgmlTensor.js';
 import { readGgufLlamaModel } from './readGgufLlamaModel.js';

@@ -1,21 +1,18 @@
 /**
  * Reads what the converter needs from a GGUF file of llama.cpp's `llama` architecture: the dimensions,
- * the SentencePiece vocabulary and every tensor's type and place in the file, through node-llama-cpp's
- * `readGgufFileInfo` (metadata and tensor infos). Everything the converter cannot reproduce exactly is
+ * the SentencePiece vocabulary and every tensor's type and place in the file, through the GGUF module's
+ * reader (`readGgufHeader`: typed metadata, tensor infos, truncation checks). Everything the converter cannot reproduce exactly is
  * refused with a `ModelFormatError` that names it: another architecture, a tokenizer other than
  * SentencePiece (`llama`), mixture-of-experts, RoPE scaling, partial rotary dimensions, tensor types
  * other than F32/F16/Q8_0/Q4_0, and tensors a Llama decoder does not have (biases, `rope_freqs`, …).
  */
-import { stat } from 'node:fs/promises';
+import { readGgufHeader } from '../../adapters/formats/gguf/readGgufHeader.js';
 import { ModelFormatError } from '../errors.js';
-import type { GgmlTypeName } from '../forge/encodeGgmlTensor.js';
-import { ggmlTensorByteLength } from '../forge/encodeGgmlTensor.js';
+import { forgeGgmlType, type GgmlTypeName } from '../forge/encodeGgmlTensor.js';
 import type { ForgeDimensions } from '../forge/forgePresets.js';
 import { planLlamaTensors, type ForgeTensor } from '../forge/planLlamaTensors.js';
 import type { SentencePieceVocabulary, TransformersJsFileOptions } from '../forge/buildTransformersJsFiles.js';
 
-/** ggml type codes the converter reads. */
-const SUPPORTED_TYPES: Readonly<Record<number, GgmlTypeName>> = { 0: 'F32', 1: 'F16', 2: 'Q4_0', 8: 'Q8_0' };
 
 /** One tensor of the GGUF, matched to the converter's plan. */
 export interface GgufLlamaTensor {
@@ -46,22 +43,20 @@ export interface GgufLlamaModel {
   tensors: GgufLlamaTensor[];
 }
 
-type Metadata = Record<string, unknown>;
-
 /** Reads and checks `path`; see the module comment. */
 export async function readGgufLlamaModel(path: string): Promise<GgufLlamaModel> {
-  const { readGgufFileInfo, GgmlType } = await import('node-llama-cpp');
-  let info;
-  try {
-    info = await readGgufFileInfo(path, { sourceType: 'filesystem', logWarnings: false, spliceSplitFiles: false });
-  } catch (error) {
-    throw new ModelFormatError(path, `cannot read the GGUF header (truncated, damaged or not GGUF?): ${(error as Error).message}`, { cause: error });
-  }
-  const sizeBytes = (await stat(path)).size;
-  const metadata = info.metadata as unknown as Metadata;
-  const get = (key: string): unknown => key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Metadata)[part] : undefined), metadata);
+  const header = await readGgufHeader(path);
   const fail = (problem: string): never => {
     throw new ModelFormatError(path, problem);
+  };
+  if (header.parts.length > 1) fail(`a split GGUF (${header.parts.length} parts): split files are not supported`);
+  const sizeBytes = header.sizeBytes;
+  // Metadata values as plain JS values (arrays as arrays), by key.
+  const get = (key: string): unknown => {
+    const value = header.values.get(key);
+    if (value === undefined) return undefined;
+    if (value.type === 'array') return Array.from(value.value as ArrayLike<unknown>);
+    return value.value;
   };
   const num = (key: string, fallback?: number): number => {
     const value = get(key);
@@ -122,7 +117,7 @@ export async function readGgufLlamaModel(path: string): Promise<GgufLlamaModel> 
     if (value !== headDim) fail(`${key} = ${value} differs from the head size ${headDim}: not supported`);
   }
   const eps = num('llama.attention.layer_norm_rms_epsilon');
-  const tensorInfo = info.tensorInfo ?? [];
+  const tensorInfo = header.tensors;
   const byName = new Map(tensorInfo.map((t) => [t.name, t]));
   const dims: ForgeDimensions = {
     vocabSize: tokenList.length,
@@ -146,25 +141,16 @@ export async function readGgufLlamaModel(path: string): Promise<GgufLlamaModel> 
   if (missing.length > 0) fail(`missing tensors: ${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', …' : ''}`);
   const tensors = planned.map((tensor): GgufLlamaTensor => {
     const t = byName.get(tensor.ggufName)!;
-    const type = SUPPORTED_TYPES[t.ggmlType];
+    const type = forgeGgmlType(t.typeCode);
     if (!type) {
-      fail(`tensor ${t.name} has type ${GgmlType[t.ggmlType] ?? t.ggmlType}; slmbench convert reads F32, F16, Q8_0 and Q4_0 tensors`);
+      fail(`tensor ${t.name} has type ${t.typeName}; slmbench convert reads F32, F16, Q8_0 and Q4_0 tensors`);
     }
-    const shape = t.dimensions.map(Number).reverse();
+    const shape = [...t.dims].reverse();
     if (shape.length !== tensor.shape.length || shape.some((d, i) => d !== tensor.shape[i])) {
       fail(`tensor ${t.name} has shape [${shape.join(', ')}] (PyTorch order); the metadata implies [${tensor.shape.join(', ')}]`);
     }
-    if (t.filePart !== 1) fail(`tensor ${t.name} is in another part of a split GGUF: split files are not supported`);
-    const elements = tensor.shape.reduce((a, b) => a * b, 1);
-    let byteLength = 0;
-    try {
-      byteLength = ggmlTensorByteLength(type!, elements);
-    } catch (error) {
-      fail(`tensor ${t.name}: ${(error as Error).message}`);
-    }
-    const fileOffset = Number(t.fileOffset);
-    if (fileOffset + byteLength > sizeBytes) fail(`tensor ${t.name} ends at byte ${fileOffset + byteLength}, past the end of the file (${sizeBytes} bytes): truncated?`);
-    return { tensor, type: type!, fileOffset, byteLength };
+    // The reader checked that every tensor's data lies inside the file.
+    return { tensor, type: type!, fileOffset: t.fileOffset, byteLength: t.byteLength! };
   });
 
   const name = get('general.name');

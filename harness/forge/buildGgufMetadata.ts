@@ -3,7 +3,7 @@
  * tokenizer over the forge vocabulary.
  */
 import type { ForgeVocabulary } from './buildForgeVocabulary.js';
-import type { GgufValue } from './encodeGgufHeader.js';
+import type { GgufValue } from '../../adapters/formats/gguf/GgufValue.js';
 import type { ForgeDimensions } from './forgePresets.js';
 
 /** The GGUF file types the forge writes. */

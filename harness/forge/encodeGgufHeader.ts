@@ -5,18 +5,11 @@
  * tensor to the alignment.
  */
 import { GGML_TYPE_CODES, ggmlTensorByteLength, type GgmlTypeName } from './encodeGgmlTensor.js';
+import type { GgufValue } from '../../adapters/formats/gguf/GgufValue.js';
 import { GrowableBytes } from './GrowableBytes.js';
 
-/** One metadata value, typed as GGUF stores it. */
-export type GgufValue =
-  | { type: 'uint32'; value: number }
-  | { type: 'int32'; value: number }
-  | { type: 'uint64'; value: number }
-  | { type: 'float32'; value: number }
-  | { type: 'bool'; value: boolean }
-  | { type: 'string'; value: string }
-  | { type: 'array'; itemType: 'string'; value: readonly string[] }
-  | { type: 'array'; itemType: 'float32' | 'int32' | 'uint32'; value: ArrayLike<number> };
+/** One metadata value, typed as GGUF stores it (the GGUF module's type). */
+export type { GgufValue };
 
 /** A tensor as the header describes it. */
 export interface GgufTensorInfo {

@@ -25,13 +25,14 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { convertGgufToTransformersJs, type ConvertResult } from '../convert/convertGgufToTransformersJs.js';
 import { dequantizeGgmlTensor } from '../convert/dequantizeGgmlTensor.js';
 import { ModelFormatError, OutputError, UsageError } from '../errors.js';
-import { sha256File } from '../model/sha256File.js';
+import { sha256File } from '../util/sha256File.js';
 import { harnessInfo } from '../util/harnessInfo.js';
 import type { GgufFileType } from './buildGgufMetadata.js';
-import { encodeGgmlTensor, GGML_BLOCKS, type GgmlTypeName } from './encodeGgmlTensor.js';
+import { encodeGgmlTensor, forgeGgmlType, GGML_BLOCKS, type GgmlTypeName } from './encodeGgmlTensor.js';
 import { encodeGgufHeader, type GgufValue } from './encodeGgufHeader.js';
 import { HashingFileWriter } from './HashingFileWriter.js';
-import { mergeReadGgufHeader, type MergeGgufHeader, type MergeGgufTensor, type MergeGgufValue } from './mergeReadGgufHeader.js';
+import { readGgufHeader, type GgufHeader, type GgufReadValue, type GgufTensor } from '../../adapters/formats/gguf/readGgufHeader.js';
+import { ggmlTypeName } from '../../adapters/formats/gguf/ggmlTypes.js';
 
 /** How the inputs are combined; see the module comment. */
 export type MergeMethod = 'linear' | 'task-arithmetic';
@@ -156,9 +157,9 @@ export async function mergeGgufModels(options: MergeOptions): Promise<MergeResul
   if (sources.some((path) => resolve(path) === resolve(outFile))) throw new UsageError(`merge: the output ${outFile} is one of the models merged`);
 
   // Read and compare every header before writing anything.
-  const headers = new Map<string, MergeGgufHeader>();
-  for (const path of sources) if (!headers.has(resolve(path))) headers.set(resolve(path), await mergeReadGgufHeader(path));
-  const headerOf = (path: string): MergeGgufHeader => headers.get(resolve(path))!;
+  const headers = new Map<string, GgufHeader>();
+  for (const path of sources) if (!headers.has(resolve(path))) headers.set(resolve(path), await readMergeSource(path));
+  const headerOf = (path: string): GgufHeader => headers.get(resolve(path))!;
   const reference = headerOf(inputs[0]!.path);
   for (const header of headers.values()) await checkTensorTypes(header);
   for (const path of sources.slice(1)) {
@@ -257,7 +258,7 @@ export async function mergeGgufModels(options: MergeOptions): Promise<MergeResul
     const byName = new Map([...headers].map(([key, h]) => [key, new Map(h.tensors.map((t) => [t.name, t]))]));
     const readValues = async (path: string, name: string): Promise<Float32Array> => {
       const tensor = byName.get(resolve(path))!.get(name)!;
-      const bytes = new Uint8Array(tensor.byteLength);
+      const bytes = new Uint8Array(tensor.byteLength!);
       const handle = handles.get(resolve(path))!;
       let done = 0;
       while (done < bytes.length) {
@@ -265,7 +266,7 @@ export async function mergeGgufModels(options: MergeOptions): Promise<MergeResul
         if (bytesRead === 0) throw new ModelFormatError(path, `tensor ${name} is cut short (truncated file?)`);
         done += bytesRead;
       }
-      return dequantizeGgmlTensor(bytes, tensor.type!, tensor.elements);
+      return dequantizeGgmlTensor(bytes, forgeGgmlType(tensor.typeCode)!, tensor.elements);
     };
 
     await writer.write(header.bytes);
@@ -326,23 +327,30 @@ export async function mergeGgufModels(options: MergeOptions): Promise<MergeResul
 }
 
 /** The type a tensor is written in: see the module comment. */
-function outputType(tensor: MergeGgufTensor, outType: GgufFileType): GgmlTypeName {
+function outputType(tensor: GgufTensor, outType: GgufFileType): GgmlTypeName {
   if (outType === 'F32' || tensor.dims.length === 1) return 'F32';
   if (outType === 'F16') return 'F16';
   return tensor.dims[0]! % GGML_BLOCKS[outType].values === 0 ? outType : 'F16';
 }
 
 /** Refuses tensors the dequantizer does not read. */
-async function checkTensorTypes(header: MergeGgufHeader): Promise<void> {
-  const tensor = header.tensors.find((t) => t.type === null);
+async function checkTensorTypes(header: GgufHeader): Promise<void> {
+  const tensor = header.tensors.find((t) => forgeGgmlType(t.typeCode) === null);
   if (!tensor) return;
-  const { GgmlType } = await import('node-llama-cpp');
-  const typeName = (GgmlType as unknown as Record<number, string | undefined>)[tensor.typeCode] ?? `code ${tensor.typeCode}`;
+  const known = ggmlTypeName(tensor.typeCode);
+  const typeName = known.startsWith('type ') ? `code ${tensor.typeCode}` : known;
   throw new ModelFormatError(header.path, `tensor ${tensor.name} has type ${typeName}; slmbench forge merge reads F32, F16, Q8_0 and Q4_0 tensors`);
 }
 
+/** The header of a model to merge: one GGUF file (the merge reads and writes single files, not split models). */
+async function readMergeSource(path: string): Promise<GgufHeader> {
+  const header = await readGgufHeader(path);
+  if (header.parts.length > 1) throw new ModelFormatError(path, `a split GGUF (${header.parts.length} parts) cannot be merged: merge single-file models`);
+  return header;
+}
+
 /** The first difference that makes `other` unmergeable with `reference`, or null. */
-function compareHeaders(reference: MergeGgufHeader, other: MergeGgufHeader): string | null {
+function compareHeaders(reference: GgufHeader, other: GgufHeader): string | null {
   const architecture = stringValue(reference, 'general.architecture');
   const otherArchitecture = stringValue(other, 'general.architecture');
   if (architecture !== otherArchitecture) return `architecture ${quote(otherArchitecture)} here, ${quote(architecture)} there`;
@@ -387,7 +395,7 @@ function compareHeaders(reference: MergeGgufHeader, other: MergeGgufHeader): str
 }
 
 /** The metadata of the merged file: the reference's, renamed and retyped, plus `slmbench.merge.*`. */
-function buildMergedMetadata(reference: MergeGgufHeader, record: MergeRecord): Array<readonly [string, GgufValue]> {
+function buildMergedMetadata(reference: GgufHeader, record: MergeRecord): Array<readonly [string, GgufValue]> {
   const u32 = (value: number): GgufValue => ({ type: 'uint32', value });
   const out: Array<readonly [string, GgufValue]> = [];
   const quantized = record.outType === 'Q8_0' || record.outType === 'Q4_0';
@@ -433,21 +441,21 @@ function quote(value: string | null): string {
   return value === null ? 'absent' : JSON.stringify(value);
 }
 
-function stringValue(header: MergeGgufHeader, key: string): string | null {
+function stringValue(header: GgufHeader, key: string): string | null {
   const value = header.values.get(key);
   return value?.type === 'string' ? value.value : null;
 }
 
-function tokenList(header: MergeGgufHeader): readonly string[] | null {
+function tokenList(header: GgufHeader): readonly string[] | null {
   const value = header.values.get('tokenizer.ggml.tokens');
   return value?.type === 'array' && value.itemType === 'string' ? value.value : null;
 }
 
-function shape(tensor: MergeGgufTensor): string {
+function shape(tensor: GgufTensor): string {
   return `[${[...tensor.dims].reverse().join(', ')}]`;
 }
 
-function sameValue(a: MergeGgufValue | undefined, b: MergeGgufValue | undefined): boolean {
+function sameValue(a: GgufReadValue | undefined, b: GgufReadValue | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   if (a.type !== b.type) return false;
   if (a.type === 'unsupported' || b.type === 'unsupported') return a.type === 'unsupported' && b.type === 'unsupported' && a.description === b.description;
@@ -459,7 +467,7 @@ function sameValue(a: MergeGgufValue | undefined, b: MergeGgufValue | undefined)
   return a.type !== 'array' && b.type !== 'array' && Object.is(a.value, b.value);
 }
 
-function describe(value: MergeGgufValue | undefined): string {
+function describe(value: GgufReadValue | undefined): string {
   if (value === undefined) return 'absent';
   if (value.type === 'unsupported') return `a GGUF ${value.description}`;
   if (value.type === 'array') return `a ${value.itemType} array of ${value.value.length}`;

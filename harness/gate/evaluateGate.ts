@@ -26,8 +26,8 @@ import { metricDirection, type MetricDirection } from '../compare/metricDirectio
 import { readMetric } from '../compare/readMetric.js';
 import { listMetricPaths, resolveMetricPaths } from '../compare/resolveMetricPaths.js';
 import { EXIT_USAGE, SlmbenchError, UsageError } from '../errors.js';
-import type { LoadedResult } from '../merge/AnyRunResult.js';
-import { entryDevice } from '../merge/entryDevice.js';
+import type { LoadedResult } from '../result/AnyRunResult.js';
+import { entryDevice } from '../result/entryDevice.js';
 import { closestMatch } from '../util/closestMatch.js';
 import { defaultGateRules } from './defaultGateRules.js';
 import type { GateReport, GateSide, GateVerdict, Verdict } from './GateReport.js';

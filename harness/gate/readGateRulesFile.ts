@@ -29,7 +29,7 @@ export interface GateRulesFile {
 
 /** Reads and validates `file`; throws a ConfigError (exit 2) naming the file and field. */
 export function readGateRulesFile(file: string): GateRulesFile {
-  return parseGateRulesData(readDataFile(file, { what: 'rules', error: (message) => new ConfigError(message) }), file);
+  return parseGateRulesData(readDataFile(file, { what: 'rules', error: (problem, shown) => new ConfigError(`${shown}: ${problem}`) }), file);
 }
 
 /** Validates rules-file data; `source` names it in errors. */

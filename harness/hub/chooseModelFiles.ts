@@ -6,11 +6,11 @@
  *   `tokenizer.json`, `tokenizer_config.json`, `generation_config.json` and `special_tokens_map.json`
  *   when present, and the ONNX file transformers.js loads by default with its external data
  *   (`.onnx_data`, `.onnx_data_1`, …): `onnx/model.onnx`, else the file of config.json's
- *   `transformers.js_config.dtype`, else the only `onnx/model*.onnx` (the rule of
- *   `adapters/common/resolveOnnxDtype.ts` for dtype `auto`);
+ *   `transformers.js_config.dtype`, else the only `onnx/model*.onnx` (the backends' rule for dtype
+ *   `auto`, `chooseOnnxFile`);
  * - else an error: several `.gguf` files (listed, as specs to choose from), or no model at all.
  */
-import { ONNX_DTYPE_FILES, ONNX_DTYPES, type OnnxDtype } from '../../adapters/common/onnxDtypes.js';
+import { chooseOnnxFile, ONNX_DTYPES, ONNX_MODEL_FILE } from '../../adapters/formats/transformers-js/onnxFiles.js';
 
 /** Files the transformers.js backends need besides the ONNX graph. */
 export const TRANSFORMERS_JS_REQUIRED = ['config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
@@ -24,7 +24,6 @@ export type ModelFileChoice =
   | { kind: 'several-gguf'; paths: string[] }
   | { kind: 'none'; reason: string };
 
-const MODEL_ONNX = /^model(_[A-Za-z0-9]+)?\.onnx$/;
 
 /**
  * @param paths every file of the repository
@@ -39,7 +38,7 @@ export function chooseModelFiles(paths: readonly string[], folder: string, confi
   const ggufs = inside.filter((path) => path.toLowerCase().endsWith('.gguf')).sort();
   if (ggufs.length === 1) return { kind: 'gguf', path: prefix + ggufs[0]! };
 
-  const onnxModels = inside.filter((path) => path.startsWith('onnx/') && MODEL_ONNX.test(path.slice('onnx/'.length))).sort();
+  const onnxModels = inside.filter((path) => path.startsWith('onnx/') && ONNX_MODEL_FILE.test(path.slice('onnx/'.length))).sort();
   if (inside.includes('config.json') && onnxModels.length > 0) {
     const missing = TRANSFORMERS_JS_REQUIRED.filter((name) => !inside.includes(name));
     if (missing.length > 0) {
@@ -56,15 +55,15 @@ export function chooseModelFiles(paths: readonly string[], folder: string, confi
 }
 
 function defaultOnnx(onnxModels: readonly string[], configDtype: string | null): string | ModelFileChoice {
-  if (onnxModels.includes('onnx/model.onnx')) return 'onnx/model.onnx';
-  if (configDtype !== null) {
-    if (!(ONNX_DTYPES as readonly string[]).includes(configDtype)) {
-      return { kind: 'none', reason: `config.json names transformers.js_config.dtype "${configDtype}", which is not one of ${ONNX_DTYPES.join(', ')}` };
-    }
-    const file = ONNX_DTYPE_FILES[configDtype as OnnxDtype];
-    if (onnxModels.includes(file)) return file;
-    return { kind: 'none', reason: `config.json names dtype ${configDtype}, but ${file} is not in the repository (it has ${onnxModels.join(', ')})` };
+  const choice = chooseOnnxFile(onnxModels.map((path) => path.slice('onnx/'.length)), configDtype, 'auto');
+  switch (choice.kind) {
+    case 'file':
+      return choice.file;
+    case 'config-unknown':
+      return { kind: 'none', reason: `config.json names transformers.js_config.dtype "${String(choice.named)}", which is not one of ${ONNX_DTYPES.join(', ')}` };
+    case 'config-missing':
+      return { kind: 'none', reason: `config.json names dtype ${choice.dtype}, but ${choice.file} is not in the repository (it has ${onnxModels.join(', ')})` };
+    default:
+      return { kind: 'none', reason: `it has several ONNX models (${onnxModels.join(', ')}) and neither onnx/model.onnx nor transformers.js_config.dtype to choose one` };
   }
-  if (onnxModels.length === 1) return onnxModels[0]!;
-  return { kind: 'none', reason: `it has several ONNX models (${onnxModels.join(', ')}) and neither onnx/model.onnx nor transformers.js_config.dtype to choose one` };
 }

@@ -16,7 +16,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { open } from 'node:fs/promises';
-import { sha256File } from '../model/sha256File.js';
+import { sha256File } from '../util/sha256File.js';
 import { checkHubRef } from './checkHubRef.js';
 import { DownloadProgress } from './DownloadProgress.js';
 import { formatHubRef } from './formatHubRef.js';

@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { interpretTransformersConfig } from '../../adapters/formats/transformers-js/readTransformersConfig.js';
 import { chooseModelFiles, TRANSFORMERS_JS_OPTIONAL, TRANSFORMERS_JS_REQUIRED } from './chooseModelFiles.js';
 import { downloadHubFile } from './downloadHubFile.js';
 import { formatHubRef } from './formatHubRef.js';
@@ -101,12 +102,10 @@ function onnxCompanions(onnx: string, paths: readonly string[]): string[] {
   return [...external.sort(), ...metadata];
 }
 
-/** `transformers.js_config.dtype` of a config.json (the `model` entry of a per-file object), or null. */
+/** `transformers.js_config.dtype` of a config.json, as the one config interpreter reads it; null when absent or unreadable. */
 function configuredDtype(configPath: string): string | null {
   try {
-    const config = JSON.parse(readFileSync(configPath, 'utf8')) as { 'transformers.js_config'?: { dtype?: unknown } };
-    let dtype = config['transformers.js_config']?.dtype;
-    if (typeof dtype === 'object' && dtype !== null) dtype = (dtype as Record<string, unknown>).model;
+    const dtype = interpretTransformersConfig(JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>).defaultDtype;
     return typeof dtype === 'string' ? dtype : null;
   } catch {
     return null; // the backends report an unreadable config.json with its path

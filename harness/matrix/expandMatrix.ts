@@ -4,7 +4,9 @@
  */
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import type { BackendDefinition, CompositeStageSpec } from '../../adapters/types.js';
+import type { BackendDefinition } from '../../adapters/types.js';
+import type { ModelRef } from '../model/PreparedModel.js';
+import { labelEntries } from './labelEntries.js';
 import type { ModelSpec, SweepConfig, WorkloadSpec } from '../config/configSchema.js';
 import { ConfigError } from '../errors.js';
 import { formatIssuePath } from '../util/formatIssuePath.js';
@@ -15,11 +17,17 @@ import type { MatrixEntry, Workload } from './MatrixEntry.js';
 /** Default prompt length of a workload that gives neither `promptTokens` nor `prompt`. */
 export const DEFAULT_PROMPT_TOKENS = 128;
 
+/** A composite's stage in a matrix cell: the model as the config names it, the stage backend with its parsed options. */
+export interface StageRef {
+  model: ModelRef;
+  backend: { id: string; options: Record<string, unknown> };
+}
+
 /**
  * Entries of composite backends (`cascade`, `ensemble`; `composite: true`) are not crossed with the
  * models: each of their option combinations × workloads is one entry, whose model is the composite of its
  * stages (spec `cascade:NAME`, name the `name` option or the stage models' names joined). Their `stages`
- * are resolved here into {@link CompositeStageSpec}s: model paths made absolute, each stage backend's
+ * are resolved here into {@link StageRef}s: model paths made absolute, each stage backend's
  * options parsed by its own schema (one value per option).
  *
  * @param config validated config
@@ -54,40 +62,7 @@ export function expandMatrix(config: SweepConfig, registry: readonly BackendDefi
   for (const backend of expanded.filter((b) => b.composite).flatMap((b) => b.options)) {
     for (const workload of workloads) add(compositeModel(backend), backend, workload);
   }
-  const varying = varyingOptions(entries);
-  for (const entry of entries) {
-    const options = (varying.get(entry.backend.id) ?? []).map((key) => `${key}=${formatOption(entry.backend.options[key])}`);
-    entry.label = [entry.model.name, [entry.backend.id, ...options].join(' '), entry.workload.name].join(' · ');
-  }
-  return entries;
-}
-
-/**
- * Option keys, per backend id, whose values differ between entries of that backend: what labels and
- * tables show. A composite's (`cascade`, `ensemble`) `stages` and `name` never count: its model's name
- * says them already.
- */
-export function varyingOptions(entries: readonly Pick<MatrixEntry, 'backend'>[]): Map<string, string[]> {
-  const values = new Map<string, Map<string, Set<string>>>();
-  for (const { backend } of entries) {
-    const perKey = values.get(backend.id) ?? new Map<string, Set<string>>();
-    values.set(backend.id, perKey);
-    const composite = Array.isArray(backend.options.stages);
-    for (const [key, value] of Object.entries(backend.options)) {
-      if (composite && (key === 'stages' || key === 'name')) continue;
-      const set = perKey.get(key) ?? new Set<string>();
-      set.add(JSON.stringify(value));
-      perKey.set(key, set);
-    }
-  }
-  const out = new Map<string, string[]>();
-  for (const [id, perKey] of values) out.set(id, [...perKey].filter(([, set]) => set.size > 1).map(([key]) => key));
-  return out;
-}
-
-/** An option value as labels show it: strings as they are, anything else as JSON. */
-export function formatOption(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return labelEntries(entries);
 }
 
 function normalizeModel(spec: ModelSpec, baseDir: string): MatrixEntry['model'] {
@@ -154,7 +129,7 @@ function isListOption(field: z.ZodType): boolean {
 }
 
 /** A composite backend's stages as the adapter reads them: model paths absolute, stage options parsed with defaults. */
-function resolveStages(stages: unknown, path: string, registry: readonly BackendDefinition[], baseDir: string): CompositeStageSpec[] {
+function resolveStages(stages: unknown, path: string, registry: readonly BackendDefinition[], baseDir: string): StageRef[] {
   if (!Array.isArray(stages)) throw new ConfigError(`${path}: expected a list of { model, backend }`);
   return stages.map((raw: { model: ModelSpec; backend: string | ({ id: string } & Record<string, unknown>) }, i) => {
     const where = `${path}[${i}]`;
@@ -182,7 +157,7 @@ function resolveStages(stages: unknown, path: string, registry: readonly Backend
 
 /** The model of a composite entry: its stages' models under one name. */
 function compositeModel(backend: MatrixEntry['backend']): MatrixEntry['model'] {
-  const stages = backend.options.stages as CompositeStageSpec[];
+  const stages = backend.options.stages as StageRef[];
   const joiner = backend.id === 'cascade' ? ' → ' : ' + ';
   const name = typeof backend.options.name === 'string' ? backend.options.name : stages.map((s) => s.model.name).join(joiner);
   const spec = `${backend.id}:${stages.map((s) => `${s.model.spec}@${s.backend.id}`).join(joiner.trim())}`;
@@ -194,7 +169,7 @@ function compositeModel(backend: MatrixEntry['backend']): MatrixEntry['model'] {
  * single models, so ids do not depend on where the files lie).
  */
 function hashedBackend(backend: MatrixEntry['backend']): unknown {
-  const stages = backend.options.stages as CompositeStageSpec[] | undefined;
+  const stages = backend.options.stages as StageRef[] | undefined;
   if (!Array.isArray(stages)) return backend;
   return { ...backend, options: { ...backend.options, stages: stages.map((s) => ({ model: s.model.spec, backend: s.backend })) } };
 }

@@ -28,8 +28,8 @@ import { EXIT_USAGE, SlmbenchError } from '../errors.js';
 import type { ShardInfo } from '../matrix/selectShard.js';
 import { RESULT_SCHEMA_VERSION } from '../result/RunResult.js';
 import { canonicalJson } from '../util/stableHash.js';
-import type { AnyRunResult, DeviceEntryRecord, LoadedResult, MergeSource } from './AnyRunResult.js';
-import { entryDevice } from './entryDevice.js';
+import type { AnyRunResult, DeviceEntryRecord, LoadedResult, MergeSource } from '../result/AnyRunResult.js';
+import { entryDevice } from '../result/entryDevice.js';
 import { summarizeEntries } from '../result/summarizeEntries.js';
 
 /** Options of {@link mergeResults}. */

@@ -1,34 +1,16 @@
 /** The record of one matrix entry, as appended to `entries.jsonl` and listed in `result.json`. */
 import type { ErrorRecord } from '../errors.js';
+import type { MeasuredStats } from '../stats/measuredStats.js';
 import type { Stats } from '../stats/summarize.js';
-import type { EnergyFigure, EnergyProviderId } from '../energy/EnergyTypes.js';
+import type { EnergyAmounts, EnergyFigure, EnergyProviderId } from '../trackers/energy/EnergyTypes.js';
 import type { TaskResult } from '../../suites/runTask.js';
-import type { RemoteModelInfo } from '../../adapters/types.js';
-import type { EntryComposite } from './compositeSummary.js';
+import type { PreparedModel } from '../model/PreparedModel.js';
+import type { EntryComposite } from './EntryComposite.js';
 
-/**
- * Statistics of a per-repetition metric over the measured repetitions after the first (cold) one, which
- * is reported on its own; with the median's bootstrap interval and the Tukey outliers (reported, never
- * dropped).
- */
-export interface MeasuredStats extends Stats {
-  /** The first measured repetition's value (after warmup), or null with a single repetition. */
-  cold: number | null;
-  /** Percentile-bootstrap 95% interval of the median (2000 resamples, seed 1). */
-  medianCi95: [number, number] | null;
-  /** Indices (into `samples`) of values outside the Tukey fences (1.5 × IQR). */
-  outliers: number[];
-}
+export type { MeasuredStats };
 
-/** Energy of the measured loop: the best total and every provider's figure, each labelled with its method. */
-export interface EntryEnergy {
-  /** Joules attributed to the measured repetitions. */
-  joules: number;
-  joulesPerOutputToken: number | null;
-  joulesPerTotalToken: number | null;
-  joulesPerRequest: number | null;
-  kWh: number;
-  gCO2e: number;
+/** Energy of the measured loops (joules attributed to the measured repetitions, and what they amount to): the best total and every provider's figure, each labelled with its method. */
+export interface EntryEnergy extends EnergyAmounts {
   /** How the total was obtained, e.g. `rapl`, `rapl + nvidia`, `estimate (cpu-time × W/core + memory)`. */
   method: string;
   /** True when any part is estimated rather than measured. */
@@ -67,39 +49,8 @@ import type { Workload } from '../matrix/MatrixEntry.js';
 /** `ok`: measured; `errored`: failed with `error`; `skipped`: not run (with `error` saying why). */
 export type EntryStatus = 'ok' | 'errored' | 'skipped';
 
-/** What is known of the model file or folder. */
-export interface EntryModel {
-  /** Path as written in the config or on the command line. */
-  spec: string;
-  /** Absolute path. */
-  path: string;
-  /** Display name. */
-  name: string;
-  /**
-   * `gguf`, `onnx`, `transformers-js`, `remote` (a model served over HTTP: nothing local inspected), or
-   * `composite` (the stages of a cascade or ensemble, in `stages`).
-   */
-  format: string;
-  /** sha256 of the weights file (hex); null for a `remote` model (the served weights are not seen). */
-  sha256: string | null;
-  /** Bytes on disk (all files of a folder); null for a `remote` model. */
-  sizeBytes: number | null;
-  /** Parameter count. */
-  params: number | null;
-  /** Quantization / element type, e.g. `F32`, `Q4_0`, `fp16`. */
-  quant: string | null;
-  /** Architecture, e.g. `llama`. */
-  arch: string | null;
-  /** Trained context length (tokens). */
-  contextLength: number | null;
-  /** Vocabulary size. */
-  vocabSize: number | null;
-  /**
-   * A composite's (`cascade`, `ensemble`) stage models in stage order; absent for a single model. The
-   * composite's own `sizeBytes` and `params` are the stages' sums, `contextLength` the smallest.
-   */
-  stages?: EntryModel[];
-}
+/** What is known of the model file or folder: the model as prepared before the sweep. */
+export type EntryModel = PreparedModel;
 
 /** Latency and throughput statistics over the measured repetitions, and memory and energy figures. */
 export interface EntryMetrics {
@@ -190,77 +141,94 @@ export interface EntrySamples {
   process: number[];
 }
 
-export interface EntryRecord {
+/** The backend of an entry as recorded. */
+export interface EntryBackend {
+  id: string;
+  /** Version of the backend's main package. */
+  version: string | null;
+  /** Versions of every package and runtime behind the backend. */
+  versions: Record<string, string>;
+  /** Options as requested (defaults filled in). */
+  options: Record<string, unknown>;
+  /** Options as the backend resolved them (e.g. `auto` threads → a number). */
+  resolvedOptions: Record<string, unknown> | null;
+  /** Where the model ran. */
+  device: string | null;
+  /**
+   * Backend-specific facts its definition adds (`BackendDefinition.describeEntry`): for a `remote` model,
+   * `remote`, the server and what the client saw of it (requests, retries, short outputs, where token ids
+   * came from; `adapters/remote/RemoteModelInfo.ts`).
+   */
+  [backendSpecific: string]: unknown;
+}
+
+/** How the numbers of an ok entry were obtained. */
+export interface EntryMeasurement {
+  /** Worker processes the entry was measured in (`measure.processes`). */
+  processes: number;
+  /** What the statistics' intervals cover: one process's repetitions, or processes and repetitions. */
+  intervals: string;
+  warmupRuns: number;
+  /** Seconds of warmup (the first process's). */
+  warmupSeconds?: number;
+  /** Why warming up ended: `count`, `stable`, `max`, or `seconds` (`measure.warmupSeconds` kept it going). */
+  warmupReason: string | null;
+  /**
+   * Why measuring ended (the first process): `target` (its median's interval narrow enough), `minimums`,
+   * `max-repetitions`, `max-seconds`.
+   */
+  stopReason: string | null;
+  /** Relative width (high − low) ÷ median of the entry's decode-rate interval (`metrics.decodeTps.medianCi95`). */
+  ciRelativeWidth?: number;
+  /** Whether `ciRelativeWidth` is within `measure.targetCiWidth`; absent without a target. */
+  targetMet?: boolean;
+  repetitions: number;
+  measuredSeconds: number;
+  /** `stream`: a timestamp per token; `batch`: per hand-over. */
+  tokenHandover: 'stream' | 'batch';
+  /** Clock of the timestamps: `performance.now()` where the launcher's scenario runs (`in the worker` for the process launcher). */
+  clock: string;
+  /** End-of-sequence handling: generation is fixed-length, EOS does not stop it. */
+  eos: 'ignored';
+}
+
+/** What an ok entry generated. */
+export interface EntryOutputs {
+  /** Generated token ids of the last repetition. */
+  tokenIds: number[];
+  /** Their text. */
+  text: string;
+  /** Prompt token ids handed to the backend. */
+  promptTokenIds: number[];
+  /** Index in `tokenIds` of the first end-of-sequence token (where the model would have stopped), or null. */
+  eosIndex: number | null;
+  /** Whether every repetition, warmup included, produced the same ids. */
+  consistent: boolean;
+}
+
+/** What every entry record has. */
+interface EntryRecordBase {
   id: string;
   index: number;
   label: string;
-  status: EntryStatus;
-  model: EntryModel | (Pick<EntryModel, 'spec' | 'path' | 'name'> & Partial<EntryModel>);
-  backend: {
-    id: string;
-    /** Version of the backend's main package. */
-    version: string | null;
-    /** Versions of every package and runtime behind the backend. */
-    versions: Record<string, string>;
-    /** Options as requested (defaults filled in). */
-    options: Record<string, unknown>;
-    /** Options as the backend resolved them (e.g. `auto` threads → a number). */
-    resolvedOptions: Record<string, unknown> | null;
-    /** Where the model ran. */
-    device: string | null;
-    /**
-     * For a `remote` model: the server and what the client saw of it (requests, retries, short outputs,
-     * where token ids came from); see RemoteModelInfo. Absent for local backends.
-     */
-    remote?: RemoteModelInfo;
-  };
+  backend: EntryBackend;
   workload: Workload & {
     /** Prompt length actually handed to the backend (tokens, BOS included). */
     promptTokenCount?: number;
   };
-  /** How the numbers were obtained. */
-  measurement?: {
-    /** Worker processes the entry was measured in (`measure.processes`). */
-    processes: number;
-    /** What the statistics' intervals cover: one process's repetitions, or processes and repetitions. */
-    intervals: string;
-    warmupRuns: number;
-    /** Seconds of warmup (the first process's). */
-    warmupSeconds?: number;
-    /** Why warming up ended: `count`, `stable`, `max`, or `seconds` (`measure.warmupSeconds` kept it going). */
-    warmupReason: string | null;
-    /**
-     * Why measuring ended (the first process): `target` (its median's interval narrow enough), `minimums`,
-     * `max-repetitions`, `max-seconds`.
-     */
-    stopReason: string | null;
-    /** Relative width (high − low) ÷ median of the entry's decode-rate interval (`metrics.decodeTps.medianCi95`). */
-    ciRelativeWidth?: number;
-    /** Whether `ciRelativeWidth` is within `measure.targetCiWidth`; absent without a target. */
-    targetMet?: boolean;
-    repetitions: number;
-    measuredSeconds: number;
-    /** `stream`: a timestamp per token; `batch`: per hand-over. */
-    tokenHandover: 'stream' | 'batch';
-    /** Clock of the timestamps. */
-    clock: 'performance.now() in the worker';
-    /** End-of-sequence handling: generation is fixed-length, EOS does not stop it. */
-    eos: 'ignored';
-  };
-  metrics?: EntryMetrics;
-  samples?: EntrySamples;
-  outputs?: {
-    /** Generated token ids of the last repetition. */
-    tokenIds: number[];
-    /** Their text. */
-    text: string;
-    /** Prompt token ids handed to the backend. */
-    promptTokenIds: number[];
-    /** Index in `tokenIds` of the first end-of-sequence token (where the model would have stopped), or null. */
-    eosIndex: number | null;
-    /** Whether every repetition, warmup included, produced the same ids. */
-    consistent: boolean;
-  };
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+}
+
+/** A measured entry: it always has its measurement, metrics, raw samples and outputs. */
+export interface OkEntryRecord extends EntryRecordBase {
+  status: 'ok';
+  model: EntryModel;
+  measurement: EntryMeasurement;
+  metrics: EntryMetrics;
+  samples: EntrySamples;
+  outputs: EntryOutputs;
   /**
    * Composite entries (`cascade`, `ensemble`) only: stages, and per phase (measured loop, accuracy
    * tasks) the requests each stage answered with their latency, CPU time and apportioned energy.
@@ -268,8 +236,22 @@ export interface EntryRecord {
   composite?: EntryComposite;
   /** Every accuracy task run: version, data used (with sha256), policy, rows, truncations, or why skipped. */
   quality?: Array<Omit<TaskResult, 'metrics'>>;
-  error?: ErrorRecord;
-  startedAt: string;
-  endedAt: string;
-  durationMs: number;
+  error?: undefined;
 }
+
+/** An entry that failed (`errored`) or was not run (`skipped`): its error, and no statistics. */
+export interface FailedEntryRecord extends EntryRecordBase {
+  status: 'errored' | 'skipped';
+  /** The model as far as it was prepared. */
+  model: EntryModel | (Pick<EntryModel, 'spec' | 'path' | 'name'> & Partial<EntryModel>);
+  error: ErrorRecord;
+  measurement?: undefined;
+  metrics?: undefined;
+  samples?: undefined;
+  outputs?: undefined;
+  composite?: undefined;
+  quality?: undefined;
+}
+
+/** The record of one entry: `ok` with its statistics, or `errored`/`skipped` with why. */
+export type EntryRecord = OkEntryRecord | FailedEntryRecord;

@@ -3,7 +3,15 @@ import type { EntryRecord } from './EntryRecord.js';
 import type { Ranking } from '../ranking/Ranking.js';
 import type { ShardInfo } from '../matrix/selectShard.js';
 
-/** Version of the result format; bumped on incompatible changes, with a migration. */
+/** A model × backend pair of the matrix that does not run: the backend does not read the model's format. */
+export interface UnpairedPair {
+  model: { spec: string; name: string; format: string };
+  backend: string;
+  /** Why, in words: `backend onnxruntime does not read gguf models (it reads transformers-js, onnx)`. */
+  reason: string;
+}
+
+/** Version of the result format; bumped on incompatible changes, with a migration (`readResultFile`). */
 export const RESULT_SCHEMA_VERSION = 1;
 
 export interface RunResult {
@@ -25,6 +33,11 @@ export interface RunResult {
   device: Record<string, unknown>;
   summary: { entries: number; ok: number; errored: number; skipped: number };
   entries: EntryRecord[];
+  /**
+   * Model × backend pairs of the matrix that were not run because the backend does not read the model's
+   * format (the matrix pairs a model only with backends that read it); absent or empty when every pair ran.
+   */
+  unpaired?: UnpairedPair[];
   /** Pareto ranking of the ok entries (fronts, crowding, hypervolume, weighted score, medals); added at the end of a run. */
   ranking?: Ranking;
   /** The shard of a sharded run (`slmbench run --shard K/N`). */

@@ -9,7 +9,7 @@
  * P + n/2. (llama.cpp pads the attended KV length, to 256 with flash attention; that padding is not
  * counted: the bound is for the bytes the model needs.)
  */
-import { kvCacheBytes, type KvCacheShape } from '../trackers/kvCacheBytes.js';
+import { kvCacheBytes, type KvCacheShape } from '../metrics/kvCacheBytes.js';
 
 /** Inputs of {@link decodeRoofline}. */
 export interface DecodeRooflineInput {

@@ -1,16 +1,15 @@
-/** Typed IPC messages between the runner and a worker process (one worker per matrix entry). */
-import type { ErrorRecord } from '../errors.js';
+/** Typed IPC messages between the runner and a worker process (one worker per matrix entry and process). */
+import type { BackendVersions, RuntimeModelInfo, WorkPhase } from '../../adapters/types.js';
 import type { EnergySettings, MeasurePolicy, QualitySettings } from '../config/configSchema.js';
-import type { TaskResult } from '../../suites/runTask.js';
-import type { EnergyReading } from '../energy/EnergyTypes.js';
-import type { MatrixEntry } from '../matrix/MatrixEntry.js';
+import type { ErrorRecord } from '../errors.js';
+import type { PlannedEntry } from '../matrix/PlannedEntry.js';
+import type { EnergyReading } from '../trackers/energy/EnergyTypes.js';
 import type { RepetitionSample } from '../trackers/latencySample.js';
-import type { RuntimeModelInfo, BackendVersions, CompositeRequest } from '../../adapters/types.js';
+import type { TaskResult } from '../../suites/runTask.js';
 
-/** Runner → worker: measure this entry. */
-export interface RunMessage {
-  type: 'run';
-  entry: MatrixEntry;
+/** What the scenario of one entry needs besides the entry. */
+export interface ScenarioSettings {
+  /** The measurement policy, with this process's share of the entry's time budget. */
   measure: MeasurePolicy;
   energy: EnergySettings;
   /** The device's CPU, for the energy estimate's power table. */
@@ -19,6 +18,13 @@ export interface RunMessage {
   quality: QualitySettings | null;
   /** Where per-sample predictions go (`--log-samples`); null for nowhere. */
   samplesFile: string | null;
+}
+
+/** Runner → worker: measure this entry. */
+export interface RunMessage {
+  type: 'run';
+  entry: PlannedEntry;
+  settings: ScenarioSettings;
 }
 
 /** Worker → runner: the worker entered a phase (for progress display). */
@@ -31,12 +37,20 @@ export interface PhaseMessage {
   repetitions?: number;
 }
 
+/** Worker → runner: processes besides the worker that hold the loaded model (`RuntimeModelInfo.processIds`), for the runner's memory sampler. */
+export interface ProcessesMessage {
+  type: 'processes';
+  pids: number[];
+}
+
 /** What a worker measured for its entry. */
 export interface WorkerMeasurement {
   /** Versions of the backend's packages. */
   versions: BackendVersions;
-  /** What the loaded model reported (resolved options, vocabulary, special tokens). */
+  /** What the loaded model reported after its work (resolved options, vocabulary, special tokens, processes). */
   runtime: RuntimeModelInfo;
+  /** What the loaded model reported at the end of each phase that ran (`LoadedModel.endPhase`), for its definition's `describeEntry`. */
+  phases: Partial<Record<WorkPhase, unknown>>;
   /** Cold load time (ms), measured once. */
   loadMs: number;
   /** Time to tokenize the prompt (ms). */
@@ -50,7 +64,7 @@ export interface WorkerMeasurement {
   warmup: { runs: number; timesMs: number[]; reason: string | null; spread: number | null; seconds: number };
   /** Why the measured loop stopped: `target` (interval narrow enough), `minimums`, `max-repetitions`, `max-seconds`. */
   stopReason: string | null;
-  /** Energy over the measured loop, with how it was obtained; null when no provider worked. */
+  /** Energy over the measured loop, with how it was obtained; null when no provider worked or nothing is metered here. */
   energy: EnergyReading | null;
   /** Why there is no energy reading, when there is none. */
   energyError: string | null;
@@ -64,19 +78,14 @@ export interface WorkerMeasurement {
   text: string;
   /** Whether every repetition (warmup included) produced the same token ids. */
   outputsConsistent: boolean;
-  /**
-   * A composite model's requests (see CompositeRequest): those of the measured loop and those of the
-   * accuracy tasks. Absent for single models. (`runtime.composite.requests` is sent empty.)
-   */
-  composite?: { measured: CompositeRequest[]; quality: CompositeRequest[] };
   memory: {
-    /** VmHWM of the worker after the speed measurement, before any accuracy task (bytes), where /proc exists. */
+    /** Peak resident memory (VmHWM) of the processes holding the model after the speed measurement, before any accuracy task (bytes), where /proc exists. */
     vmHwmBytes: number | null;
     /** RSS before the model was loaded (bytes). */
     rssBeforeLoadBytes: number;
     /** RSS right after load (bytes). */
     rssAfterLoadBytes: number;
-    /** GPU memory the worker process holds (nvidia-smi), or null without an NVIDIA GPU in use. */
+    /** GPU memory the processes hold (nvidia-smi), or null without an NVIDIA GPU in use. */
     gpuBytes: number | null;
   };
 }
@@ -94,4 +103,4 @@ export interface FailedMessage {
 }
 
 export type RunnerToWorker = RunMessage;
-export type WorkerToRunner = PhaseMessage | DoneMessage | FailedMessage;
+export type WorkerToRunner = PhaseMessage | ProcessesMessage | DoneMessage | FailedMessage;

@@ -1,66 +1,71 @@
 /**
- * Runs the matrix one entry at a time, each in its own worker process, appending each record to
- * `entries.jsonl` as it ends. Entries already in the log (a resumed sweep) are not run again.
+ * Runs a plan's entries one at a time, each in as many runs of its launcher as `measure.processes` asks
+ * (a forked worker process by default), and appends each record to `entries.jsonl` as it ends. Entries
+ * already in the journal (a resumed sweep) are not run again. The runner owns the derived figures: the
+ * decode facts of the weights file each backend loaded (from the model's format), the roofline against
+ * this device's bandwidth, and the backend definition's own record sections.
  */
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import type { DecodeFacts } from '../../adapters/formats/DecodeFacts.js';
+import { backendRegistry } from '../../adapters/registry.js';
+import type { BackendDefinition } from '../../adapters/types.js';
 import type { EnergySettings, MeasurePolicy, QualitySettings } from '../config/configSchema.js';
-import type { MatrixEntry } from '../matrix/MatrixEntry.js';
+import { SweepInterruptedError, type ErrorRecord } from '../errors.js';
+import type { PlannedEntry } from '../matrix/PlannedEntry.js';
+import { failedEntryRecord, okEntryRecord } from '../metrics/buildEntryRecord.js';
+import { entryEnergy } from '../metrics/entryEnergy.js';
+import { modelFormats } from '../model/modelFormats.js';
+import type { PreparedModel } from '../model/PreparedModel.js';
 import type { EntryLog } from '../result/EntryLog.js';
-import type { EntryModel, EntryRecord } from '../result/EntryRecord.js';
-import { failedEntryRecord, okEntryRecord, type EntryContext } from '../result/buildEntryRecord.js';
-import type { ErrorRecord } from '../errors.js';
-import type { PhaseMessage, RunMessage, WorkerMeasurement } from './messages.js';
-import { runEntryInWorker } from './runEntryInWorker.js';
+import type { EntryRecord } from '../result/EntryRecord.js';
+import type { MemoryBandwidth } from '../roofline/probeMemoryBandwidth.js';
+import type { EnergyReading } from '../trackers/energy/EnergyTypes.js';
+import { launcherFor, launcherRegistry } from './launchers/launcherRegistry.js';
+import type { Launcher } from './launchers/Launcher.js';
+import type { PhaseMessage, ScenarioSettings, WorkerMeasurement } from './messages.js';
 
 /** Options of {@link runSweep}. */
 export interface SweepOptions {
-  entries: readonly MatrixEntry[];
+  entries: readonly PlannedEntry[];
   measure: MeasurePolicy;
   energy: EnergySettings;
   /** The device's CPU (for the energy estimate). */
-  cpu: RunMessage['cpu'];
+  cpu: ScenarioSettings['cpu'];
   /** Accuracy tasks run on every entry (paths absolute); null for none. */
   quality: QualitySettings | null;
   /** Folder for per-sample logs (`<entry id>.jsonl`); null for none. */
   samplesDir: string | null;
-  /** Derived-figure context of a measured entry (model decode facts, bandwidth), given what the backend loaded. Default: none. */
-  context?: (entry: MatrixEntry, resolvedOptions: Record<string, unknown>) => Promise<EntryContext>;
+  /** This device's memory bandwidth, for the decode roofline; null for none. */
+  bandwidth: MemoryBandwidth | null;
   log: EntryLog;
-  /** Model records by absolute path (inspected once before the sweep). */
-  models: ReadonlyMap<string, EntryModel>;
+  /** The sweep's output folder (named when it is interrupted). */
+  outDir: string;
+  /** The backends of the entries. Default: the built-in registry. */
+  registry?: readonly BackendDefinition[];
+  /** Launchers by id. Default: the built-in ones. */
+  launchers?: ReadonlyMap<string, () => Launcher>;
+  /** Stops the sweep: the running entry is killed and not recorded, and runSweep throws SweepInterruptedError. */
+  signal?: AbortSignal;
   /** Called before an entry runs. */
-  onEntryStart?: (entry: MatrixEntry) => void;
-  /** Called with the worker's phase messages. */
-  onPhase?: (entry: MatrixEntry, phase: PhaseMessage) => void;
+  onEntryStart?: (entry: PlannedEntry) => void;
+  /** Called with the scenario's phases. */
+  onPhase?: (entry: PlannedEntry, phase: PhaseMessage) => void;
+  /** Called with the processes doing an entry's work, as they become known. */
+  onProcesses?: (entry: PlannedEntry, pids: readonly number[]) => void;
   /** Called when an entry's record is written. */
   onEntryEnd?: (record: EntryRecord) => void;
-  /** Called with each worker process (the CLI kills it on Ctrl-C). */
-  onSpawn?: (entry: MatrixEntry, child: ChildProcess) => void;
-  /**
-   * Says why an entry is not run (e.g. a backend that cannot read the model's format): it is recorded as
-   * `skipped` with that reason. Default: every entry runs.
-   */
-  skipReason?: (entry: MatrixEntry, model: EntryModel) => string | undefined;
-  /** Worker entry point (tests). Default: the compiled worker. */
-  workerPath?: string;
 }
 
-/** Runs every entry not yet in the log; returns all records in matrix order. */
+/** Runs every entry not yet in the log; returns all records in plan order. */
 export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
+  const registry = options.registry ?? backendRegistry;
   const done = new Map(options.log.read().map((record) => [record.id, record]));
+  const facts = decodeFactsCache(registry);
   for (const entry of options.entries) {
     if (done.has(entry.id)) continue;
-    const model = options.models.get(entry.model.path);
-    const reason = model ? options.skipReason?.(entry, model) : undefined;
-    if (reason) {
-      const now = new Date();
-      const record = failedEntryRecord(entry, model!, { code: 'FORMAT_UNSUPPORTED', message: reason }, { startedAt: now, endedAt: now, peakRssSampledBytes: null }, 'skipped');
-      options.log.append(record);
-      done.set(record.id, record);
-      options.onEntryEnd?.(record);
-      continue;
-    }
+    if (options.signal?.aborted) throw interrupted(options.outDir, options.signal.reason);
+    const definition = registry.find((d) => d.id === entry.backend.id)!;
+    const launcher = launcherFor(definition, options.launchers ?? launcherRegistry);
     options.onEntryStart?.(entry);
     const startedAt = new Date();
     const processes = Math.max(1, options.measure.processes ?? 1);
@@ -74,7 +79,7 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
       maxSeconds: options.measure.maxSeconds / processes,
     };
     for (let p = 0; p < processes && !failure; p++) {
-      const settings = {
+      const settings: ScenarioSettings = {
         measure: perProcess,
         energy: options.energy,
         cpu: options.cpu,
@@ -82,28 +87,61 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
         quality: p === 0 ? options.quality : null,
         samplesFile: p === 0 && options.samplesDir ? join(options.samplesDir, `${entry.id}.jsonl`) : null,
       };
-      const outcome = await runEntryInWorker(entry, settings, {
-        onPhase: (phase) => options.onPhase?.(entry, phase),
-        onSpawn: (child) => options.onSpawn?.(entry, child),
-        workerPath: options.workerPath,
-        sampleIntervalMs: options.measure.memorySampleMs,
-      });
+      const outcome = await launcher.launch(
+        { entry, settings, timeoutSeconds: options.measure.timeoutSeconds, sampleIntervalMs: options.measure.memorySampleMs },
+        { onPhase: (phase) => options.onPhase?.(entry, phase), onProcesses: (pids) => options.onProcesses?.(entry, pids) },
+        options.signal,
+      );
+      if (!outcome.ok && outcome.interrupted) throw interrupted(options.outDir, options.signal?.reason);
       if (outcome.peakRssSampledBytes !== null) peakRssSampledBytes = Math.max(peakRssSampledBytes ?? 0, outcome.peakRssSampledBytes);
       if (outcome.ok) measurements.push(outcome.measurement);
       else failure = processes > 1 ? { ...outcome.error, message: `process ${p + 1} of ${processes}: ${outcome.error.message}` } : outcome.error;
     }
     const timing = { startedAt, endedAt: new Date(), peakRssSampledBytes };
-    const modelRecord = model ?? { spec: entry.model.spec, path: entry.model.path, name: entry.model.name };
     let record: EntryRecord;
-    if (!failure && model && measurements.length) {
-      const context = await options.context?.(entry, measurements[0]!.runtime.resolvedOptions);
-      record = okEntryRecord(entry, model, measurements, timing, context, options.measure.targetCiWidth);
+    if (!failure && measurements.length) {
+      const energy = entryEnergy(measurements.map((x) => x.energy).filter((e): e is EnergyReading => e !== null));
+      const description = await definition.describeEntry?.({
+        processes: measurements.map((x) => ({ info: x.runtime, phases: x.phases })),
+        energy: energy ? { joules: energy.joules, method: energy.method } : null,
+      });
+      record = okEntryRecord(
+        entry,
+        measurements,
+        timing,
+        { facts: await facts(entry.model, measurements[0]!.runtime.weightsFile), bandwidth: options.bandwidth, energy, ...(description ? { description } : {}) },
+        options.measure.targetCiWidth,
+      );
     } else {
-      record = failedEntryRecord(entry, modelRecord, failure ?? { code: 'INTERNAL', message: 'model record missing' }, timing);
+      record = failedEntryRecord(entry, failure ?? { code: 'INTERNAL', message: 'no measurement' }, timing);
     }
     options.log.append(record);
     done.set(record.id, record);
     options.onEntryEnd?.(record);
   }
   return options.entries.map((entry) => done.get(entry.id)).filter((r): r is EntryRecord => r !== undefined);
+}
+
+function interrupted(outDir: string, reason: unknown): SweepInterruptedError {
+  return new SweepInterruptedError(
+    `interrupted${typeof reason === 'string' ? ` by ${reason}` : ''}; finished entries are in ${join(outDir, 'entries.jsonl')}; continue with --resume --out ${outDir}`,
+    outDir,
+  );
+}
+
+/**
+ * Decode facts of the weights file a backend loaded, from the model's format (`decodeFacts`), computed once
+ * per model and file; null for a format that has none (a served or a composite model) or a file that
+ * does not say.
+ */
+function decodeFactsCache(registry: readonly BackendDefinition[]) {
+  const formats = modelFormats(registry);
+  const cache = new Map<string, Promise<DecodeFacts | null>>();
+  return (model: PreparedModel, weightsFile: string | null): Promise<DecodeFacts | null> => {
+    const format = formats.find((f) => f.id === model.format);
+    if (!format?.decodeFacts) return Promise.resolve(null);
+    const key = `${model.path}\0${weightsFile ?? ''}`;
+    if (!cache.has(key)) cache.set(key, format.decodeFacts(model.path, weightsFile).catch(() => null));
+    return cache.get(key)!;
+  };
 }

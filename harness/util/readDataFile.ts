@@ -11,8 +11,11 @@ import type { SlmbenchError } from '../errors.js';
 export interface ReadDataFileOptions {
   /** What the file is, for the message (`config`, `task file`, `rules`, `result`). Required. */
   what: string;
-  /** The error to throw, made from its one-line message (the caller's class: ConfigError, TaskDefinitionError, …). Required. */
-  error: (message: string) => SlmbenchError;
+  /**
+   * The error to throw, from the problem (`cannot read config (no such file)`) and the file as shown: the
+   * caller's class (ConfigError, TaskDefinitionError, …), whose one-line message starts with the file. Required.
+   */
+  error: (problem: string, shown: string) => SlmbenchError;
   /** The file as messages show it. Default: `file` as given. */
   shown?: string;
   /** Parse as JSON whatever the extension. Default: JSON for `.json`, YAML otherwise. */
@@ -27,12 +30,12 @@ export function readDataFile(file: string, options: ReadDataFileOptions): unknow
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw options.error(`${shown}: cannot read ${options.what} (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')})`);
+    throw options.error(`cannot read ${options.what} (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')})`, shown);
   }
   const json = options.json ?? extname(file).toLowerCase() === '.json';
   try {
     return json ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw options.error(`${shown}: not valid ${json ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
+    throw options.error(`not valid ${json ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, shown);
   }
 }

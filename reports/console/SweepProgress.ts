@@ -3,7 +3,8 @@
  * otherwise (CI logs).
  */
 import cliProgress from 'cli-progress';
-import type { MatrixEntry } from '../../harness/matrix/MatrixEntry.js';
+/** What the progress shows of an entry. */
+type ProgressEntry = { id: string; label: string };
 import type { PhaseMessage } from '../../harness/runner/messages.js';
 import type { EntryRecord } from '../../harness/result/EntryRecord.js';
 import { formatStat } from './formatStat.js';
@@ -14,7 +15,7 @@ export class SweepProgress {
   private finished: number;
   private running = false;
 
-  constructor(entries: readonly MatrixEntry[], alreadyDone: readonly string[]) {
+  constructor(entries: readonly ProgressEntry[], alreadyDone: readonly string[]) {
     this.total = entries.length;
     const ids = new Set(entries.map((e) => e.id));
     this.finished = alreadyDone.filter((id) => ids.has(id)).length;
@@ -32,7 +33,7 @@ export class SweepProgress {
       : null;
   }
 
-  start(entry: MatrixEntry): void {
+  start(entry: ProgressEntry): void {
     if (this.bar && !this.running) {
       this.bar.start(this.total, this.finished, { label: entry.label, phase: '' });
       this.running = true;
@@ -41,11 +42,11 @@ export class SweepProgress {
   }
 
   /** A worker process started for the entry (its pid is printed in logs, for profilers and tests). */
-  spawned(entry: MatrixEntry, pid: number | undefined): void {
+  spawned(entry: ProgressEntry, pid: number | undefined): void {
     if (!this.bar) process.stderr.write(`[${this.finished + 1}/${this.total}] start ${entry.label} (worker pid ${pid ?? '?'})\n`);
   }
 
-  phase(entry: MatrixEntry, phase: PhaseMessage): void {
+  phase(entry: ProgressEntry, phase: PhaseMessage): void {
     const text = phase.phase === 'measuring' ? `measuring (${phase.repetitions ?? 0})` : phase.phase;
     this.bar?.update(this.finished, { label: entry.label, phase: text });
   }

@@ -5,7 +5,7 @@
  */
 import Table from 'cli-table3';
 import type { EntryRecord } from '../../harness/result/EntryRecord.js';
-import { varyingOptions } from '../../harness/matrix/expandMatrix.js';
+import { varyingOptions } from '../../harness/result/varyingOptions.js';
 import { compositeFields } from '../compositeFields.js';
 import { formatPercent } from '../formatPercent.js';
 import { formatStat } from './formatStat.js';

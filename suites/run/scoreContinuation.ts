@@ -48,7 +48,7 @@ export async function encodePair(model: LoadedModel, context: string, continuati
 
 /** Scores `continuation` after `context`. Throws when the continuation tokenizes to nothing or cannot fit. */
 export async function scoreContinuation(model: LoadedModel, context: string, continuation: string, options: ScoreOptions): Promise<ContinuationScore> {
-  if (!model.score) throw new Error('the backend cannot score (capabilities.scoring is false)');
+  if (!model.score) throw new Error('the backend cannot score (its loaded model has no score)');
   const pair = await encodePair(model, context, continuation, options.addBos);
   if (pair.continuation.length === 0) throw new Error(`the continuation ${JSON.stringify(continuation)} adds no tokens after the context`);
   if (pair.continuation.length >= options.maxLength) {

@@ -5,12 +5,13 @@
  * result with composite strategies (two single models, a cascade of them swept over three thresholds, an
  * ensemble of them), whose `composite` sections come from the harness's own `compositeSummary`.
  */
-import type { EntryModel, EntryRecord } from '../../harness/result/EntryRecord.js';
+import type { EntryModel, EntryRecord, OkEntryRecord } from '../../harness/result/EntryRecord.js';
 import type { RunResult } from '../../harness/result/RunResult.js';
 import { percentileSorted, summarize, type Stats } from '../../harness/stats/summarize.js';
 import { summarizeEntries } from '../../harness/result/summarizeEntries.js';
-import { compositeSummary } from '../../harness/result/compositeSummary.js';
-import type { CompositeModelInfo, CompositeRequest, CompositeStageSpec } from '../../adapters/types.js';
+import { compositeSummary } from '../../adapters/composite-common/compositeSummary.js';
+import type { CompositeModelInfo, CompositeRequest } from '../../adapters/composite-common/CompositeModelInfo.js';
+import type { StageRef } from '../../harness/matrix/expandMatrix.js';
 
 export const INJECTED_NAME = '<img src=x onerror=alert(1)>';
 export const INJECTED_ERROR = '<script>alert(2)</script> worker died';
@@ -55,7 +56,7 @@ function measured(samples: number[]) {
   return { ...stats(samples), cold: samples[0]!, medianCi95: [percentileSorted(sorted, 0.2), percentileSorted(sorted, 0.8)], outliers: [] };
 }
 
-function okEntry(c: Config, index: number, speed: number, withEnergy: boolean): EntryRecord {
+function okEntry(c: Config, index: number, speed: number, withEnergy: boolean): OkEntryRecord {
   const reps = 5;
   const gen = 16;
   const decode = around(c.decodeTps * speed, reps, 0.03, index + 1);
@@ -93,7 +94,7 @@ function okEntry(c: Config, index: number, speed: number, withEnergy: boolean): 
     ...base(c, index),
     status: 'ok',
     measurement: { processes: 1, intervals: 'bootstrap over the repetitions of one process', warmupRuns: 1, warmupReason: 'count', stopReason: 'minimums', repetitions: reps, measuredSeconds: 0.5, tokenHandover: 'stream', clock: 'performance.now() in the worker', eos: 'ignored' },
-    metrics: metrics as unknown as EntryRecord['metrics'],
+    metrics: metrics as unknown as OkEntryRecord['metrics'],
     samples: { loadMs: [250 + index * 40], ttftMs: ttft, tpotMs: tpot, prefillTps: prefill, decodeTps: decode, e2eMs: e2e, itlMs: itl, process: ttft.map(() => 0) },
     outputs: { tokenIds: Array.from({ length: gen }, (_, i) => i + 3), text: `Once upon a time ${INJECTED_TEXT}`, promptTokenIds: [1, 2, 3], eosIndex: null, consistent: true },
   };
@@ -103,7 +104,7 @@ function bytesPerParam(quant: string): number {
   return quant === 'F32' ? 4 : quant === 'F16' ? 2 : 0.56;
 }
 
-function base(c: Pick<Config, 'id' | 'model' | 'quant' | 'params' | 'backend'>, index: number): Omit<EntryRecord, 'status'> {
+function base(c: Pick<Config, 'id' | 'model' | 'quant' | 'params' | 'backend'>, index: number): Pick<OkEntryRecord, 'id' | 'index' | 'label' | 'model' | 'backend' | 'workload' | 'startedAt' | 'endedAt' | 'durationMs'> {
   return {
     id: c.id,
     index,
@@ -157,7 +158,7 @@ function result(entries: EntryRecord[], deviceRecord: Record<string, unknown>): 
 
 /** Device A: the four configurations, one errored entry and one skipped entry. */
 export function fixtureResultA(): RunResult {
-  const entries = CONFIGS.map((c, i) => okEntry(c, i, 1, true));
+  const entries: EntryRecord[] = CONFIGS.map((c, i) => okEntry(c, i, 1, true));
   entries.push({
     ...base({ id: 'aaaa00000005', model: 'tiny-1b', quant: 'Q4_0', params: 1.1e9, backend: 'transformers-js' }, 4),
     status: 'errored',
@@ -211,13 +212,13 @@ function accuracy(acc: number) {
   return { arc_easy: { acc: { value: acc, stderr: Number(Math.sqrt((acc * (1 - acc)) / COMPOSITE_QUESTIONS).toFixed(4)), n: COMPOSITE_QUESTIONS, higherIsBetter: true } } };
 }
 
-function compositeEntry(c: CompositeConfig, index: number, stages: readonly EntryRecord[]): EntryRecord {
+function compositeEntry(c: CompositeConfig, index: number, stages: readonly OkEntryRecord[]): OkEntryRecord {
   const record = okEntry(c, index, 1, true);
-  const stageModels = stages.map((s) => s.model as EntryModel);
+  const stageModels: EntryModel[] = stages.map((s) => s.model);
   const joiner = c.kind === 'cascade' ? ' → ' : ' + ';
   const name = stageModels.map((m) => m.name).join(joiner);
   const spec = `${c.kind}:${stageModels.map((m) => `${m.spec}@llama-cpp`).join(joiner.trim())}`;
-  const stageSpecs: CompositeStageSpec[] = stageModels.map((m) => ({
+  const stageSpecs: StageRef[] = stageModels.map((m) => ({
     model: { spec: m.spec, path: m.path, name: m.name },
     backend: { id: 'llama-cpp', options: { threads: 1, contextSize: 'auto', batchSize: 512, gpu: 'auto', gpuLayers: 'auto', flashAttention: false, kvCacheType: 'f16', mmap: true } },
   }));

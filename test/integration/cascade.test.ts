@@ -11,7 +11,9 @@ import { z } from 'zod';
 import definition, { cascadeOptions } from '../../adapters/cascade/index.js';
 import { remoteOptions } from '../../adapters/remote/index.js';
 import { backendRegistry } from '../../adapters/registry.js';
-import type { CompositeModelInfo, CompositeStageSpec, LoadedModel, TokenEvent } from '../../adapters/types.js';
+import type { CompositeModelInfo } from '../../adapters/composite-common/CompositeModelInfo.js';
+import type { CompositeStageSpec } from '../../adapters/composite-common/CompositeStageSpec.js';
+import type { LoadedModel, TokenEvent } from '../../adapters/types.js';
 import { BackendOptionError } from '../../harness/errors.js';
 import { detectModelFormat } from '../../harness/model/detectModelFormat.js';
 import { OpenAiServer } from '../helpers/openAiServer.js';
@@ -50,7 +52,7 @@ function readGolden(model: string): Golden {
 /** A stage as the matrix resolves it: absolute path, the stage backend's options parsed with defaults. */
 function stage(path: string, backend: string, name: string, options: Record<string, unknown> = OPTIONS[backend] ?? {}): CompositeStageSpec {
   const stageDefinition = backendRegistry.find((d) => d.id === backend)!;
-  return { model: { spec: path, path, name }, backend: { id: backend, options: stageDefinition.optionsSchema.parse(options) as Record<string, unknown> } };
+  return { model: { spec: path, path, name, format: stageDefinition.formats[0]!.id }, backend: { id: backend, options: stageDefinition.optionsSchema.parse(options) as Record<string, unknown> } };
 }
 
 const storiesGguf = (options?: Record<string, unknown>) => stage(sharedPath('models/stories260K/gguf/stories260K-f32.gguf'), 'llama-cpp', 'stories260K', options);
@@ -82,8 +84,9 @@ async function generate(model: LoadedModel, promptTokenIds: number[], maxNewToke
   return { ids: events.flatMap((e) => e.tokenIds), events };
 }
 
+/** The cascade's stages and request log (`CascadeModel.composite`). */
 function composite(model: LoadedModel): CompositeModelInfo {
-  return model.info.composite!;
+  return (model as unknown as { composite: CompositeModelInfo }).composite;
 }
 
 afterAll(async () => {
@@ -122,7 +125,7 @@ describe('cascade options', () => {
   });
 
   it('the definition is a light composite registered beside the other backends', () => {
-    expect(definition).toMatchObject({ id: 'cascade', composite: true, formats: ['composite'] });
+    expect(definition).toMatchObject({ id: 'cascade', composite: true, formats: [] });
     expect(backendRegistry.find((d) => d.id === 'cascade')).toBe(definition);
   });
 });
@@ -296,7 +299,7 @@ describe.skipIf(!hasShared)(`cascade on real backends ${hasShared ? '' : `(${sha
   describe('a remote last stage', () => {
     let server: OpenAiServer;
     const remoteStage = (): CompositeStageSpec => ({
-      model: { spec: 'remote:test-model', path: 'remote:test-model', name: 'test-model' },
+      model: { spec: 'remote:test-model', path: 'remote:test-model', name: 'test-model', format: 'remote' },
       backend: { id: 'remote', options: remoteOptions.parse({ baseUrl: server.url, retryDelayMs: 1, timeoutMs: 5000 }) },
     });
     const streamed = () => server.requestsTo('/v1/completions').filter((r) => r.body?.stream === true);
@@ -336,11 +339,11 @@ describe.skipIf(!hasShared)(`cascade on real backends ${hasShared ? '' : `(${sha
   });
 
   it('refuses a composite or unknown stage backend', async () => {
-    const nested: CompositeStageSpec = { model: { spec: 'x', path: 'x', name: 'x' }, backend: { id: 'ensemble', options: {} } };
+    const nested: CompositeStageSpec = { model: { spec: 'x', path: 'x', name: 'x', format: 'gguf' }, backend: { id: 'ensemble', options: {} } };
     expect((await failure(loadCascade([storiesGguf(), nested], { threshold: 0 }))).message).toBe(
       'backend cascade, option stages[1].backend: a composite backend (ensemble) cannot be a stage',
     );
-    const unknown: CompositeStageSpec = { model: { spec: 'x', path: 'x', name: 'x' }, backend: { id: 'vllm', options: {} } };
+    const unknown: CompositeStageSpec = { model: { spec: 'x', path: 'x', name: 'x', format: 'gguf' }, backend: { id: 'vllm', options: {} } };
     expect((await failure(loadCascade([storiesGguf(), unknown], { threshold: 0 }))).message).toMatch(/^backend cascade, option stages\[1\]\.backend: unknown backend "vllm" \(known: llama-cpp, onnxruntime/);
   });
 

@@ -3,11 +3,12 @@
  * OpenAI-compatible test server (test/helpers/openAiServer.ts) on 127.0.0.1. Timing is asserted only as a
  * lower bound the server enforces (its first chunk waits), never as an upper bound.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RankedRunResult } from '../../harness/ranking/attachRanking.js';
+import type { RemoteModelInfo } from '../../adapters/remote/RemoteModelInfo.js';
 import { runCli } from '../helpers/cli.js';
 import { OpenAiServer, type OpenAiServerOptions } from '../helpers/openAiServer.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
@@ -86,7 +87,7 @@ describe('slmbench run with a remote:NAME model', () => {
       shortOutputs: 0,
     });
     // Prefill counts the server's prompt tokens: BOS + 4 pieces.
-    expect(entry.backend.remote!.serverPromptTokens).toBe(5);
+    expect((entry.backend.remote as RemoteModelInfo).serverPromptTokens).toBe(5);
     expect(entry.workload.promptTokenCount).toBe(5);
     // Ranked on what applies to it; peak memory and energy are not objectives no ok entry measures.
     expect(result.ranking!.entries[0]!.front).toBe(0);
@@ -102,15 +103,13 @@ describe('slmbench run with a remote:NAME model', () => {
     expect(entry.error!.message).toMatch(/cannot tokenize/);
   });
 
-  it('records remote:tiny on llama-cpp as skipped (format mismatch)', async () => {
+  it('refuses remote:tiny on llama-cpp before anything runs: no pair of the matrix can run (format mismatch)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'slmbench-remote-cli-'));
     const out = join(dir, 'out');
     const cli = await runCli(['run', '--model', 'remote:tiny', '--backend', 'llama-cpp', '--prompt', 'Hi', '--gen-tokens', '2', '--out', out, '--json']);
-    expect(cli.code, cli.stderr).toBe(0);
-    const entry = (JSON.parse(cli.stdout) as RankedRunResult).entries[0]!;
-    expect(entry.status).toBe('skipped');
-    expect(entry.error!.message).toBe('backend llama-cpp does not read remote models (it reads gguf)');
-    expect(entry.model).toMatchObject({ format: 'remote', sha256: null });
+    expect(cli.code).toBe(2);
+    expect(cli.stderr.trim()).toBe('slmbench: nothing to run: tiny: backend llama-cpp does not read remote models (it reads gguf)');
+    expect(existsSync(out)).toBe(false);
   });
 
   describe.skipIf(!hasShared)(`beside a local GGUF ${hasShared ? '' : `(${sharedSkipReason})`}`, () => {
@@ -119,7 +118,9 @@ describe('slmbench run with a remote:NAME model', () => {
       const result = await run([gguf, 'remote:tiny'], [{ id: 'llama-cpp' }, { id: 'remote', baseUrl: server.url }]);
       const ok = result.entries.filter((e) => e.status === 'ok');
       expect(ok.map((e) => `${e.model.format}/${e.backend.id}`).sort()).toEqual(['gguf/llama-cpp', 'remote/remote']);
-      expect(result.entries.filter((e) => e.status === 'skipped')).toHaveLength(2);
+      // The model × backend pairs that cannot run are listed apart, not run as skipped entries.
+      expect(result.entries.filter((e) => e.status === 'skipped')).toHaveLength(0);
+      expect(result.unpaired!.map((u) => `${u.model.format}/${u.backend}`).sort()).toEqual(['gguf/remote', 'remote/llama-cpp']);
       const remote = ok.find((e) => e.backend.id === 'remote')!;
       const local = ok.find((e) => e.backend.id === 'llama-cpp')!;
       expect(local.metrics!.notMeasured).toBeUndefined();

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { argmax } from '../../adapters/common/argmax.js';
 import { logSoftmax } from '../../adapters/common/logSoftmax.js';
 import { logSoftmaxAt } from '../../adapters/common/logSoftmaxAt.js';
-import { readTokenizerVocabulary } from '../../adapters/common/readTokenizerVocabulary.js';
+import { readTokenizerVocabulary } from '../../adapters/onnx-common/readTokenizerVocabulary.js';
 import type { Adapter, DecodeSession, LoadedModel } from '../../adapters/types.js';
 import { BackendRuntimeError, ModelFormatError, WorkloadError } from '../../harness/errors.js';
 import { detectModelFormat } from '../../harness/model/detectModelFormat.js';

@@ -144,6 +144,9 @@ describe.skipIf(!hasShared)(`onnxruntime backend on ../shared models${hasShared 
         },
         tokenHandover: 'stream',
         device: 'cpu',
+        weightsFile: join(folder(), 'onnx', 'model.onnx'),
+        kvBytesPerElement: 4,
+        gpus: [],
       });
     });
 

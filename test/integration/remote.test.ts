@@ -8,10 +8,11 @@ import definition, { remoteOptions } from '../../adapters/remote/index.js';
 import { NO_TEXT_ID } from '../../adapters/remote/PseudoVocabulary.js';
 import { RemoteHttpClient, type RetryNotice } from '../../adapters/remote/RemoteHttpClient.js';
 import { remoteModelName } from '../../adapters/remote/remoteModelName.js';
-import type { GenerateRequest, LoadedModel, ModelSource, RemoteModelInfo, RuntimeModelInfo, TokenEvent } from '../../adapters/types.js';
+import type { GenerateRequest, LoadedModel, ModelSource, TokenEvent } from '../../adapters/types.js';
+import type { RemoteModelInfo } from '../../adapters/remote/RemoteModelInfo.js';
 import { failure } from '../helpers/failure.js';
 import { latencySample } from '../../harness/trackers/latencySample.js';
-import { buildPromptTokens } from '../../harness/workload/buildPromptTokens.js';
+import { buildPromptTokens } from '../../harness/runner/buildPromptTokens.js';
 import { BOS_ID, EOS_ID, OpenAiServer, type OpenAiServerOptions, type RecordedRequest } from '../helpers/openAiServer.js';
 
 /** What the harness hands the adapter for `remote:NAME` (detectModelFormat). */
@@ -48,7 +49,7 @@ function streamed(server: OpenAiServer): RecordedRequest[] {
 }
 
 function remoteInfo(model: LoadedModel): RemoteModelInfo {
-  return (model.info as RuntimeModelInfo).remote!;
+  return (model as unknown as { remote: RemoteModelInfo }).remote;
 }
 
 afterEach(async () => {

@@ -56,7 +56,7 @@ function logSoftmaxRow(logits: Float32Array, offset: number, vocab: number): num
 describe('transformers-js backend definition', () => {
   it('declares its id, format and option defaults', () => {
     expect(definition.id).toBe('transformers-js');
-    expect(definition.formats).toEqual(['transformers-js']);
+    expect(definition.formats.map((f) => f.id)).toEqual(['transformers-js']);
     expect(transformersJsOptions.parse({})).toEqual({ dtype: 'auto', device: 'cpu', intraOpThreads: 'auto', interOpThreads: 1 });
     expect(transformersJsOptions.safeParse({ threads: 2 }).success).toBe(false);
     expect(transformersJsOptions.safeParse({ device: 'auto' }).success).toBe(false);
@@ -114,6 +114,9 @@ describe.skipIf(!hasShared)(
             },
             tokenHandover: 'stream',
             device: 'cpu',
+            weightsFile: sharedPath('models', name, 'transformersjs', 'onnx', 'model.onnx'),
+            kvBytesPerElement: 4,
+            gpus: [],
           });
         });
 

@@ -6,9 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import type { LoadedModel } from '../../adapters/types.js';
-import { detectModelFormat } from '../../harness/model/detectModelFormat.js';
 import { latencySample } from '../../harness/trackers/latencySample.js';
-import { localBackends } from '../helpers/loadStories260K.js';
+import { loadStories260K, localBackends } from '../helpers/loadStories260K.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
 
 const PROMPT = 'Lily and Tom went to the park. They';
@@ -19,11 +18,7 @@ describe.skipIf(!hasShared)(`TTFT and token counts against independent reference
   let referenceIds: number[] = [];
 
   beforeAll(async () => {
-    for (const definition of localBackends()) {
-      const path = definition.id === 'llama-cpp' ? sharedPath('models/stories260K/gguf/stories260K-f32.gguf') : sharedPath('models/stories260K/transformersjs');
-      const adapter = await definition.create();
-      models.set(definition.id, await adapter.load(await detectModelFormat(path), definition.optionsSchema.parse({}), { requiredContext: 128 }));
-    }
+    for (const [id, model] of await loadStories260K({ parity: false, requiredContext: 128 })) models.set(id, model);
     env.allowRemoteModels = false;
     const tokenizer = await AutoTokenizer.from_pretrained(sharedPath('models/stories260K/transformersjs'), { local_files_only: true });
     referenceIds = tokenizer.encode(PROMPT) as number[];
@@ -32,7 +27,7 @@ describe.skipIf(!hasShared)(`TTFT and token counts against independent reference
     for (const model of models.values()) await model.dispose();
   });
 
-  it.each(['llama-cpp', 'onnxruntime', 'transformers-js'])('%s: TTFT and E2E lie inside the independently timed call', async (id) => {
+  it.each(localBackends().map((d) => d.id))('%s: TTFT and E2E lie inside the independently timed call', async (id) => {
     const model = models.get(id)!;
     const prompt = await model.tokenize(PROMPT, { addBos: true });
     // Token counts: the independent tokenizer (BOS included by its post-processor) agrees.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backendRegistry } from '../../adapters/registry.js';
-import type { CompositeStageSpec } from '../../adapters/types.js';
+import type { StageRef } from '../../harness/matrix/expandMatrix.js';
 import { parseConfig } from '../../harness/config/parseConfig.js';
 import { configJsonSchema } from '../../harness/config/configJsonSchema.js';
 import { expandMatrix } from '../../harness/matrix/expandMatrix.js';
@@ -28,7 +28,7 @@ describe('composite backends in the matrix', () => {
       'small → big · cascade threshold=-1.5 · pp8+tg4',
       'small → big · cascade threshold=inf · pp8+tg4',
     ]);
-    const stages = entries[0]!.backend.options.stages as CompositeStageSpec[];
+    const stages = entries[0]!.backend.options.stages as StageRef[];
     expect(stages.map((s) => s.model)).toEqual([
       { spec: 'small.gguf', path: '/base/small.gguf', name: 'small' },
       { spec: 'big/model', path: '/base/big/model', name: 'big' },

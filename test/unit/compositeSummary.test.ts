@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CompositeModelInfo, CompositeRequest } from '../../adapters/types.js';
-import { compositeSummary } from '../../harness/result/compositeSummary.js';
+import type { CompositeModelInfo, CompositeRequest } from '../../adapters/composite-common/CompositeModelInfo.js';
+import { compositeSummary } from '../../adapters/composite-common/compositeSummary.js';
 
 const stage = (name: string, remote = false): CompositeModelInfo['stages'][number] => ({
   name,

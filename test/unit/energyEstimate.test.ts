@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CPU_POWER_TABLE, resolveCpuPower } from '../../harness/energy/cpuPowerTable.js';
-import { createEnergyMeterFrom } from '../../harness/energy/createEnergyMeter.js';
-import { createEstimateProvider, DEFAULT_MEMORY_WATTS_PER_GIB } from '../../harness/energy/createEstimateProvider.js';
-import { parseProcStatCpuSeconds, readProcCpuSeconds } from '../../harness/energy/readProcCpuSeconds.js';
+import { CPU_POWER_TABLE, resolveCpuPower } from '../../harness/trackers/energy/cpuPowerTable.js';
+import { createEnergyMeterFrom } from '../../harness/trackers/energy/createEnergyMeter.js';
+import { createEstimateProvider, DEFAULT_MEMORY_WATTS_PER_GIB } from '../../harness/trackers/energy/createEstimateProvider.js';
+import { parseProcStatCpuSeconds, readProcCpuSeconds } from '../../harness/trackers/energy/readProcCpuSeconds.js';
 
 describe('resolveCpuPower', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createEnergyMeterFrom } from '../../harness/energy/createEnergyMeter.js';
-import { energyAmounts } from '../../harness/energy/energyAmounts.js';
-import type { EnergyProvider, EnergyProviderId } from '../../harness/energy/EnergyTypes.js';
+import { createEnergyMeterFrom } from '../../harness/trackers/energy/createEnergyMeter.js';
+import { energyAmounts } from '../../harness/trackers/energy/energyAmounts.js';
+import type { EnergyProvider, EnergyProviderId } from '../../harness/trackers/energy/EnergyTypes.js';
 
 /** A provider that reports scripted (joules, seconds) per session, in order. */
 function scripted(id: EnergyProviderId, sessions: Array<[number, number] | Error>, options: { estimated?: boolean; minSeconds?: number } = {}): EnergyProvider {

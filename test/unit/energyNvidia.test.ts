@@ -2,9 +2,9 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEnergyMeter } from '../../harness/energy/createEnergyMeter.js';
-import { integratePower } from '../../harness/energy/createNvidiaProvider.js';
-import { parseNvidiaGpuEnergy } from '../../harness/energy/parseNvidiaGpuEnergy.js';
+import { createEnergyMeter } from '../../harness/trackers/energy/createEnergyMeter.js';
+import { integratePower } from '../../harness/trackers/energy/createNvidiaProvider.js';
+import { parseNvidiaGpuEnergy } from '../../harness/trackers/energy/parseNvidiaGpuEnergy.js';
 import { parseNvidiaComputeApps, queryGpuProcessMemory, selectProcessMemory } from '../../harness/trackers/queryGpuProcessMemory.js';
 
 /**

@@ -2,9 +2,9 @@ import { access, chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { meanPowerW } from '../../harness/energy/createPowermetricsProvider.js';
-import { parsePowermetrics, samplePowerW } from '../../harness/energy/parsePowermetrics.js';
-import { selectProviders } from '../../harness/energy/selectProviders.js';
+import { meanPowerW } from '../../harness/trackers/energy/createPowermetricsProvider.js';
+import { parsePowermetrics, samplePowerW } from '../../harness/trackers/energy/parsePowermetrics.js';
+import { selectProviders } from '../../harness/trackers/energy/selectProviders.js';
 
 /** Two samples as `powermetrics --samplers cpu_power -i 1000` prints them on Apple silicon (trimmed). */
 const APPLE_SILICON = `Machine model: Mac14,2

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEnergyMeter, createEnergyMeterFrom } from '../../harness/energy/createEnergyMeter.js';
-import { createRaplProvider, raplCounterDelta } from '../../harness/energy/createRaplProvider.js';
-import { probeRapl } from '../../harness/energy/probeRapl.js';
+import { createEnergyMeter, createEnergyMeterFrom } from '../../harness/trackers/energy/createEnergyMeter.js';
+import { createRaplProvider, raplCounterDelta } from '../../harness/trackers/energy/createRaplProvider.js';
+import { probeRapl } from '../../harness/trackers/energy/probeRapl.js';
 
 const MAX = 262143328850; // a real max_energy_range_uj (Intel client parts)
 const here = dirname(fileURLToPath(import.meta.url));
@@ -136,7 +136,7 @@ describe('probeRapl', () => {
 
   const nobodyCanRead = (() => {
     if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
-    const r = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(join(repoRoot, 'harness/energy/probeRapl.ts'))})`], {
+    const r = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(join(repoRoot, 'harness/trackers/energy/probeRapl.ts'))})`], {
       uid: 65534,
       gid: 65534,
     });
@@ -148,7 +148,7 @@ describe('probeRapl', () => {
     await chmod(root, 0o755);
     for (const zone of SERVER) await chmod(join(folder(zone.id), 'energy_uj'), 0o400); // as after CVE-2020-8694
     const script = join(root, 'probe.mts');
-    await writeFile(script, `import { probeRapl } from ${JSON.stringify(join(repoRoot, 'harness/energy/probeRapl.ts'))};\nconsole.log(JSON.stringify(await probeRapl({ root: process.argv[2] })));\n`);
+    await writeFile(script, `import { probeRapl } from ${JSON.stringify(join(repoRoot, 'harness/trackers/energy/probeRapl.ts'))};\nconsole.log(JSON.stringify(await probeRapl({ root: process.argv[2] })));\n`);
     await chmod(script, 0o644);
     const child = spawnSync(process.execPath, ['--import', 'tsx', script, root], {
       uid: 65534,

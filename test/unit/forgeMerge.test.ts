@@ -16,10 +16,11 @@ import { ModelFormatError, ModelNotFoundError, OutputError, UsageError } from '.
 import { encodeGgufHeader, type GgufValue } from '../../harness/forge/encodeGgufHeader.js';
 import { forgeModel } from '../../harness/forge/forgeModel.js';
 import { mergeGgufModels, type MergeOptions } from '../../harness/forge/mergeGgufModels.js';
-import { mergeReadGgufHeader } from '../../harness/forge/mergeReadGgufHeader.js';
+import { readGgufHeader } from '../../adapters/formats/gguf/readGgufHeader.js';
+import { forgeGgmlType } from '../../harness/forge/encodeGgmlTensor.js';
 import { quantizeQ4_0 } from '../../harness/forge/quantizeQ4_0.js';
 import { quantizeQ8_0 } from '../../harness/forge/quantizeQ8_0.js';
-import { sha256File } from '../../harness/model/sha256File.js';
+import { sha256File } from '../../harness/util/sha256File.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slmbench-merge-unit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -244,8 +245,8 @@ describe('mergeGgufModels: metadata', () => {
         { path: b, name: 'slmbench-forge-tiny-seed2', sha256: shaB, weight: 5, coefficient: 5 / 7 },
       ],
     });
-    const merged = await mergeReadGgufHeader(path);
-    const source = await mergeReadGgufHeader(a);
+    const merged = await readGgufHeader(path);
+    const source = await readGgufHeader(a);
     const value = (key: string): unknown => merged.values.get(key);
     expect(value('general.name')).toEqual({ type: 'string', value: name });
     expect(value('general.file_type')).toEqual({ type: 'uint32', value: 7 });
@@ -285,12 +286,12 @@ describe('mergeGgufModels: metadata', () => {
     const second = out('second');
     const result = await mergeGgufModels({ inputs: [{ path: first }, { path: a }], outFile: second });
     expect(result.record.inputs[0]!.name).toBe('merge(task-arithmetic): slmbench-forge-tiny-seed1 + 0.5·(slmbench-forge-tiny-seed2 − slmbench-forge-tiny-seed1)');
-    const header = await mergeReadGgufHeader(first);
+    const header = await readGgufHeader(first);
     expect(header.values.get('slmbench.merge.method')).toEqual({ type: 'string', value: 'task-arithmetic' });
     expect(header.values.get('slmbench.merge.base')).toEqual({ type: 'string', value: 'model-F32.gguf' });
     expect(header.values.get('slmbench.merge.base_sha256')).toEqual({ type: 'string', value: await sha256File(a) });
     expect(header.values.has('slmbench.merge.normalize')).toBe(false);
-    const merged = await mergeReadGgufHeader(second);
+    const merged = await readGgufHeader(second);
     expect(merged.metadata.filter(([key]) => key === 'slmbench.merge.method')).toEqual([['slmbench.merge.method', { type: 'string', value: 'linear' }]]);
     expect(merged.values.has('slmbench.merge.base')).toBe(false);
     expect(merged.values.get('slmbench.merge.inputs_sha256')).toEqual({ type: 'array', itemType: 'string', value: [await sha256File(first), await sha256File(a)] });
@@ -299,11 +300,11 @@ describe('mergeGgufModels: metadata', () => {
 
 /** A copy of the GGUF at `from` with its metadata edited (tensor data copied as is). */
 async function editedCopy(from: string, to: string, edit: (key: string, value: GgufValue) => GgufValue): Promise<string> {
-  const header = await mergeReadGgufHeader(from);
+  const header = await readGgufHeader(from);
   const metadata = header.metadata.map(([key, value]) => [key, edit(key, value as GgufValue)] as const);
   const encoded = encodeGgufHeader(
     metadata,
-    header.tensors.map((t) => ({ name: t.name, dims: t.dims, type: t.type! })),
+    header.tensors.map((t) => ({ name: t.name, dims: t.dims, type: forgeGgmlType(t.typeCode)! })),
     header.alignment,
   );
   const file = readFileSync(from);
@@ -334,7 +335,7 @@ describe('mergeGgufModels: refusals', () => {
     });
     const attempt = mergeGgufModels({ inputs: [{ path: a }, { path: other }], outFile: out('vocab') });
     await expect(attempt).rejects.toBeInstanceOf(ModelFormatError);
-    const tokens = (await mergeReadGgufHeader(a)).values.get('tokenizer.ggml.tokens');
+    const tokens = (await readGgufHeader(a)).values.get('tokenizer.ggml.tokens');
     const original = tokens?.type === 'array' && tokens.itemType === 'string' ? tokens.value[300] : undefined;
     expect(original).toBe('I');
     await expect(attempt).rejects.toThrow(`${other}: cannot be merged with ${a}: the vocabularies differ at token 300: "zzz" here, "I" there`);

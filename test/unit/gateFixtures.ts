@@ -2,7 +2,7 @@
  * Synthetic results for the gate, compare, merge and shard tests: seeded normal samples and minimal
  * `result.json` objects with the fields those commands read.
  */
-import type { LoadedResult, AnyRunResult, DeviceEntryRecord } from '../../harness/merge/AnyRunResult.js';
+import type { LoadedResult, AnyRunResult, DeviceEntryRecord } from '../../harness/result/AnyRunResult.js';
 import { seededUniform } from '../../harness/stats/seededUniform.js';
 import { summarize } from '../../harness/stats/summarize.js';
 import { summarizeEntries } from '../../harness/result/summarizeEntries.js';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllowMismatch } from '../../harness/compare/parseAllowMismatch.js';
 import { evaluateGate } from '../../harness/gate/evaluateGate.js';
 import { parseGateRule } from '../../harness/gate/parseGateRule.js';
-import { readResultFile } from '../../harness/merge/readResultFile.js';
+import { readResultFile } from '../../harness/result/readResultFile.js';
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 

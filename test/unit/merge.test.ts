@@ -1,10 +1,10 @@
 /** Merging results of several devices and shards. */
 import { describe, expect, it } from 'vitest';
 import { shardInfo } from '../../harness/matrix/selectShard.js';
-import { entryDevice } from '../../harness/merge/entryDevice.js';
+import { entryDevice } from '../../harness/result/entryDevice.js';
 import { mergeResults } from '../../harness/merge/mergeResults.js';
-import { checkResult } from '../../harness/merge/readResultFile.js';
-import type { AnyRunResult } from '../../harness/merge/AnyRunResult.js';
+import { checkResult } from '../../harness/result/readResultFile.js';
+import type { AnyRunResult } from '../../harness/result/AnyRunResult.js';
 import { entry, fingerprint, loaded, result } from './gateFixtures.js';
 
 const devA = fingerprint('dev-a');
@@ -130,9 +130,9 @@ describe('shards', () => {
 describe('reading results', () => {
   it.each([
     [[], 'r.json: not a slmbench result (expected a JSON object)'],
-    [{ schemaVersion: 2, entries: [], device: {} }, 'r.json: schemaVersion 2 is not 1; this slmbench reads version 1 results'],
+    [{ schemaVersion: 2, entries: [], device: {} }, 'r.json: schemaVersion 2 is not supported (this slmbench reads 1)'],
     [{ schemaVersion: 1, device: {} }, 'r.json: entries: expected an array'],
-    [{ schemaVersion: 1, entries: [{}], device: {} }, 'r.json: entries[0]: expected an entry with id, model, backend and workload'],
+    [{ schemaVersion: 1, entries: [{}], device: {} }, 'r.json: entries[0].id: expected a string'],
   ])('refuses %j', (data, message) => {
     expect(() => checkResult(data, 'r.json')).toThrow(message);
   });

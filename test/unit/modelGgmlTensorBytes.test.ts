@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ggmlTensorBytes } from '../../harness/model/ggmlTensorBytes.js';
+import { ggmlTensorBytes } from '../../adapters/formats/gguf/ggmlTypes.js';
 
 describe('ggmlTensorBytes', () => {
   it('computes the bytes of float and quantized tensors', () => {

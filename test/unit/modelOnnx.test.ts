@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelFormatError } from '../../harness/errors.js';
 import { inspectModel } from '../../harness/model/inspectModel.js';
-import { readOnnxModel } from '../../harness/model/readOnnxModel.js';
+import { readOnnxModel } from '../../adapters/formats/onnx/readOnnxModel.js';
 
 // ---- a minimal protobuf encoder -------------------------------------------------------------------
 function varint(value: number): number[] {

@@ -87,7 +87,7 @@ describe('CSV report', () => {
     const result = fixtureResultA();
     const entry = result.entries[0]!;
     result.entries = [
-      { ...entry, model: { ...entry.model, name: '=HYPERLINK("http://x")' } },
+      { ...entry, model: { ...entry.model, name: '=HYPERLINK("http://x")' } } as EntryRecord,
       { ...result.entries[4]!, error: { code: 'X', message: 'a, "b"\nc' } } as EntryRecord,
     ];
     const csv = renderCsvReport(buildReportModel([{ result, source: 'r' }]));
@@ -208,7 +208,7 @@ describe('reportCommand', () => {
       return join(dir, name);
     };
     const cases: [string, RegExp][] = [
-      [join(dir, 'missing.json'), /missing\.json: no such file or folder$/],
+      [join(dir, 'missing.json'), /missing\.json: cannot read result \(no such file\)$/],
       [bad('broken.json', '{"schemaVersion": 1,'), /broken\.json: not valid JSON/],
       [bad('v2.json', JSON.stringify({ ...fixtureResultA(), schemaVersion: 2 })), /v2\.json: schemaVersion 2 is not supported \(this slmbench reads 1\)$/],
       [bad('other.json', '{"name": "package"}'), /other\.json: schemaVersion: expected 1; not a slmbench result\.json$/],

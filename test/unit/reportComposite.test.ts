@@ -108,7 +108,7 @@ describe('compositeFields and cascadeFamilies', () => {
     const result = fixtureResultComposite();
     const mid = result.entries.find((e) => e.id === ID.mid)!;
     const stages = [...(mid.backend.options.stages as unknown[])].reverse();
-    result.entries.push({ ...mid, id: 'ffff00000001', model: { ...mid.model, name: 'stories15M → stories260K' }, backend: { ...mid.backend, options: { ...mid.backend.options, stages } } });
+    result.entries.push({ ...mid, id: 'ffff00000001', model: { ...mid.model, name: 'stories15M → stories260K' }, backend: { ...mid.backend, options: { ...mid.backend.options, stages } } } as EntryRecord);
     const model = buildReportModel([{ result, source: 'c' }]);
     expect(model.entries.map((e) => e.label)).toEqual([
       'stories260K · llama-cpp',
@@ -282,7 +282,7 @@ describe('cascade trade-off chart', () => {
 
   it('is left out without quality metrics', () => {
     const result = fixtureResultComposite();
-    result.entries = result.entries.map((e) => ({ ...e, metrics: { ...e.metrics!, quality: undefined } }));
+    result.entries = result.entries.map((e) => ({ ...e, metrics: { ...e.metrics!, quality: undefined } }) as EntryRecord);
     const charts = buildCharts(buildReportModel([{ result, source: 'c' }]));
     expect(charts.some((c) => c.section === 'composites')).toBe(false);
     // The sweep is still drawn on the Pareto charts.
@@ -320,7 +320,7 @@ describe('CSV and flat rows with composites', () => {
     ]);
     // A text cell that merely starts like a number is still defused.
     const result = fixtureResultComposite();
-    result.entries = [{ ...result.entries[0]!, model: { ...result.entries[0]!.model, name: '-2+cmd|x' } }];
+    result.entries = [{ ...result.entries[0]!, model: { ...result.entries[0]!.model, name: '-2+cmd|x' } } as EntryRecord];
     expect(renderCsvReport(buildReportModel([{ result, source: 'c' }]))).toContain(`,'-2+cmd|x,`);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRoofline } from '../../harness/roofline/decodeRoofline.js';
-import { decodeWeightBytesFromGguf, decodeWeightBytesFromGroups, type GgufTensorFacts } from '../../harness/roofline/decodeWeightBytes.js';
+import { decodeWeightBytesFromGguf, decodeWeightBytesFromGroups, type GgufTensorFacts } from '../../adapters/formats/decodeWeightBytes.js';
 import { probeMemoryBandwidth } from '../../harness/roofline/probeMemoryBandwidth.js';
-import { KV_CACHE_TYPE_BYTES, kvCacheBytes } from '../../harness/trackers/kvCacheBytes.js';
-import { modelResidentBytes } from '../../harness/trackers/modelResidentBytes.js';
+import { KV_CACHE_TYPE_BYTES, kvCacheBytes } from '../../harness/metrics/kvCacheBytes.js';
+import { modelResidentBytes } from '../../harness/metrics/modelResidentBytes.js';
 
 const F32 = 0;
 const F16 = 1;

@@ -7,7 +7,7 @@ import { expandMatrix } from '../../harness/matrix/expandMatrix.js';
 import type { MatrixEntry } from '../../harness/matrix/MatrixEntry.js';
 import { matrixHash, parseShardSpec, selectShard, shardInfo } from '../../harness/matrix/selectShard.js';
 import { mergeResults } from '../../harness/merge/mergeResults.js';
-import type { DeviceEntryRecord } from '../../harness/merge/AnyRunResult.js';
+import type { DeviceEntryRecord } from '../../harness/result/AnyRunResult.js';
 import { fingerprint, loaded, result } from './gateFixtures.js';
 
 /** 3 models × (llama-cpp threads 1/2/4 × flashAttention on/off + onnxruntime) × (2 prompt lengths × 2 generation lengths) = 84 entries. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrapInterval } from '../../harness/stats/bootstrapInterval.js';
 import { fewProcessesFactor, hierarchicalBootstrapMedian } from '../../harness/stats/hierarchicalBootstrapMedian.js';
-import { measuredStats } from '../../harness/result/buildEntryRecord.js';
+import { measuredStats } from '../../harness/stats/measuredStats.js';
 
 describe('hierarchicalBootstrapMedian', () => {
   it('is a pure function of its seed and reports the median of all samples', () => {

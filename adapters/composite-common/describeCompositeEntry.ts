@@ -1,0 +1,21 @@
+/**
+ * The record sections of a composite entry (`cascade`, `ensemble`), from what its worker processes
+ * reported: the `composite` section ({@link compositeSummary}: the measured loops' requests of every
+ * process together, the accuracy tasks' requests of the process that ran them) and, for a cascade, the
+ * `escalationRate` metric (over the accuracy tasks' requests when tasks ran, else over the measured loop's).
+ */
+import type { EntryDescription, EntryDescriptionInput } from '../types.js';
+import type { CompositeModelInfo, CompositePhaseReport } from './CompositeModelInfo.js';
+import { compositeSummary } from './compositeSummary.js';
+
+export function describeCompositeEntry(kind: CompositeModelInfo['kind'], input: EntryDescriptionInput): EntryDescription {
+  const reports = input.processes.map((p) => p.phases as Partial<Record<'measured' | 'quality', CompositePhaseReport>>);
+  const stages = reports.find((r) => r.measured)?.measured?.stages ?? [];
+  const measured = reports.flatMap((r) => r.measured?.requests ?? []);
+  const tasks = reports[0]?.quality ? reports[0].quality.requests : null;
+  const composite = compositeSummary({ kind, stages }, measured, tasks, input.energy);
+  return {
+    record: { composite },
+    ...(kind === 'cascade' ? { metrics: { escalationRate: (composite.tasks ?? composite.measured).escalationRate } } : {}),
+  };
+}

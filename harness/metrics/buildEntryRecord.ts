@@ -1,0 +1,213 @@
+/**
+ * Turns what an entry's worker processes measured (or how they failed) into the entry record kept in the
+ * results: statistics over processes and repetitions, memory, energy, the KV cache and the decode
+ * roofline, with what the backend's definition adds of its own (`BackendDefinition.describeEntry`).
+ */
+import type { DecodeFacts } from '../../adapters/formats/DecodeFacts.js';
+import type { EntryDescription } from '../../adapters/types.js';
+import type { ErrorRecord } from '../errors.js';
+import type { PlannedEntry } from '../matrix/PlannedEntry.js';
+import type { EntryEnergy, EntryMetrics, EntryRecord, FailedEntryRecord, MeasuredStats, OkEntryRecord } from '../result/EntryRecord.js';
+import type { MemoryBandwidth } from '../roofline/probeMemoryBandwidth.js';
+import type { WorkerMeasurement } from '../runner/messages.js';
+import { measuredStats } from '../stats/measuredStats.js';
+import { summarize, type Stats } from '../stats/summarize.js';
+import type { RepetitionSample } from '../trackers/latencySample.js';
+import { entryRoofline } from './entryRoofline.js';
+import { kvCacheBytes } from './kvCacheBytes.js';
+import { modelResidentBytes } from './modelResidentBytes.js';
+
+/** Timing of an entry's workers. */
+export interface EntryTiming {
+  startedAt: Date;
+  endedAt: Date;
+  /** Highest RSS the launcher's sampler saw (bytes), or null. */
+  peakRssSampledBytes: number | null;
+}
+
+/** What the runner knows beyond the workers' measurements, for the derived figures. */
+export interface EntryContext {
+  /** Decode facts of the weights file the backend loaded (weights read per token, KV shape); null when unknown. */
+  facts: DecodeFacts | null;
+  /** This device's memory bandwidth; null when not probed. */
+  bandwidth: MemoryBandwidth | null;
+  /** The measured loops' energy over every process ({@link entryEnergy}); null when not metered. */
+  energy: EntryEnergy | null;
+  /** What the backend's definition adds to the record. Default: nothing. */
+  description?: EntryDescription;
+}
+
+const one = (samples: number[], name: string): Stats => {
+  const stats = summarize(samples);
+  if (!stats) throw new Error(`no samples of ${name}`);
+  return stats;
+};
+
+/** The record of a measured entry, from the measurements of its worker processes (one or more). */
+export function okEntryRecord(
+  entry: PlannedEntry,
+  measurements: readonly WorkerMeasurement[],
+  timing: EntryTiming,
+  context: EntryContext,
+  targetCiWidth?: number | null,
+): OkEntryRecord {
+  const m = measurements[0]!;
+  const lastProcess = measurements[measurements.length - 1]!;
+  const perProcess = <T>(f: (r: RepetitionSample) => T | null): T[][] =>
+    measurements.map((x) => x.repetitions.map(f).filter((v): v is T => v !== null));
+  const groups = {
+    ttftMs: perProcess((r) => r.ttftMs),
+    e2eMs: perProcess((r) => r.e2eMs),
+    prefillTps: perProcess((r) => r.prefillTps),
+    tpotMs: perProcess((r) => r.tpotMs),
+    decodeTps: perProcess((r) => r.decodeTps),
+    itlMs: perProcess((r) => r.itlMs),
+  };
+  const required = (samples: number[][], name: string): MeasuredStats => {
+    const stats = measuredStats(samples);
+    if (!stats) throw new Error(`no samples of ${name}`);
+    return stats;
+  };
+  const decodeTps = measuredStats(groups.decodeTps);
+  const contextTokens = m.promptTokenIds.length + entry.workload.genTokens;
+  // The KV element size is the backend's own statement (`RuntimeModelInfo.kvBytesPerElement`).
+  const kvBytesPerElement = m.runtime.kvBytesPerElement;
+  const facts = kvBytesPerElement !== null ? context.facts : null;
+  const last = lastProcess.repetitions[lastProcess.repetitions.length - 1]!;
+  const eosIndex = last.tokenIds.findIndex((id) => m.runtime.eosTokenIds.includes(id));
+  const maxOf = (values: (number | null)[]): number | null => {
+    const known = values.filter((v): v is number => v !== null);
+    return known.length ? Math.max(...known) : null;
+  };
+  const peakRssBytes = maxOf(measurements.map((x) => x.memory.vmHwmBytes)) ?? timing.peakRssSampledBytes ?? m.memory.rssAfterLoadBytes;
+  const reference = m.repetitions[0]?.tokenIds.join(',');
+  const consistent = measurements.every((x) => x.outputsConsistent && x.repetitions[0]?.tokenIds.join(',') === reference);
+  const energy = context.energy;
+  const notMeasured = m.runtime.notMeasured && Object.keys(m.runtime.notMeasured).length ? m.runtime.notMeasured : null;
+  const description = context.description ?? {};
+  const metrics: EntryMetrics = {
+    loadMs: one(measurements.map((x) => x.loadMs), 'loadMs'),
+    tokenizeMs: one(measurements.map((x) => x.tokenizeMs), 'tokenizeMs'),
+    ttftMs: required(groups.ttftMs, 'ttftMs'),
+    tpotMs: measuredStats(groups.tpotMs),
+    // Gaps of the repetitions after each process's cold one (of the only one when a process has one).
+    itlMs: summarize(groups.itlMs.flatMap((g) => (g.length > 1 ? g.slice(1) : g)).flat()),
+    prefillTps: required(groups.prefillTps, 'prefillTps'),
+    decodeTps,
+    e2eMs: required(groups.e2eMs, 'e2eMs'),
+    peakRssBytes,
+    peakRssSampledBytes: timing.peakRssSampledBytes,
+    rssAfterLoadBytes: m.memory.rssAfterLoadBytes,
+    rssBeforeLoadBytes: m.memory.rssBeforeLoadBytes,
+    modelResidentBytes: modelResidentBytes(m.memory),
+    kvCacheBytes: facts ? kvCacheBytes({ ...facts.kv, bytesPerElement: kvBytesPerElement! }, contextTokens) : null,
+    gpuMemoryBytes: maxOf(measurements.map((x) => x.memory.gpuBytes)),
+    modelSizeBytes: entry.model.sizeBytes,
+    energy,
+    ...(notMeasured ? { notMeasured } : {}),
+    ...(description.metrics as Partial<EntryMetrics> | undefined),
+    roofline:
+      facts && context.bandwidth && entry.workload.genTokens >= 2
+        ? entryRoofline(facts, kvBytesPerElement!, context.bandwidth, m.promptTokenIds.length, entry.workload.genTokens, decodeTps?.median ?? null)
+        : null,
+    ...(m.quality ? { quality: Object.fromEntries(m.quality.filter((t) => !t.skipped).map((t) => [t.taskId, t.metrics])) } : {}),
+  };
+  return {
+    ...base(entry, timing),
+    status: 'ok',
+    backend: {
+      id: entry.backend.id,
+      version: mainVersion(m.versions),
+      versions: m.versions,
+      options: entry.backend.options,
+      resolvedOptions: m.runtime.resolvedOptions,
+      device: m.runtime.device,
+      ...description.backend,
+    },
+    workload: { ...entry.workload, promptTokenCount: m.promptTokenIds.length },
+    measurement: {
+      processes: measurements.length,
+      warmupRuns: m.warmup.runs,
+      warmupSeconds: m.warmup.seconds,
+      warmupReason: m.warmup.reason,
+      stopReason: m.stopReason,
+      repetitions: measurements.reduce((n, x) => n + x.repetitions.length, 0),
+      measuredSeconds: measurements.reduce((n, x) => n + x.measuredSeconds, 0),
+      tokenHandover: m.runtime.tokenHandover,
+      clock: 'performance.now() in the worker',
+      eos: 'ignored',
+      intervals:
+        measurements.length > 1
+          ? 'two-stage bootstrap over processes and repetitions, widened for few processes'
+          : 'bootstrap over the repetitions of one process',
+      ...targetFigures(decodeTps, targetCiWidth),
+    },
+    metrics,
+    ...(m.quality ? { quality: m.quality.map(({ metrics: _metrics, ...rest }) => rest) } : {}),
+    ...(description.record as Partial<OkEntryRecord> | undefined),
+    samples: {
+      loadMs: measurements.map((x) => x.loadMs),
+      ttftMs: groups.ttftMs.flat(),
+      tpotMs: groups.tpotMs.flat(),
+      prefillTps: groups.prefillTps.flat(),
+      decodeTps: groups.decodeTps.flat(),
+      e2eMs: groups.e2eMs.flat(),
+      itlMs: groups.itlMs.flat(),
+      process: measurements.flatMap((x, p) => x.repetitions.map(() => p)),
+    },
+    outputs: {
+      tokenIds: last.tokenIds,
+      text: lastProcess.text,
+      promptTokenIds: m.promptTokenIds,
+      eosIndex: eosIndex === -1 ? null : eosIndex,
+      consistent,
+    },
+  };
+}
+
+/** The decode rate interval's relative width, and whether it met the configured target. */
+function targetFigures(decodeTps: MeasuredStats | null, target: number | null | undefined) {
+  const ci = decodeTps?.medianCi95;
+  if (!ci || !decodeTps || decodeTps.median <= 0) return {};
+  const width = (ci[1] - ci[0]) / decodeTps.median;
+  return { ciRelativeWidth: width, ...(typeof target === 'number' ? { targetMet: width <= target } : {}) };
+}
+
+/** The entry fields a failed record keeps: identity, the model as far as it is known, the backend's options, the workload. */
+export type FailedEntryInput = Pick<PlannedEntry, 'id' | 'index' | 'label' | 'workload'> & {
+  model: FailedEntryRecord['model'];
+  backend: PlannedEntry['backend'];
+};
+
+/** The record of an entry that failed or was not run. */
+export function failedEntryRecord(entry: FailedEntryInput, error: ErrorRecord, timing: EntryTiming, status: 'errored' | 'skipped' = 'errored'): FailedEntryRecord {
+  return {
+    ...base(entry, timing),
+    status,
+    backend: { id: entry.backend.id, version: null, versions: {}, options: entry.backend.options, resolvedOptions: null, device: null },
+    workload: { ...entry.workload },
+    error: { code: error.code, message: error.message },
+  };
+}
+
+/** Narrows a record to an ok one (an ok entry always has its statistics). */
+export function isOk(record: EntryRecord): record is OkEntryRecord {
+  return record.status === 'ok';
+}
+
+function base<M>(entry: Pick<PlannedEntry, 'id' | 'index' | 'label'> & { model: M }, timing: EntryTiming) {
+  return {
+    id: entry.id,
+    index: entry.index,
+    label: entry.label,
+    model: entry.model,
+    startedAt: timing.startedAt.toISOString(),
+    endedAt: timing.endedAt.toISOString(),
+    durationMs: timing.endedAt.getTime() - timing.startedAt.getTime(),
+  };
+}
+
+function mainVersion(versions: Record<string, string>): string | null {
+  const first = Object.values(versions)[0];
+  return first ?? null;
+}

@@ -1,0 +1,210 @@
+/**
+ * The scenario of one entry, in the process that runs it (the worker, for the process launcher; a test,
+ * in-process): load (timed, cold) → prompt → warmup → measured loop until both the minimum repetitions and
+ * the minimum seconds are reached (or the maximum repetitions) → accuracy tasks → report. Trackers of one
+ * shape surround the work: memory around load and the measured loop, energy and GPU memory around the
+ * measured loop, latency around each generation. What the backend states decides what is metered: the
+ * processes that hold the model (`RuntimeModelInfo.processIds`; none for a model served elsewhere, which
+ * gets no energy meter), its GPUs, and what cannot be measured here (`notMeasured`).
+ */
+import type { BackendDefinition, LoadedModel, WorkPhase } from '../../adapters/types.js';
+import { backendRegistry } from '../../adapters/registry.js';
+import { BackendRuntimeError, WorkloadError } from '../errors.js';
+import type { PlannedEntry } from '../matrix/PlannedEntry.js';
+import { createMeasurementPolicy } from '../stats/createMeasurementPolicy.js';
+import { decideWarmup, type WarmupPolicy } from '../stats/decideWarmup.js';
+import { EnergyTracker } from '../trackers/EnergyTracker.js';
+import { GpuMemoryTracker } from '../trackers/GpuMemoryTracker.js';
+import { LatencyTracker } from '../trackers/LatencyTracker.js';
+import { MemoryTracker } from '../trackers/MemoryTracker.js';
+import type { RepetitionSample } from '../trackers/latencySample.js';
+import { resolveQualityTasks } from '../../suites/resolveQualityTasks.js';
+import { buildPromptTokens } from './buildPromptTokens.js';
+import type { PhaseMessage, ScenarioSettings, WorkerMeasurement } from './messages.js';
+import { runQualityTasks } from './runQualityTasks.js';
+
+/** What the scenario tells whoever runs it. */
+export interface ScenarioHooks {
+  /** Each phase as it begins, and the measured repetitions so far (for progress). Default: none. */
+  phase?(message: PhaseMessage): Promise<void> | void;
+  /** Once after load: the processes besides this one that hold the model (a server the backend started). Default: none. */
+  processes?(pids: number[]): Promise<void> | void;
+}
+
+/**
+ * Measures `entry` in this process and returns what was measured; throws the backend's and the
+ * workload's errors. `registry` gives the entry's backend (default: the built-in backends).
+ */
+export async function measureEntry(
+  entry: PlannedEntry,
+  settings: ScenarioSettings,
+  hooks: ScenarioHooks = {},
+  registry: readonly BackendDefinition[] = backendRegistry,
+): Promise<WorkerMeasurement> {
+  const { measure: policy, quality, samplesFile } = settings;
+  const definition = registry.find((d) => d.id === entry.backend.id);
+  if (!definition) throw new BackendRuntimeError(entry.backend.id, 'not registered');
+  const phase = async (message: Omit<PhaseMessage, 'type'>) => hooks.phase?.({ type: 'phase', ...message });
+  await phase({ phase: 'loading' });
+  const tasks = quality ? resolveQualityTasks(quality) : [];
+  const adapter = await definition.create();
+  const workload = entry.workload;
+  const requiredContext = (workload.promptTokens ?? Buffer.byteLength(workload.prompt ?? '') + 2) + workload.genTokens;
+  const loadMemory = new MemoryTracker();
+  loadMemory.start();
+  const loadStart = performance.now();
+  const model: LoadedModel = await adapter.load({ path: entry.model.path, format: entry.model.format }, entry.backend.options, {
+    requiredContext,
+    fullContext: tasks.length > 0,
+  });
+  const loadMs = performance.now() - loadStart;
+  const loaded = loadMemory.stop();
+  const phases: Partial<Record<WorkPhase, unknown>> = {};
+  const endPhase = (name: WorkPhase) => {
+    const report = model.endPhase?.(name);
+    if (report !== undefined) phases[name] = report;
+  };
+  try {
+    // The processes that hold the model: this one unless the backend says otherwise.
+    const holders = [...(model.info.processIds ?? [process.pid])];
+    const helpers = holders.filter((pid) => pid !== process.pid);
+    if (helpers.length) await hooks.processes?.(helpers);
+
+    const tokenizeStart = performance.now();
+    const promptTokenIds = await buildPromptTokens(model, workload);
+    const tokenizeMs = performance.now() - tokenizeStart;
+    if (promptTokenIds.length === 0) throw new WorkloadError('the prompt is empty and the model has no BOS token');
+    const needed = promptTokenIds.length + workload.genTokens;
+    if (model.info.contextLength > 0 && needed > model.info.contextLength) {
+      throw new WorkloadError(
+        `workload ${workload.name} needs ${needed} tokens of context; ${entry.model.name} was trained for ${model.info.contextLength}`,
+      );
+    }
+    const request = { promptTokenIds, maxNewTokens: workload.genTokens, ignoreEos: true };
+    const latency = new LatencyTracker(promptTokenIds.length);
+    const runOnce = async (): Promise<RepetitionSample> => {
+      latency.start();
+      for await (const event of model.generate(request)) latency.observe(event);
+      const sample = latency.stop();
+      if (sample.tokenIds.length !== workload.genTokens) {
+        throw new BackendRuntimeError(entry.backend.id, `generated ${sample.tokenIds.length} tokens instead of ${workload.genTokens}`);
+      }
+      return sample;
+    };
+    let reference: string | undefined;
+    let outputsConsistent = true;
+    const check = (sample: RepetitionSample) => {
+      const key = sample.tokenIds.join(',');
+      reference ??= key;
+      if (key !== reference) outputsConsistent = false;
+    };
+
+    // Energy: providers chosen for this device, over the processes that hold the model; the idle baseline
+    // is taken before any work. A model no local process holds (served elsewhere) gets no meter.
+    const gpus = holders.length ? [...(model.info.gpus ?? [])] : [];
+    let energy: EnergyTracker | null = null;
+    let energyError: string | null = holders.length ? null : `not measured: ${model.info.notMeasured?.energy ?? 'no process here holds the model'}`;
+    if (holders.length) {
+      try {
+        energy = await EnergyTracker.create(settings.energy, { gpus, pids: holders, ...(settings.cpu ? { cpu: settings.cpu } : {}) });
+        await energy.baseline();
+      } catch (error) {
+        energy = null;
+        energyError = `energy meter unavailable: ${(error as Error).message}`;
+      }
+    }
+
+    // Warmup: a fixed count, or until the repetition time settles.
+    const warmupPolicy: WarmupPolicy = policy.warmupUntilStable
+      ? { mode: 'stable', minRuns: Math.max(3, policy.warmupRuns), maxRuns: Math.max(10, policy.warmupRuns) }
+      : { mode: 'fixed', count: policy.warmupRuns };
+    // Then at least `warmupSeconds` of warmup in all: the first second of steady work runs slow.
+    const warmupTimes: number[] = [];
+    const warmupStart = performance.now();
+    const warmupSecondsSoFar = () => (performance.now() - warmupStart) / 1000;
+    let warmupDecision = decideWarmup(warmupTimes, warmupPolicy);
+    const warmupSeconds = policy.warmupSeconds ?? 0;
+    if (!warmupDecision.done || warmupSeconds > 0) await phase({ phase: 'warmup' });
+    let extendedForTime = false;
+    while (!warmupDecision.done || warmupSecondsSoFar() < warmupSeconds) {
+      if (warmupDecision.done) extendedForTime = true;
+      const sample = await runOnce();
+      check(sample);
+      warmupTimes.push(sample.e2eMs);
+      if (!warmupDecision.done) warmupDecision = decideWarmup(warmupTimes, warmupPolicy);
+    }
+    const warmupReason = extendedForTime ? 'seconds' : warmupDecision.reason;
+    const warmupSecondsSoFarAtEnd = warmupSecondsSoFar();
+    endPhase('warmup');
+
+    // Measured loop: until the minimums and the precision target (or a maximum) are reached.
+    const stopRule = createMeasurementPolicy({
+      minRepetitions: policy.minRepetitions,
+      maxRepetitions: policy.maxRepetitions,
+      minSeconds: Math.max(policy.minSeconds, energy?.minSeconds ?? 0),
+      maxSeconds: Math.max(policy.maxSeconds, policy.minSeconds, energy?.minSeconds ?? 0),
+      targetRelativeWidth: policy.targetCiWidth,
+    });
+    const repetitions: RepetitionSample[] = [];
+    // Memory of the measured loop over the processes that hold the model (this worker's for a served model: the client's).
+    const loopMemory = new MemoryTracker(holders.length ? holders : [process.pid]);
+    const gpuMemory = new GpuMemoryTracker(holders, gpus);
+    await phase({ phase: 'measuring', repetitions: 0 });
+    loopMemory.start();
+    gpuMemory.start();
+    await energy?.start();
+    const loopStart = performance.now();
+    let stopReason: string | null = null;
+    for (;;) {
+      const sample = await runOnce();
+      check(sample);
+      repetitions.push(sample);
+      const decision = stopRule.next({
+        repetitions: repetitions.length,
+        elapsedSeconds: (performance.now() - loopStart) / 1000,
+        values: repetitions.flatMap((r) => (r.decodeTps === null ? [] : [r.decodeTps])),
+      });
+      // Progress without flooding the channel (not awaited: the loop does not wait for the runner).
+      if (repetitions.length <= policy.minRepetitions || repetitions.length % 10 === 0) {
+        void phase({ phase: 'measuring', repetitions: repetitions.length });
+      }
+      if (decision.stop) {
+        stopReason = decision.reason;
+        break;
+      }
+    }
+    const measuredSeconds = (performance.now() - loopStart) / 1000;
+    const n = repetitions.length;
+    const energyReading = energy ? await energy.stop({ outputTokens: workload.genTokens * n, totalTokens: needed * n, requests: n }) : null;
+    const gpuBytes = await gpuMemory.stop();
+    // Peak memory of the speed measurement, read before the accuracy tasks (whose scoring allocates more).
+    const vmHwmBytes = loopMemory.stop().peakBytes;
+    endPhase('measured');
+    const qualityResults = tasks.length
+      ? await runQualityTasks(model, tasks, samplesFile, (task) => phase({ phase: 'quality', task }))
+      : null;
+    if (qualityResults) endPhase('quality');
+    const last = repetitions[repetitions.length - 1]!;
+    const text = await model.detokenize(last.tokenIds);
+    return {
+      versions: await adapter.versions(),
+      runtime: model.info,
+      phases,
+      loadMs,
+      tokenizeMs,
+      promptTokenIds,
+      warmup: { runs: warmupTimes.length, timesMs: warmupTimes, reason: warmupReason, spread: warmupDecision.spread, seconds: warmupSecondsSoFarAtEnd },
+      stopReason,
+      repetitions,
+      measuredSeconds,
+      text,
+      outputsConsistent,
+      energy: energyReading,
+      energyError,
+      quality: qualityResults,
+      memory: { vmHwmBytes, rssBeforeLoadBytes: loaded.rssStartBytes, rssAfterLoadBytes: loaded.rssEndBytes, gpuBytes },
+    };
+  } finally {
+    await model.dispose().catch(() => undefined);
+  }
+}
