@@ -2,6 +2,7 @@
  * Reads and validates a config (YAML or JSON). Every error is one line naming the file, the path inside
  * it (`sweep.backends[1].threads`) and what was expected.
  */
+import { backendRegistry } from '../../adapters/registry.js';
 import type { BackendDefinition } from '../../adapters/types.js';
 import { ConfigError } from '../errors.js';
 import { closestMatch } from '../util/closestMatch.js';
@@ -9,13 +10,16 @@ import { configSchema, type SweepConfig } from './configSchema.js';
 import { describeZodIssue } from '../util/describeZodIssue.js';
 import { readDataFile } from '../util/readDataFile.js';
 
-/** Reads a YAML or JSON config file and validates it. */
-export function readConfigFile(file: string, registry: readonly BackendDefinition[]): SweepConfig {
+/** Reads a YAML or JSON config file and validates it against the registry's backends (default: the built-in ones). */
+export function readConfigFile(file: string, registry: readonly BackendDefinition[] = backendRegistry): SweepConfig {
   return parseConfig(readDataFile(file, { what: 'config', error: (problem, shown) => new ConfigError(`${shown}: ${problem}`) }), file, registry);
 }
 
-/** Validates config data; `source` names where it came from in error messages. */
-export function parseConfig(data: unknown, source: string, registry: readonly BackendDefinition[]): SweepConfig {
+/**
+ * Validates config data (every default filled in); `source` names where it came from in error messages
+ * (default: `config`), `registry` gives the backends and their option schemas (default: the built-in ones).
+ */
+export function parseConfig(data: unknown, source = 'config', registry: readonly BackendDefinition[] = backendRegistry): SweepConfig {
   checkBackendIds(data, source, registry);
   const result = configSchema(registry).safeParse(data);
   if (result.success) return result.data;
