@@ -5,13 +5,13 @@
  */
 import type { EntryRecord } from '../harness/result/EntryRecord.js';
 import type { RunResult } from '../harness/result/RunResult.js';
-import { formatOption } from '../harness/result/formatOption.js';
 import { varyingOptions } from '../harness/result/varyingOptions.js';
 import type { RankedRunResult } from '../harness/ranking/attachRanking.js';
 import type { Objective } from '../harness/ranking/Objective.js';
 import type { RankedEntry, Ranking } from '../harness/ranking/Ranking.js';
 import { rankEntries, type RankingOptions } from '../harness/ranking/rankEntries.js';
 import { flattenEntry, type FlatRow } from './flattenEntry.js';
+import { pickFields, visibleFields, type FieldSource } from './entryFields.js';
 import { entryDevice } from '../harness/result/entryDevice.js';
 import type { AnyRunResult, DeviceEntryRecord } from '../harness/result/AnyRunResult.js';
 
@@ -126,7 +126,6 @@ export function buildReportModel(sources: readonly ReportSource[], options: Repo
     return { ...m, key };
   });
 
-  const labels = displayLabels(withKeys.map((m) => ({ entry: m.entry, device: m.device.short })));
   const storedObjectives = commonStoredObjectives(sources);
   const rankingOptions: RankingOptions = { ...options };
   if (!options.objectives && storedObjectives) rankingOptions.objectives = storedObjectives;
@@ -135,24 +134,25 @@ export function buildReportModel(sources: readonly ReportSource[], options: Repo
     rankingOptions,
   );
   const varying = varyingOptions(merged.map((m) => m.entry));
-  const entries: ReportEntry[] = withKeys.map((m, i) => {
-    const rankedEntry = ranking.entries[i]!;
-    return {
+  const rows = withKeys.map((m, i) =>
+    flattenEntry(m.entry, {
       key: m.key,
-      entry: m.entry,
-      device: m.device,
-      source: m.source,
-      label: labels[i]!,
-      ranking: rankedEntry,
-      row: flattenEntry(m.entry, {
-        key: m.key,
-        device: m.device.name,
-        deviceId: m.device.id,
-        ranking: rankedEntry,
-        optionKeys: varying.get(m.entry.backend.id) ?? [],
-      }),
-    };
-  });
+      device: m.device.name,
+      deviceId: m.device.id,
+      ranking: ranking.entries[i]!,
+      optionKeys: varying.get(m.entry.backend.id) ?? [],
+    }),
+  );
+  const labels = displayLabels(withKeys.map((m, i) => ({ entry: m.entry, row: rows[i]!, device: m.device.short })));
+  const entries: ReportEntry[] = withKeys.map((m, i) => ({
+    key: m.key,
+    entry: m.entry,
+    device: m.device,
+    source: m.source,
+    label: labels[i]!,
+    ranking: ranking.entries[i]!,
+    row: rows[i]!,
+  }));
   return {
     title: options.title ?? 'slmbench report',
     generatedAt: options.generatedAt ?? new Date().toISOString(),
@@ -185,20 +185,21 @@ function describeDevice(fingerprint: Record<string, unknown> | undefined): Repor
   };
 }
 
-/** `model · backend opts · workload · device`, each part only where it varies; unique (`#2` appended). */
-function displayLabels(items: readonly { entry: EntryRecord; device: string }[]): string[] {
-  const varying = varyingOptions(items.map((i) => i.entry));
-  const vary = (f: (i: (typeof items)[number]) => string) => new Set(items.map(f)).size > 1;
-  const showWorkload = vary((i) => i.entry.workload.name);
-  const showDevice = vary((i) => i.device);
-  const showModel = vary((i) => i.entry.model.name) || items.length === 1 || !vary((i) => i.entry.backend.id);
-  const labels = items.map(({ entry, device }) => {
-    const options = (varying.get(entry.backend.id) ?? []).map((k) => `${k}=${formatOption(entry.backend.options[k])}`);
+/**
+ * `model · backend opts · workload · device`: the backend with its varying options always, and of the
+ * other identity fields those the one rule shows (`visibleFields`: where they vary); the model also when
+ * the backend alone does not tell entries apart. Unique (`#2` appended).
+ */
+function displayLabels(items: readonly (FieldSource & { device: string })[]): string[] {
+  const { shown } = visibleFields(pickFields(['model', 'backend', 'workload', 'device']), items);
+  const show = (key: string) => shown.some((f) => f.key === key);
+  const showModel = show('model') || !show('backend') || items.length === 1;
+  const labels = items.map(({ entry, row, device }) => {
     const parts = [
       ...(showModel ? [entry.model.name] : []),
-      [entry.backend.id, ...options].join(' '),
-      ...(showWorkload ? [entry.workload.name] : []),
-      ...(showDevice ? [device] : []),
+      [entry.backend.id, row.options].filter(Boolean).join(' '),
+      ...(show('workload') ? [entry.workload.name] : []),
+      ...(show('device') ? [device] : []),
     ];
     return parts.join(' · ');
   });

@@ -1,8 +1,9 @@
 /**
  * One flat row per entry — identity, run metadata, the composite columns (`composite`: `cascade`,
  * `ensemble` or null for a single model; the cascade's `threshold`, a number or `-inf`/`inf`; its
- * `escalationRate`), every metric's median and 95% interval, error and ranking — feeding the tabular
- * reports (CSV, Markdown, the HTML tables). Metric columns are found generically, so metrics added later
+ * `escalationRate`), every metric's median, mean, standard deviation and 95% interval, error and ranking:
+ * the one field source of the tabular reports (every column of the CSV; the console, Markdown and HTML
+ * tables pick theirs through `entryFields`). Metric columns are found generically, so metrics added later
  * (quality, energy) appear without changes here.
  */
 import type { EntryRecord } from '../harness/result/EntryRecord.js';
@@ -97,10 +98,12 @@ function flattenMetrics(value: unknown, prefix: string, row: FlatRow): void {
   if (typeof value !== 'object' || Array.isArray(value)) return;
   const o = value as Record<string, unknown>;
   if (typeof o.median === 'number' && typeof o.n === 'number') {
-    // A statistics object: median and the 95% interval of the mean; measured statistics add the median's
-    // own interval and the cold (first) repetition.
+    // A statistics object: median, mean and standard deviation, and the 95% interval of the mean; measured
+    // statistics add the median's own interval and the cold (first) repetition.
     const ci = Array.isArray(o.ci95) ? (o.ci95 as number[]) : null;
     row[`${prefix}.median`] = o.median;
+    row[`${prefix}.mean`] = typeof o.mean === 'number' ? o.mean : null;
+    row[`${prefix}.stdev`] = typeof o.stdev === 'number' ? o.stdev : null;
     row[`${prefix}.ci95Low`] = ci?.[0] ?? null;
     row[`${prefix}.ci95High`] = ci?.[1] ?? null;
     if ('medianCi95' in o) {

@@ -18,6 +18,7 @@ import { formatPercent } from '../formatPercent.js';
 import type { ChartDefinition } from './ChartDefinition.js';
 import { buildCharts, type ChartOptions } from './buildCharts.js';
 import { chartMetrics, type ChartMetric } from './charts/chartMetrics.js';
+import { ENTRY_FIELDS, metricField, pickFields, visibleFields, type EntryField } from '../entryFields.js';
 import { energyMethod } from './charts/entryDatum.js';
 import { escapeHtml as h } from './escapeHtml.js';
 import { readVegaBundles } from './readVegaBundles.js';
@@ -182,11 +183,7 @@ function sizeSection(charts: readonly ChartDefinition[]): string {
 }
 
 function objectiveCell(e: ReportEntry, o: RankedObjective): string {
-  const d = describeMetric(o.metric);
-  const v = resolveMetric(e.entry, o.metric);
-  if (!v) return '<td class="num" data-sort="">—</td>';
-  const interval = v.low !== v.high ? `<span class="ci">${h(formatNumber(v.low * d.scale))}–${h(formatNumber(v.high * d.scale))}</span>` : '';
-  return `<td class="num" data-sort="${v.value}">${h(formatNumber(v.value * d.scale))}${interval}</td>`;
+  return metricCell(e.entry, { path: o.metric, scale: describeMetric(o.metric).scale });
 }
 
 function rankingSection(model: ReportModel): string {
@@ -253,49 +250,47 @@ function medalText(m: { gold: number; silver: number; bronze: number }): string 
   return parts.join(' ') || '—';
 }
 
-function metricCell(entry: EntryRecord, m: ChartMetric): string {
+/** A metric's cell: its value in display units with its interval below, sorted on the stored value. */
+function metricCell(entry: EntryRecord, m: { path: string; scale: number }): string {
   const v = resolveMetric(entry, m.path);
   if (!v) return '<td class="num" data-sort="">—</td>';
   const interval = v.low !== v.high ? `<span class="ci">${h(formatNumber(v.low * m.scale))}–${h(formatNumber(v.high * m.scale))}</span>` : '';
   return `<td class="num" data-sort="${v.value}">${h(formatNumber(v.value * m.scale))}${interval}</td>`;
 }
 
+/**
+ * Every entry, sortable: the identity fields that vary are columns and those every entry shares are stated
+ * once above the table (the one rule of `visibleFields`); then reps, front, a cascade's escalation rate and
+ * the charted metrics, each with its interval.
+ */
 function entriesSection(model: ReportModel, metrics: readonly ChartMetric[]): string {
-  const showDevice = model.devices.length > 1;
-  const fields = model.entries.map((e) => compositeFields(e.entry));
-  const showKind = fields.some((f) => f !== null);
-  const showEscalation = fields.some((f) => f?.kind === 'cascade');
-  const head = [
-    'entry', 'status', ...(showKind ? ['kind'] : []), 'model', 'quant', 'params', 'backend', 'version', 'options', 'workload', ...(showDevice ? ['device'] : []), 'reps', 'front',
-    ...(showEscalation ? ['escalation rate'] : []), ...metrics.map((m) => `${m.label} (median)`),
-  ];
-  const rows = model.entries.map((e, i) => {
-    const x = e.entry;
-    const row = e.row;
-    const f = fields[i] ?? null;
-    const escalation = f?.escalationRate ?? null;
-    return `<tr data-key="${h(e.key)}"${f ? ` class="composite-row" data-composite="${h(f.kind)}"` : ''}>
+  const sources = model.entries;
+  const identity = visibleFields(pickFields(['kind', 'model', 'quant', 'params', 'backend', 'version', 'options', 'workload', 'device']), sources);
+  const rest = visibleFields([...pickFields(['reps', 'front', 'escalation']), ...metrics.map((m) => metricField(m.path, `${m.label} (median)`, m.scale))], sources).shown;
+  const fields = [ENTRY_FIELDS.status, ...identity.shown, ...rest];
+  const head = ['entry', ...fields.map((f) => f.head)];
+  const rows = sources.map((e) => {
+    const kind = e.row.composite;
+    return `<tr data-key="${h(e.key)}"${kind ? ` class="composite-row" data-composite="${h(kind)}"` : ''}>
 <td class="label">${h(e.label)}</td>
-<td class="status-${h(x.status)}">${h(x.status)}</td>
-${showKind ? `<td>${f ? `<span class="tag">${h(f.kind)}</span>` : 'single'}</td>` : ''}
-<td>${h(x.model.name)}</td>
-<td>${h(x.model.quant ?? '—')}</td>
-<td class="num" data-sort="${x.model.params ?? ''}">${h(formatNumber(x.model.params ?? null))}</td>
-<td>${h(x.backend.id)}</td>
-<td>${h(x.backend.version ?? '—')}</td>
-<td>${h(row.options || '—')}</td>
-<td>${h(x.workload.name)}</td>
-${showDevice ? `<td>${h(e.device.name)}</td>` : ''}
-<td class="num">${h(x.measurement?.repetitions ?? '—')}</td>
-<td class="num" data-sort="${e.ranking.front ?? ''}">${e.ranking.front ?? '—'}</td>
-${showEscalation ? `<td class="num" data-sort="${escalation ?? ''}">${h(formatPercent(escalation))}</td>` : ''}
-${metrics.map((m) => metricCell(x, m)).join('')}
+${fields.map((f) => entryCell(f, e)).join('')}
 </tr>`;
   });
+  const shared = identity.constant.length ? ` All entries: ${identity.constant.map((c) => `${h(c.field.head)} <b>${h(c.text)}</b>`).join(' · ')}.` : '';
   return `<section id="entries"><h2>All entries</h2>
-<p class="lead">Every entry with its medians and 95% intervals of the median (of the mean where the median's is not recorded); click a column to sort. The CSV report has every field, one column each.</p>
+<p class="lead">Every entry with its medians and 95% intervals of the median (of the mean where the median's is not recorded); click a column to sort. The CSV report has every field, one column each.${shared}</p>
 <div class="table-wrap"><table class="sortable" id="entries-table"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></div></section>`;
+}
+
+/** One cell of the entries table: a metric with its interval, a number with its sort value, or text. */
+function entryCell(f: EntryField, e: ReportEntry): string {
+  if (f.metric) return metricCell(e.entry, f.metric);
+  const text = f.text(e) || '—';
+  if (f.key === 'status') return `<td class="status-${h(e.entry.status)}">${h(e.entry.status)}</td>`;
+  if (f.key === 'kind') return `<td>${e.row.composite ? `<span class="tag">${h(text)}</span>` : h(text)}</td>`;
+  if (f.numeric) return `<td class="num" data-sort="${h(f.value(e) ?? '')}">${h(text)}</td>`;
+  return `<td>${h(text)}</td>`;
 }
 
 /**

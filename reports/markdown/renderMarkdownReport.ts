@@ -7,7 +7,6 @@
  * the files cannot be served (a job summary), the tables carry every number.
  */
 import { describeMetric } from '../../harness/result/describeMetric.js';
-import { resolveMetric } from '../../harness/ranking/resolveMetric.js';
 import type { ReportEntry, ReportModel } from '../buildReportModel.js';
 import { cascadeFamilies } from '../cascadeFamilies.js';
 import { compositeFields } from '../compositeFields.js';
@@ -15,6 +14,7 @@ import { formatNumber } from '../formatNumber.js';
 import { formatPercent } from '../formatPercent.js';
 import { buildCharts, type ChartOptions } from '../html/buildCharts.js';
 import { chartMetrics } from '../html/charts/chartMetrics.js';
+import { metricField, pickFields, visibleFields, type EntryField } from '../entryFields.js';
 import { escapeMarkdown as md } from './escapeMarkdown.js';
 import { renderChartSvg } from './renderChartSvg.js';
 
@@ -216,46 +216,35 @@ function medalsText(e: ReportEntry): string {
   return [m.gold ? `🥇${m.gold}` : '', m.silver ? `🥈${m.silver}` : '', m.bronze ? `🥉${m.bronze}` : ''].filter(Boolean).join(' ') || '—';
 }
 
-/** Every entry; identity columns that do not vary are hidden and stated above the table. */
+/**
+ * Every entry: the identity fields that do not vary are stated once above the table (the one rule of
+ * `visibleFields`), the rest are columns, then status, front, a cascade's escalation rate and the charted
+ * metrics with their intervals.
+ */
 function entriesTable(model: ReportModel): string[] {
-  const metrics = chartMetrics(model.entries);
-  const identity: [string, (e: ReportEntry) => string][] = [
-    ['model', (e) => e.entry.model.name],
-    ['quant', (e) => e.entry.model.quant ?? '—'],
-    ['backend', (e) => e.entry.backend.id],
-    ['options', (e) => String(e.row.options || '—')],
-    ['workload', (e) => e.entry.workload.name],
-    ['device', (e) => e.device.name],
-  ];
-  const kinds = model.entries.map((e) => compositeFields(e.entry));
-  // Composite entries are marked by kind (single, cascade, ensemble) where a report has any.
-  if (kinds.some((k) => k !== null)) identity.splice(1, 0, ['kind', (e) => compositeFields(e.entry)?.kind ?? 'single']);
-  const escalation = kinds.some((k) => k?.kind === 'cascade');
-  const varying = identity.filter(([, f]) => new Set(model.entries.map(f)).size > 1);
-  const constant = identity.filter(([name, f]) => !varying.some(([n]) => n === name) && model.entries.length > 0 && f(model.entries[0]!) !== '—');
+  const sources = model.entries;
+  const identity = visibleFields(pickFields(['model', 'kind', 'quant', 'backend', 'options', 'workload', 'device']), sources);
+  const rest = visibleFields(
+    [...pickFields(['status', 'front', 'escalation']), ...chartMetrics(sources).map((m) => metricField(m.path, `${m.label} (median [95% CI])`, m.scale))],
+    sources,
+  ).shown;
   const out: string[] = [];
-  if (constant.length) out.push(`All entries: ${constant.map(([name, f]) => `${name} ${md(f(model.entries[0]!))}`).join(' · ')}.`, '');
-  const head = ['entry', ...varying.map(([n]) => n), 'status', 'front', ...(escalation ? ['escalation rate'] : []), ...metrics.map((m) => `${m.label} (median [95% CI])`)];
-  out.push(row(head.map(md)), row(head.map((_, i) => (i >= varying.length + 3 || i === varying.length + 2 ? '---:' : '---'))));
-  for (const e of model.entries) {
-    out.push(
-      row([
-        md(e.label),
-        ...varying.map(([, f]) => md(f(e))),
-        md(e.entry.status === 'ok' ? 'ok' : `${e.entry.status}: ${e.entry.error?.code ?? ''}`),
-        frontText(e),
-        ...(escalation ? [formatPercent(compositeFields(e.entry)?.escalationRate)] : []),
-        ...metrics.map((m) => statText(e, m.path, m.scale)),
-      ]),
-    );
-  }
+  if (identity.constant.length) out.push(`All entries: ${identity.constant.map((c) => `${c.field.head} ${md(c.text)}`).join(' · ')}.`, '');
+  const fields = [...identity.shown, ...rest];
+  const head = ['entry', ...fields.map((f) => f.head)];
+  out.push(row(head.map(md)), row(['---', ...fields.map((f) => (f.numeric ? '---:' : '---'))]));
+  for (const e of sources) out.push(row([md(e.label), ...fields.map((f) => cell(f, e))]));
   return out;
+}
+
+/** A field's cell: the front starred, text from a result escaped (numbers are ours), `—` for nothing. */
+function cell(f: EntryField, e: ReportEntry): string {
+  if (f.key === 'front') return frontText(e);
+  const text = f.text(e) || '—';
+  return f.numeric ? text : md(text);
 }
 
 /** `median [low, high]` of the metric in display units, or the value alone when it has no interval. */
 function statText(e: ReportEntry, path: string, scale: number): string {
-  const v = resolveMetric(e.entry, path);
-  if (!v) return '—';
-  const value = formatNumber(v.value * scale);
-  return v.low === v.high ? value : `${value} [${formatNumber(v.low * scale)}, ${formatNumber(v.high * scale)}]`;
+  return metricField(path, path, scale).text(e);
 }
