@@ -6,7 +6,7 @@
  */
 import { describeMetric } from '../result/describeMetric.js';
 import { formatNumber } from '../../reports/formatNumber.js';
-import { escapeMarkdownCell } from '../gate/escapeMarkdownCell.js';
+import { escapeMarkdown } from '../../reports/markdown/escapeMarkdown.js';
 import { formatP } from '../gate/evaluateGate.js';
 import type { Comparison, ComparisonCell } from './compareResults.js';
 
@@ -24,12 +24,12 @@ export function renderComparisonMarkdown(comparison: Comparison): string {
   if (comparison.rows.length === 0) {
     lines.push('No entry that ran in the reference has a compared metric.', '');
   } else {
-    const header = groups.map((g, i) => escapeMarkdownCell(i === reference ? `${g.label} (reference)` : g.label));
+    const header = groups.map((g, i) => escapeMarkdown(i === reference ? `${g.label} (reference)` : g.label, 'cell'));
     lines.push(`| entry | metric | ${header.join(' | ')} |`, `| --- | --- | ${groups.map(() => '---:').join(' | ')} |`);
     for (const row of comparison.rows) {
       const d = describeMetric(row.metric);
       const cells = row.cells.map((cell) => formatCell(cell, d.scale));
-      lines.push(`| ${escapeMarkdownCell(row.entry)} | ${escapeMarkdownCell(d.label)} | ${cells.join(' | ')} |`);
+      lines.push(`| ${escapeMarkdown(row.entry, 'cell')} | ${escapeMarkdown(d.label, 'cell')} | ${cells.join(' | ')} |`);
     }
     lines.push('');
   }

@@ -8,7 +8,7 @@ import type { MetricComparison } from '../compare/compareMetric.js';
 import { describeMetric } from '../result/describeMetric.js';
 import { formatNumber } from '../../reports/formatNumber.js';
 import { describeEvidence } from './evaluateGate.js';
-import { escapeMarkdownCell } from './escapeMarkdownCell.js';
+import { escapeMarkdown } from '../../reports/markdown/escapeMarkdown.js';
 import type { GateReport, GateVerdict, Verdict } from './GateReport.js';
 
 const MARK: Record<Verdict, string> = { fail: '❌ fail', warn: '⚠️ warn', pass: '✅ pass', skip: '➖ skip' };
@@ -52,7 +52,7 @@ export function renderGateMarkdown(report: GateReport): string {
 }
 
 function row(v: GateVerdict, alpha: number): string {
-  const cell = escapeMarkdownCell;
+  const cell = (text: string) => escapeMarkdown(text, 'cell');
   const limits = `${v.limits.warn ?? '—'} / ${v.limits.fail ?? '—'}`;
   if (!v.comparison) {
     return `| ${MARK[v.verdict]} | ${cell(v.entry)} | ${cell(v.metric === 'entry' ? 'entry' : describeMetric(v.metric).label)} | — | — | — | ${cell(v.reason)} | ${v.metric === 'entry' ? '—' : limits} |`;

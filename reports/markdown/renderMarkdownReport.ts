@@ -15,8 +15,11 @@ import { formatPercent } from '../formatPercent.js';
 import { buildCharts, type ChartOptions } from '../html/buildCharts.js';
 import { chartMetrics } from '../html/charts/chartMetrics.js';
 import { metricField, pickFields, visibleFields, type EntryField } from '../entryFields.js';
-import { escapeMarkdown as md } from './escapeMarkdown.js';
+import { escapeMarkdown } from './escapeMarkdown.js';
 import { renderChartSvg } from './renderChartSvg.js';
+
+/** Escapes text from a result for the report (one argument: safe to pass to `map`). */
+const md = (text: unknown): string => escapeMarkdown(text);
 
 export interface MarkdownReportOptions extends ChartOptions {
   /**

@@ -1,6 +1,6 @@
 /** The gate's Markdown summary and JUnit XML. */
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdownCell } from '../../harness/gate/escapeMarkdownCell.js';
+import { escapeMarkdown } from '../../reports/markdown/escapeMarkdown.js';
 import { escapeXml } from '../../harness/gate/escapeXml.js';
 import { evaluateGate } from '../../harness/gate/evaluateGate.js';
 import { parseGateRule } from '../../harness/gate/parseGateRule.js';
@@ -58,6 +58,6 @@ describe('Markdown summary', () => {
   });
 
   it('escapes table cells', () => {
-    expect(escapeMarkdownCell('a|b\\c\nd')).toBe('a\\|b\\\\c d');
+    expect(escapeMarkdown('a|b\\c\nd', 'cell')).toBe('a\\|b\\\\c d');
   });
 });

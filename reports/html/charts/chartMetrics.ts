@@ -4,7 +4,8 @@
  * ok entry has are listed.
  */
 import { describeMetric, type MetricDescription } from '../../../harness/result/describeMetric.js';
-import { metricAt, resolveMetric, toMetricValue } from '../../../harness/ranking/resolveMetric.js';
+import { resolveMetric } from '../../../harness/ranking/resolveMetric.js';
+import { listMetricPaths } from '../../../harness/compare/resolveMetricPaths.js';
 import type { ReportEntry } from '../../buildReportModel.js';
 
 /** A charted metric. */
@@ -29,21 +30,8 @@ const BASE = [
 export function chartMetrics(entries: readonly ReportEntry[]): ChartMetric[] {
   const ok = entries.filter((e) => e.entry.status === 'ok');
   const paths = BASE.map((m) => `metrics.${m}`);
-  const quality = new Set<string>();
-  for (const e of ok) collectLeaves(metricAt(e.entry, 'metrics.quality'), 'metrics.quality', quality);
-  paths.push(...[...quality].sort());
+  paths.push(...listMetricPaths(ok.map((e) => e.entry)).filter((p) => p.startsWith('metrics.quality.')));
   return paths
     .filter((path) => ok.some((e) => resolveMetric(e.entry, path) !== null))
     .map((path) => ({ path, ...describeMetric(path) }));
-}
-
-/** Paths of the values (anything {@link resolveMetric} reads) under `value`. */
-function collectLeaves(value: unknown, prefix: string, out: Set<string>): void {
-  if (value === null || value === undefined) return;
-  if (toMetricValue(value) !== null) {
-    out.add(prefix);
-    return;
-  }
-  if (typeof value !== 'object' || Array.isArray(value)) return;
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) collectLeaves(v, `${prefix}.${k}`, out);
 }
