@@ -18,7 +18,9 @@ export { resumeSweep, runPlan, type RunEvents, type RunOutcome, type RunPlanOpti
 export { measureEntry, type ScenarioHooks } from './runner/measureEntry.js';
 export type { ScenarioSettings, WorkerMeasurement } from './runner/messages.js';
 export type { Launcher, LaunchHooks, LaunchOutcome, LaunchRequest } from './runner/launchers/Launcher.js';
-export { launcherRegistry } from './runner/launchers/launcherRegistry.js';
+export { launcherRegistry, type LauncherFactory } from './runner/launchers/launcherRegistry.js';
+export { inProcessLauncher } from './runner/launchers/inProcessLauncher.js';
+export { processLauncher } from './runner/launchers/processLauncher.js';
 export type { MatrixEntry, Workload } from './matrix/MatrixEntry.js';
 export type { PlannedEntry } from './matrix/PlannedEntry.js';
 

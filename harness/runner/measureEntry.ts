@@ -43,7 +43,12 @@ export async function measureEntry(
 ): Promise<WorkerMeasurement> {
   const { measure: policy, quality, samplesFile } = settings;
   const definition = registry.find((d) => d.id === entry.backend.id);
-  if (!definition) throw new BackendRuntimeError(entry.backend.id, 'not registered');
+  if (!definition) {
+    throw new BackendRuntimeError(
+      entry.backend.id,
+      'not in the registry this scenario runs with (a forked worker knows the built-in backends; a backend defined in your own code runs with launcher "in-process")',
+    );
+  }
   const phase = async (message: Omit<PhaseMessage, 'type'>) => hooks.phase?.({ type: 'phase', ...message });
   await phase({ phase: 'loading' });
   const tasks = quality ? resolveQualityTasks(quality) : [];

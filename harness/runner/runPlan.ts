@@ -25,7 +25,7 @@ import { writeJsonAtomic } from '../result/writeJsonAtomic.js';
 import { harnessInfo } from '../util/harnessInfo.js';
 import { absoluteQualityPaths, hasQualityTasks, resolveQualityTasks } from '../../suites/resolveQualityTasks.js';
 import { writeHtmlReport } from '../../reports/html/writeHtmlReport.js';
-import type { Launcher } from './launchers/Launcher.js';
+import type { LauncherFactory } from './launchers/launcherRegistry.js';
 import type { PhaseMessage } from './messages.js';
 import { planSweep, type SweepPlan } from './planSweep.js';
 import { runSweep } from './runSweep.js';
@@ -69,7 +69,7 @@ export interface RunPlanOptions {
   /** The backends. Default: the built-in registry. */
   registry?: readonly BackendDefinition[];
   /** Launchers by id. Default: the built-in ones. */
-  launchers?: ReadonlyMap<string, () => Launcher>;
+  launchers?: ReadonlyMap<string, LauncherFactory>;
   /** Stops the sweep: the running entry is killed and not recorded; runPlan rejects with SweepInterruptedError. Default: none. */
   signal?: AbortSignal;
   /** Progress. Default: silent. */

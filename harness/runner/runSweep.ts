@@ -20,8 +20,7 @@ import type { EntryLog } from '../result/EntryLog.js';
 import type { EntryRecord } from '../result/EntryRecord.js';
 import type { MemoryBandwidth } from '../roofline/probeMemoryBandwidth.js';
 import type { EnergyReading } from '../trackers/energy/EnergyTypes.js';
-import { launcherFor, launcherRegistry } from './launchers/launcherRegistry.js';
-import type { Launcher } from './launchers/Launcher.js';
+import { launcherFor, launcherRegistry, type LauncherFactory } from './launchers/launcherRegistry.js';
 import type { PhaseMessage, ScenarioSettings, WorkerMeasurement } from './messages.js';
 
 /** Options of {@link runSweep}. */
@@ -43,7 +42,7 @@ export interface SweepOptions {
   /** The backends of the entries. Default: the built-in registry. */
   registry?: readonly BackendDefinition[];
   /** Launchers by id. Default: the built-in ones. */
-  launchers?: ReadonlyMap<string, () => Launcher>;
+  launchers?: ReadonlyMap<string, LauncherFactory>;
   /** Stops the sweep: the running entry is killed and not recorded, and runSweep throws SweepInterruptedError. */
   signal?: AbortSignal;
   /** Called before an entry runs. */
@@ -65,7 +64,7 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
     if (done.has(entry.id)) continue;
     if (options.signal?.aborted) throw interrupted(options.outDir, options.signal.reason);
     const definition = registry.find((d) => d.id === entry.backend.id)!;
-    const launcher = launcherFor(definition, options.launchers ?? launcherRegistry);
+    const launcher = launcherFor(definition, registry, options.launchers ?? launcherRegistry);
     options.onEntryStart?.(entry);
     const startedAt = new Date();
     const processes = Math.max(1, options.measure.processes ?? 1);

@@ -1,16 +1,30 @@
 /**
  * The launchers slmbench knows, by id. Adding a launcher (a browser page, a server process) is one file
- * in this folder and one line here; a backend definition names the one its entries need.
+ * in this folder and one line here; a backend definition names the one its entries need. Each is made
+ * for one run, with the run's backends (the in-process launcher measures with them; the forked worker
+ * knows the built-in ones).
  */
+import type { BackendDefinition } from '../../../adapters/types.js';
+import { inProcessLauncher } from './inProcessLauncher.js';
 import type { Launcher } from './Launcher.js';
 import { processLauncher } from './processLauncher.js';
 
-export const launcherRegistry: ReadonlyMap<string, () => Launcher> = new Map([['process', () => processLauncher()]]);
+/** Makes a launcher for a run over `registry`. */
+export type LauncherFactory = (registry: readonly BackendDefinition[]) => Launcher;
 
-/** The launcher an entry of `definition` runs in. */
-export function launcherFor(definition: { id: string; launcher?: string }, registry: ReadonlyMap<string, () => Launcher> = launcherRegistry): Launcher {
+export const launcherRegistry: ReadonlyMap<string, LauncherFactory> = new Map<string, LauncherFactory>([
+  ['process', () => processLauncher()],
+  ['in-process', (registry) => inProcessLauncher(registry)],
+]);
+
+/** The launcher an entry of `definition` runs in, for a run over `backends`. */
+export function launcherFor(
+  definition: { id: string; launcher?: string },
+  backends: readonly BackendDefinition[],
+  registry: ReadonlyMap<string, LauncherFactory> = launcherRegistry,
+): Launcher {
   const id = definition.launcher ?? 'process';
   const make = registry.get(id);
   if (!make) throw new Error(`backend ${definition.id} names launcher "${id}", which is not registered (known: ${[...registry.keys()].join(', ')})`);
-  return make();
+  return make(backends);
 }
