@@ -4,6 +4,7 @@
  * left as a scheme spec until the run resolves it, the stage backend's options parsed with its defaults).
  */
 import { z } from 'zod';
+import { modelSpecSchema } from '../../harness/config/configSchema.js';
 import { BackendOptionError } from '../../harness/errors.js';
 import type { CompositeStageSpec } from './CompositeStageSpec.js';
 
@@ -14,17 +15,7 @@ export const compositeStageSchema = z
      * The stage's model: a path (GGUF file, ONNX file, transformers.js folder), `forge:PRESET[/VARIANT]`,
      * `hf:…`, `remote:NAME`, or `{ path, name }`. Required.
      */
-    model: z.union([
-      z.string().min(1),
-      z
-        .object({
-          /** Path or spec of the model. Required. */
-          path: z.string().min(1),
-          /** Display name. Default: the file or folder name. */
-          name: z.string().min(1).optional(),
-        })
-        .strict(),
-    ]),
+    model: modelSpecSchema,
     /**
      * The stage's backend: an id (`llama-cpp`) or `{ id, ...options }` with one value per option (list
      * several composite backends to sweep stage options). Composite backends cannot be stages. Required.

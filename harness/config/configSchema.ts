@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { BackendDefinition } from '../../adapters/types.js';
 
-/** A model: a local path (file or folder), as a string or `{ path, name }`. */
+/** A model: a local path (file or folder) or a `forge:`, `hf:` or `remote:` spec, as a string or `{ path, name }`. */
 export const modelSpecSchema = z.union([
   z.string().min(1),
   z

@@ -12,17 +12,20 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { FORGE_PRESETS } from '../forge/forgePresets.js';
-import { FORGE_FORMAT_VERSION, forgeModel } from '../forge/forgeModel.js';
+import { FORGE_FORMAT_VERSION, FORGE_FORMATS, FORGE_ONNX_FILES, forgeModel } from '../forge/forgeModel.js';
 import { cacheDir } from '../hub/cacheDir.js';
 import type { HubOptions } from '../hub/HubOptions.js';
 import { resolveHubModel } from '../hub/resolveHubModel.js';
+import type { GgufFileType } from '../forge/buildGgufMetadata.js';
 import { hasScheme } from './hasScheme.js';
 
 export { cacheDir };
 
-/** GGUF variants of a forged model, and `onnx` for its transformers.js folder. */
-export const FORGE_VARIANTS = ['F32', 'F16', 'Q8_0', 'Q4_0', 'onnx'] as const;
-export type ForgeVariant = (typeof FORGE_VARIANTS)[number];
+/** A variant of a forged model: one of its GGUF files, or `onnx` for its transformers.js folder. */
+export type ForgeVariant = GgufFileType | 'onnx';
+
+/** The variants: the forge's GGUF formats (`FORGE_FORMATS`), then `onnx`. */
+export const FORGE_VARIANTS: readonly ForgeVariant[] = [...FORGE_FORMATS.filter((f): f is GgufFileType => !(f in FORGE_ONNX_FILES)), 'onnx'];
 
 /** A parsed `forge:` spec. */
 export interface ForgeSpec {
