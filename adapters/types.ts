@@ -8,6 +8,7 @@
  * Backend-specific facts travel through {@link LoadedModel.endPhase} and
  * {@link BackendDefinition.describeEntry}, so the core types name no particular backend.
  */
+import type { Launcher } from '../harness/runner/launchers/Launcher.js';
 import type { z } from 'zod';
 import type { DecodeFacts } from './formats/DecodeFacts.js';
 import type { ModelRecord } from './formats/ModelRecord.js';
@@ -273,6 +274,14 @@ export interface EntryDescription {
   metrics?: Record<string, unknown>;
 }
 
+/** A launcher a backend brings (see {@link BackendDefinition.launcher}). */
+export interface LauncherDefinition {
+  /** Launcher id, for messages and the record. */
+  readonly id: string;
+  /** Makes the launcher for one run, over the run's backends. */
+  create(registry: readonly BackendDefinition[]): Launcher;
+}
+
 /**
  * What a backend folder exports as its default: light enough to import eagerly (zod and format
  * definitions only), with the heavy implementation behind `create()`. Adding a backend is one folder and
@@ -295,10 +304,11 @@ export interface BackendDefinition<TSchema extends z.ZodObject = z.ZodObject> {
    */
   readonly referenceOptions?: Readonly<Record<string, unknown>>;
   /**
-   * How an entry of this backend is run: the id of a launcher (`harness/runner/launchers/`). Default:
-   * `process`, a forked Node worker process.
+   * How an entry of this backend is run: the id of a built-in launcher (`harness/runner/launchers/`:
+   * `process`, a forked Node worker process; `in-process`), or a launcher the backend brings (a browser
+   * page, a server it starts), shared by the backends of one folder family. Default: `process`.
    */
-  readonly launcher?: string;
+  readonly launcher?: string | LauncherDefinition;
   /**
    * True for composite backends (`cascade`, `ensemble`), which run other backends' models listed in their
    * `stages` option (`[{ model, backend }]`). Their entries are not crossed with `sweep.models`: the matrix

@@ -35,6 +35,8 @@ export interface EntryContext {
   energy: EntryEnergy | null;
   /** What the backend's definition adds to the record. Default: nothing. */
   description?: EntryDescription;
+  /** The launcher that ran the entry's processes, and its clock. Default: the process launcher's. */
+  launcher?: { id: string; clock: string };
 }
 
 const one = (samples: number[], name: string): Stats => {
@@ -134,7 +136,8 @@ export function okEntryRecord(
       repetitions: measurements.reduce((n, x) => n + x.repetitions.length, 0),
       measuredSeconds: measurements.reduce((n, x) => n + x.measuredSeconds, 0),
       tokenHandover: m.runtime.tokenHandover,
-      clock: 'performance.now() in the worker',
+      launcher: context.launcher?.id ?? 'process',
+      clock: context.launcher?.clock ?? 'performance.now() in the worker',
       eos: 'ignored',
       intervals:
         measurements.length > 1

@@ -186,6 +186,8 @@ export interface EntryMeasurement {
   measuredSeconds: number;
   /** `stream`: a timestamp per token; `batch`: per hand-over. */
   tokenHandover: 'stream' | 'batch';
+  /** The launcher that ran the entry (`process`, `in-process`, or one a backend brings); absent in results written before it was recorded (the process launcher). */
+  launcher?: string;
   /** Clock of the timestamps: `performance.now()` where the launcher's scenario runs (`in the worker` for the process launcher). */
   clock: string;
   /** End-of-sequence handling: generation is fixed-length, EOS does not stop it. */

@@ -108,7 +108,13 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
         entry,
         measurements,
         timing,
-        { facts: await facts(entry.model, measurements[0]!.runtime.weightsFile), bandwidth: options.bandwidth, energy, ...(description ? { description } : {}) },
+        {
+          facts: await facts(entry.model, measurements[0]!.runtime.weightsFile),
+          bandwidth: options.bandwidth,
+          energy,
+          launcher: { id: launcher.id, clock: launcher.clock },
+          ...(description ? { description } : {}),
+        },
         options.measure.targetCiWidth,
       );
     } else {

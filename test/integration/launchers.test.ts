@@ -3,8 +3,8 @@
  * - `measureEntry` runs one entry's scenario in the test's own process (no fork) on the real llama.cpp
  *   backend, and measures the same greedy tokens as the forked worker of `runPlan` does for that entry;
  * - a backend brought by a program (not in the built-in registry) with a format of its own (detector and
- *   inspector): planning detects and inspects its file, pairs it with that backend only (the other pairs
- *   named in `unpaired`), and the in-process launcher measures it. Its model lives in a server process it
+ *   inspector) and a launcher of its own (the in-process one, counted): planning detects and inspects its
+ *   file, pairs it with that backend only (the other pairs named in `unpaired`), and its launcher runs it. Its model lives in a server process it
  *   starts, as a llama-server backend's would: the memory, CPU time and energy recorded are that
  *   server's, and the launcher's sampler adds it to the caller's resident memory.
  * - the process launcher samples a process the worker reports (a forked fixture worker that starts one).
@@ -26,6 +26,7 @@ import { planSweep } from '../../harness/runner/planSweep.js';
 import { resumeSweep, runPlan } from '../../harness/runner/runPlan.js';
 import { ConfigError, SweepInterruptedError } from '../../harness/errors.js';
 import { measureEntry } from '../../harness/runner/measureEntry.js';
+import { inProcessLauncher } from '../../harness/runner/launchers/inProcessLauncher.js';
 import { processLauncher } from '../../harness/runner/launchers/processLauncher.js';
 import type { ScenarioSettings } from '../../harness/runner/messages.js';
 import { describeUnpaired } from '../../reports/console/describeUnpaired.js';
@@ -75,6 +76,7 @@ describe('measureEntry in this process', () => {
     if (record.status !== 'ok') return;
     expect(record.outputs.tokenIds).toEqual(measurement.repetitions[0]!.tokenIds);
     expect(record.outputs.promptTokenIds).toEqual(measurement.promptTokenIds);
+    expect([record.measurement.launcher, record.measurement.clock]).toEqual(['process', 'performance.now() in the worker']);
   }, 120_000);
 });
 
@@ -125,6 +127,8 @@ const toyFormat: ModelFormatDefinition = {
 
 /** The server pids each load started, to check they are gone afterwards. */
 const servers: number[] = [];
+/** Runs of the toy backend's own launcher. */
+let toyLaunches = 0;
 
 const toyBackend: BackendDefinition = {
   id: 'toy',
@@ -132,7 +136,22 @@ const toyBackend: BackendDefinition = {
   formats: [toyFormat],
   packages: [],
   optionsSchema: z.object({}).strict(),
-  launcher: 'in-process',
+  // A launcher the backend brings: the in-process one, counted.
+  launcher: {
+    id: 'toy-in-process',
+    create(registry) {
+      const inner = inProcessLauncher(registry);
+      return {
+        id: 'toy-in-process',
+        description: 'the test process, beside the toy server',
+        clock: 'performance.now() in the test process',
+        launch: (request, hooks, signal) => {
+          toyLaunches++;
+          return inner.launch(request, hooks, signal);
+        },
+      };
+    },
+  },
   async create() {
     return {
       capabilities: {},
@@ -212,7 +231,9 @@ describe('a backend that brings its own format, run by the in-process launcher',
       'test',
       registry,
     );
+    const launchesBefore = toyLaunches;
     const { result } = await runPlan(config, { out: join(dir, 'toy-run'), registry, report: false });
+    expect(toyLaunches - launchesBefore).toBe(1);
     const record = result.entries[0]!;
     expect(record.status, JSON.stringify(record.status === 'ok' ? null : record.error)).toBe('ok');
     if (record.status !== 'ok') return;
@@ -220,6 +241,7 @@ describe('a backend that brings its own format, run by the in-process launcher',
     expect(servers).toContain(serverPid);
     expect(gone(serverPid)).toBe(true);
     expect(record.model.format).toBe('toy');
+    expect([record.measurement.launcher, record.measurement.clock]).toEqual(['toy-in-process', 'performance.now() in the test process']);
     expect(record.outputs.tokenIds).toEqual(Array.from({ length: 16 }, (_, i) => (8 + i) % 32)); // the server counts up from the prompt's length (8 tokens)
     // Peak memory is the server's VmHWM (it holds SERVER_MIB), not the caller's.
     expect(record.metrics.peakRssBytes).toBeGreaterThanOrEqual(SERVER_MIB * MiB);

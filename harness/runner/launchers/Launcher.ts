@@ -43,6 +43,8 @@ export interface Launcher {
   readonly id: string;
   /** What it runs in, for messages. */
   readonly description: string;
+  /** Where the scenario's timestamps are taken, as the record states it (`performance.now() in the worker`). */
+  readonly clock: string;
   /**
    * Runs the scenario once and reports its measurement or how it failed (a crash, a signal, out of memory,
    * the timeout). `signal` stops the run at once (its processes are killed; the outcome says `interrupted`).

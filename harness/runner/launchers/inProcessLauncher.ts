@@ -21,6 +21,7 @@ export function inProcessLauncher(registry: readonly BackendDefinition[]): Launc
   return {
     id: 'in-process',
     description: 'the calling process (no isolation)',
+    clock: 'performance.now() in the calling process',
     async launch(request, hooks = {}, signal) {
       if (signal?.aborted) return interrupted(null);
       const memory = new SampledMemoryTracker(request.sampleIntervalMs);

@@ -20,6 +20,7 @@ export function processLauncher(workerPath: string = distPath('harness', 'runner
   return {
     id: 'process',
     description: 'a forked Node worker process',
+    clock: 'performance.now() in the worker',
     launch(request, hooks = {}, signal) {
       if (!existsSync(workerPath)) {
         return Promise.resolve({
