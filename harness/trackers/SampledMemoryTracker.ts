@@ -10,19 +10,27 @@ import type { Tracker } from './Tracker.js';
 export class SampledMemoryTracker implements Tracker<number | null> {
   readonly kind = 'memory';
   readonly #readers = new Map<number, { read(): number | null; close(): void }>();
+  readonly #pids: number[] = [];
   #timer: NodeJS.Timeout | null = null;
   #peak: number | null = null;
 
   /** @param intervalMs the sampling interval (`measure.memorySampleMs`; default 10) */
   constructor(private readonly intervalMs: number = 10) {}
 
-  /** Adds processes to the sum (already sampled ones are ignored). */
-  add(pids: readonly number[]): void {
-    for (const pid of pids) {
-      if (this.#readers.has(pid)) continue;
+  /** Every process added so far, in order (also those whose memory could not be read). */
+  get processes(): readonly number[] {
+    return this.#pids;
+  }
+
+  /** Adds processes to the sum and returns those not added before (already added ones are ignored). */
+  add(pids: readonly number[]): number[] {
+    const fresh = pids.filter((pid, i) => !this.#pids.includes(pid) && pids.indexOf(pid) === i);
+    for (const pid of fresh) {
+      this.#pids.push(pid);
       const reader = openRssReader(pid);
       if (reader) this.#readers.set(pid, reader);
     }
+    return fresh;
   }
 
   start(): void {

@@ -25,13 +25,8 @@ export function inProcessLauncher(registry: readonly BackendDefinition[]): Launc
     async launch(request, hooks = {}, signal) {
       if (signal?.aborted) return interrupted(null);
       const memory = new SampledMemoryTracker(request.sampleIntervalMs);
-      const pids: number[] = [];
       const addProcesses = (more: readonly number[]) => {
-        const fresh = more.filter((pid) => !pids.includes(pid));
-        if (!fresh.length) return;
-        pids.push(...fresh);
-        memory.add(fresh);
-        hooks.onProcesses?.([...pids]);
+        if (memory.add(more).length) hooks.onProcesses?.([...memory.processes]);
       };
       addProcesses([process.pid]);
       memory.start();

@@ -33,13 +33,9 @@ export function processLauncher(workerPath: string = distPath('harness', 'runner
         // No execArgv: flags such as --input-type=module break node-llama-cpp's binary self-test in the child.
         const child = fork(workerPath, [], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
         const memory = new SampledMemoryTracker(request.sampleIntervalMs);
-        const pids: number[] = [];
+        const pids = memory.processes;
         const addProcesses = (more: readonly number[]) => {
-          const fresh = more.filter((pid) => !pids.includes(pid));
-          if (!fresh.length) return;
-          pids.push(...fresh);
-          memory.add(fresh);
-          hooks.onProcesses?.([...pids]);
+          if (memory.add(more).length) hooks.onProcesses?.([...pids]);
         };
         if (child.pid !== undefined) addProcesses([child.pid]);
         memory.start();
