@@ -7,7 +7,6 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
 import type { RunConfigFlags } from '../config/applyRunFlags.js';
-import { ConfigError, SweepInterruptedError } from '../errors.js';
 import { collect, nonNegativeNumber, positiveInt, positiveNumber } from './cliOptions.js';
 
 /** Flags of `slmbench run`. */
@@ -71,8 +70,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   let outcome;
   try {
     const common = { signal: controller.signal, events };
-    if (flags.resume && !flags.config && !flags.model?.length && !flags.backend?.length) {
-      if (!flags.out) throw new ConfigError('--resume needs --out DIR naming the sweep to continue');
+    // `--resume --out DIR` alone continues the sweep in DIR as it was planned; with a config or flags that
+    // shape one, runPlan checks that it makes the same matrix (and names a missing --out).
+    if (flags.resume && flags.out && !flags.config && !flags.model?.length && !flags.backend?.length) {
       outcome = await resumeSweep(flags.out, common);
     } else {
       const { config, source, baseDir } = applyRunFlags(flags);
@@ -85,14 +85,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
         ...(flags.shard ? { shard: parseShardSpec(flags.shard) } : {}),
       });
     }
-  } catch (error) {
-    if (error instanceof SweepInterruptedError) {
-      stop();
-      process.stderr.write(`slmbench: ${error.message}\n`);
-      return error.exitCode;
-    }
-    throw error;
   } finally {
+    // Before any message: an interrupted sweep's SweepInterruptedError (exit 130) is printed by main.
     stop();
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);

@@ -5,6 +5,9 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { EntryRecord } from './EntryRecord.js';
 
+/** The journal's file name inside a sweep's output folder. */
+export const ENTRIES_FILE = 'entries.jsonl';
+
 export class EntryLog {
   constructor(readonly path: string) {}
 

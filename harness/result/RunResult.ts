@@ -14,6 +14,9 @@ export interface UnpairedPair {
 /** Version of the result format; bumped on incompatible changes, with a migration (`readResultFile`). */
 export const RESULT_SCHEMA_VERSION = 1;
 
+/** The result's file name inside a sweep's output folder. */
+export const RESULT_FILE = 'result.json';
+
 export interface RunResult {
   schemaVersion: typeof RESULT_SCHEMA_VERSION;
   harness: {

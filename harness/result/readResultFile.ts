@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { readDataFile } from '../util/readDataFile.js';
 import type { AnyRunResult, LoadedResult } from './AnyRunResult.js';
 import { ResultFileError } from './ResultFileError.js';
-import { RESULT_SCHEMA_VERSION } from './RunResult.js';
+import { ENTRIES_FILE } from './EntryLog.js';
+import { RESULT_FILE, RESULT_SCHEMA_VERSION } from './RunResult.js';
 
 /**
  * Migrations by the version they read: `MIGRATIONS[v]` turns a version-v result into version v + 1.
@@ -28,9 +29,9 @@ const OLDEST_VERSION = Math.min(RESULT_SCHEMA_VERSION, ...Object.keys(MIGRATIONS
 export function readResultFile(path: string): LoadedResult {
   let file = path;
   if (existsSync(path) && statSync(path).isDirectory()) {
-    file = join(path, 'result.json');
+    file = join(path, RESULT_FILE);
     if (!existsSync(file)) {
-      const unfinished = existsSync(join(path, 'entries.jsonl')) ? ' (the sweep has not finished: continue it with slmbench run --resume)' : '';
+      const unfinished = existsSync(join(path, ENTRIES_FILE)) ? ' (the sweep has not finished: continue it with slmbench run --resume)' : '';
       throw new ResultFileError(path, `folder holds no result.json${unfinished}`);
     }
   }

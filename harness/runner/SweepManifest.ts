@@ -3,12 +3,13 @@
  * plan (entries, unpaired pairs, shard), so that `--resume` continues exactly this sweep without planning
  * again.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SweepConfig } from '../config/configSchema.js';
 import { OutputError } from '../errors.js';
 import { RESULT_SCHEMA_VERSION } from '../result/RunResult.js';
 import { writeJsonAtomic } from '../result/writeJsonAtomic.js';
+import { readDataFile } from '../util/readDataFile.js';
 import type { SweepPlan } from './planSweep.js';
 
 /** The manifest's file name inside the output folder. */
@@ -31,13 +32,8 @@ export function writeSweepManifest(outDir: string, manifest: SweepManifest): voi
 export function readSweepManifest(outDir: string): SweepManifest {
   const path = join(outDir, MANIFEST_FILE);
   if (!existsSync(path)) throw new OutputError(`${outDir}: no sweep to resume (${MANIFEST_FILE} is missing)`);
-  let manifest: SweepManifest;
-  try {
-    manifest = JSON.parse(readFileSync(path, 'utf8')) as SweepManifest;
-  } catch (error) {
-    throw new OutputError(`${path}: unreadable (${(error as Error).message})`);
-  }
-  if (manifest.schemaVersion !== RESULT_SCHEMA_VERSION || !manifest.plan || !Array.isArray(manifest.plan.entries)) {
+  const manifest = readDataFile(path, { what: 'sweep manifest', json: true, error: (problem, shown) => new OutputError(`${shown}: ${problem}`) }) as SweepManifest;
+  if (manifest?.schemaVersion !== RESULT_SCHEMA_VERSION || !manifest.plan || !Array.isArray(manifest.plan.entries)) {
     throw new OutputError(`${path}: a sweep of another slmbench version (its plan cannot be read); start a new sweep in another --out`);
   }
   return manifest;

@@ -14,41 +14,31 @@ import { collectDeviceFingerprint } from '../device/collectDeviceFingerprint.js'
 import { probeAndStoreBandwidth, readStoredBandwidth, type StoredBandwidth } from '../device/storedBandwidth.js';
 import { ConfigError, OutputError } from '../errors.js';
 import { expandMatrix } from '../matrix/expandMatrix.js';
-import type { PlannedEntry } from '../matrix/PlannedEntry.js';
 import { matrixHash } from '../matrix/selectShard.js';
 import { attachRanking, type RankedRunResult } from '../ranking/attachRanking.js';
-import { EntryLog } from '../result/EntryLog.js';
+import { ENTRIES_FILE, EntryLog } from '../result/EntryLog.js';
 import type { EntryRecord } from '../result/EntryRecord.js';
-import { RESULT_SCHEMA_VERSION, type RunResult } from '../result/RunResult.js';
+import { RESULT_FILE, RESULT_SCHEMA_VERSION, type RunResult } from '../result/RunResult.js';
 import { summarizeEntries } from '../result/summarizeEntries.js';
 import { writeJsonAtomic } from '../result/writeJsonAtomic.js';
 import { harnessInfo } from '../util/harnessInfo.js';
 import { absoluteQualityPaths, hasQualityTasks, resolveQualityTasks } from '../../suites/resolveQualityTasks.js';
 import { writeHtmlReport } from '../../reports/html/writeHtmlReport.js';
 import type { LauncherFactory } from './launchers/launcherRegistry.js';
-import type { PhaseMessage } from './messages.js';
 import { planSweep, type SweepPlan } from './planSweep.js';
-import { runSweep } from './runSweep.js';
+import { runSweep, type SweepEvents } from './runSweep.js';
 import { MANIFEST_FILE, readSweepManifest, writeSweepManifest } from './SweepManifest.js';
 
-/** The journal's file name inside the output folder. */
-export const ENTRIES_FILE = 'entries.jsonl';
-/** The result's file name inside the output folder. */
-export const RESULT_FILE = 'result.json';
+export { ENTRIES_FILE, RESULT_FILE };
 
 /** What a run tells its caller while it goes (the CLI prints it; every hook is optional). */
-export interface RunEvents {
+export interface RunEvents extends SweepEvents {
   /** A model is forged first (once; reused after). */
   onForge?(spec: string, folder: string): void;
   /** A line worth telling the user (the bandwidth probe runs, a probe failed). */
   onNote?(message: string): void;
   /** The plan is made and the output folder ready: what will run, and the records already in the journal (a resumed sweep). */
   onPlan?(plan: SweepPlan, outDir: string, done: readonly EntryRecord[]): void;
-  onEntryStart?(entry: PlannedEntry): void;
-  onPhase?(entry: PlannedEntry, phase: PhaseMessage): void;
-  /** The processes doing an entry's work, as they become known. */
-  onProcesses?(entry: PlannedEntry, pids: readonly number[]): void;
-  onEntryEnd?(record: EntryRecord): void;
 }
 
 /** Options of {@link runPlan}. */
@@ -153,13 +143,10 @@ async function continueSweep(
     bandwidth,
     log,
     outDir,
-    ...(options.registry ? { registry: options.registry } : {}),
-    ...(options.launchers ? { launchers: options.launchers } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(events.onEntryStart ? { onEntryStart: (entry: PlannedEntry) => events.onEntryStart!(entry) } : {}),
-    ...(events.onPhase ? { onPhase: (entry: PlannedEntry, phase: PhaseMessage) => events.onPhase!(entry, phase) } : {}),
-    ...(events.onProcesses ? { onProcesses: (entry: PlannedEntry, pids: readonly number[]) => events.onProcesses!(entry, pids) } : {}),
-    ...(events.onEntryEnd ? { onEntryEnd: (record: EntryRecord) => events.onEntryEnd!(record) } : {}),
+    registry: options.registry,
+    launchers: options.launchers,
+    signal: options.signal,
+    events,
   });
   const backendVersions: Record<string, string> = {};
   for (const record of records) Object.assign(backendVersions, record.backend.versions);

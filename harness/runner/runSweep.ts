@@ -16,7 +16,7 @@ import { failedEntryRecord, okEntryRecord } from '../metrics/buildEntryRecord.js
 import { entryEnergy } from '../metrics/entryEnergy.js';
 import { modelFormats } from '../model/modelFormats.js';
 import type { PreparedModel } from '../model/PreparedModel.js';
-import type { EntryLog } from '../result/EntryLog.js';
+import { ENTRIES_FILE, type EntryLog } from '../result/EntryLog.js';
 import type { EntryRecord } from '../result/EntryRecord.js';
 import type { MemoryBandwidth } from '../roofline/probeMemoryBandwidth.js';
 import type { EnergyReading } from '../trackers/energy/EnergyTypes.js';
@@ -45,19 +45,26 @@ export interface SweepOptions {
   launchers?: ReadonlyMap<string, LauncherFactory>;
   /** Stops the sweep: the running entry is killed and not recorded, and runSweep throws SweepInterruptedError. */
   signal?: AbortSignal;
-  /** Called before an entry runs. */
-  onEntryStart?: (entry: PlannedEntry) => void;
-  /** Called with the scenario's phases. */
-  onPhase?: (entry: PlannedEntry, phase: PhaseMessage) => void;
-  /** Called with the processes doing an entry's work, as they become known. */
-  onProcesses?: (entry: PlannedEntry, pids: readonly number[]) => void;
-  /** Called when an entry's record is written. */
-  onEntryEnd?: (record: EntryRecord) => void;
+  /** Progress. Default: none. */
+  events?: SweepEvents;
+}
+
+/** What the sweep tells its caller about each entry (every hook optional). */
+export interface SweepEvents {
+  /** Before an entry runs. */
+  onEntryStart?(entry: PlannedEntry): void;
+  /** The scenario's phases. */
+  onPhase?(entry: PlannedEntry, phase: PhaseMessage): void;
+  /** The processes doing an entry's work, as they become known. */
+  onProcesses?(entry: PlannedEntry, pids: readonly number[]): void;
+  /** An entry's record is written. */
+  onEntryEnd?(record: EntryRecord): void;
 }
 
 /** Runs every entry not yet in the log; returns all records in plan order. */
 export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
   const registry = options.registry ?? backendRegistry;
+  const events = options.events ?? {};
   const done = new Map(options.log.read().map((record) => [record.id, record]));
   const facts = decodeFactsCache(registry);
   for (const entry of options.entries) {
@@ -65,7 +72,7 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
     if (options.signal?.aborted) throw interrupted(options.outDir, options.signal.reason);
     const definition = registry.find((d) => d.id === entry.backend.id)!;
     const launcher = launcherFor(definition, registry, options.launchers ?? launcherRegistry);
-    options.onEntryStart?.(entry);
+    events.onEntryStart?.(entry);
     const startedAt = new Date();
     const processes = Math.max(1, options.measure.processes ?? 1);
     const measurements: WorkerMeasurement[] = [];
@@ -88,7 +95,7 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
       };
       const outcome = await launcher.launch(
         { entry, settings, timeoutSeconds: options.measure.timeoutSeconds, sampleIntervalMs: options.measure.memorySampleMs },
-        { onPhase: (phase) => options.onPhase?.(entry, phase), onProcesses: (pids) => options.onProcesses?.(entry, pids) },
+        { onPhase: (phase) => events.onPhase?.(entry, phase), onProcesses: (pids) => events.onProcesses?.(entry, pids) },
         options.signal,
       );
       if (!outcome.ok && outcome.interrupted) throw interrupted(options.outDir, options.signal?.reason);
@@ -122,14 +129,14 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
     }
     options.log.append(record);
     done.set(record.id, record);
-    options.onEntryEnd?.(record);
+    events.onEntryEnd?.(record);
   }
   return options.entries.map((entry) => done.get(entry.id)).filter((r): r is EntryRecord => r !== undefined);
 }
 
 function interrupted(outDir: string, reason: unknown): SweepInterruptedError {
   return new SweepInterruptedError(
-    `interrupted${typeof reason === 'string' ? ` by ${reason}` : ''}; finished entries are in ${join(outDir, 'entries.jsonl')}; continue with --resume --out ${outDir}`,
+    `interrupted${typeof reason === 'string' ? ` by ${reason}` : ''}; finished entries are in ${join(outDir, ENTRIES_FILE)}; continue with --resume --out ${outDir}`,
     outDir,
   );
 }
