@@ -10,6 +10,7 @@ import { loadLocalTokenizer } from '../onnx-common/loadLocalTokenizer.js';
 import { parseBackendOptions } from '../common/parseBackendOptions.js';
 import type { JsonObject } from '../onnx-common/readJsonIfPresent.js';
 import { configSizes } from '../common/configSizes.js';
+import { onnxBytesPerElement } from '../formats/onnx/onnxDataTypes.js';
 import { readPackageVersion } from '../common/readPackageVersion.js';
 import { interpretTransformersConfig } from '../formats/transformers-js/readTransformersConfig.js';
 import { resolveThreadCount } from '../common/resolveThreadCount.js';
@@ -21,9 +22,6 @@ import { OnnxRuntimeModel, type TextTokenizer } from './OnnxRuntimeModel.js';
 import { resolveModelFiles, type ModelFiles } from './resolveModelFiles.js';
 
 const BACKEND = 'onnxruntime';
-
-/** Bytes of the float element types the loop's KV cache holds. */
-const ONNX_FLOAT_BYTES = { float32: 4, float16: 2 } as const;
 
 /** Loads decoders for the onnxruntime backend; see the module comment. */
 export class OnnxRuntimeAdapter implements Adapter<OnnxRuntimeOptions> {
@@ -83,7 +81,7 @@ export class OnnxRuntimeAdapter implements Adapter<OnnxRuntimeOptions> {
           // The first provider listed takes every node it supports.
           device: opts.executionProviders[0] ?? 'cpu',
           weightsFile: files.onnxPath,
-          kvBytesPerElement: graph.kv[0] ? ONNX_FLOAT_BYTES[graph.kv[0].type] : null,
+          kvBytesPerElement: onnxBytesPerElement(graph.kv[0]?.type),
           gpus: opts.executionProviders[0] === 'cuda' ? [0] : [],
         },
       });

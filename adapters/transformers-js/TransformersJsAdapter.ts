@@ -12,7 +12,7 @@ import { firstLine } from '../common/firstLine.js';
 import { loadLocalTokenizer } from '../onnx-common/loadLocalTokenizer.js';
 import { ONNX_DTYPES } from '../formats/transformers-js/onnxFiles.js';
 import { parseBackendOptions } from '../common/parseBackendOptions.js';
-import { configSizes } from '../common/configSizes.js';
+import { onnxBytesPerElement } from '../formats/onnx/onnxDataTypes.js';
 import { readJsonIfPresent } from '../onnx-common/readJsonIfPresent.js';
 import { interpretTransformersConfig } from '../formats/transformers-js/readTransformersConfig.js';
 import { readPackageVersion } from '../common/readPackageVersion.js';
@@ -68,7 +68,6 @@ export class TransformersJsAdapter implements Adapter<TransformersJsOptions> {
     }
     const configJson = readJsonIfPresent(join(folder, 'config.json'));
     const config = interpretTransformersConfig(configJson);
-    const sizes = configSizes(configJson);
     const generationConfig = interpretTransformersConfig(readJsonIfPresent(join(folder, 'generation_config.json')));
     const resolvedDtype = resolveOnnxDtype(folder, options.dtype, BACKEND);
     const dtype = resolvedDtype.dtype;
@@ -106,13 +105,13 @@ export class TransformersJsAdapter implements Adapter<TransformersJsOptions> {
     const kvType = session?.inputMetadata?.find((input) => input.name.startsWith('past_key_values.'))?.type;
     const facts: ModelFacts = {
       folder,
-      vocabSize: sizes.vocabSize,
-      contextLength: sizes.contextLength,
+      vocabSize: config.vocabSize,
+      contextLength: config.contextLength ?? 0,
       bosTokenId: tokenizerBos(tokenizer) ?? generationConfig.bosTokenId ?? config.bosTokenId ?? null,
       eosTokenIds: generationConfig.eosTokenIds ?? config.eosTokenIds ?? [],
       device: session?.config?.device ?? options.device,
       weightsFile: resolvedDtype.file,
-      kvBytesPerElement: kvType === 'float32' ? 4 : kvType === 'float16' ? 2 : null,
+      kvBytesPerElement: onnxBytesPerElement(kvType),
       resolvedOptions: {
         dtype: session?.config?.dtype ?? dtype,
         dtypeSource: resolvedDtype.reason,

@@ -42,3 +42,12 @@ export const onnxDataTypes: ReadonlyMap<number, OnnxDataType> = new Map<number, 
   [25, { name: 'uint2', bits: 2, float: false }],
   [26, { name: 'int2', bits: 2, float: false }],
 ]);
+
+/** Bytes of one element of the type named `name` (`float16` → 2, as onnxruntime names input types); null for an unknown or sub-byte type. */
+export function onnxBytesPerElement(name: string | undefined): number | null {
+  if (name === undefined) return null;
+  for (const type of onnxDataTypes.values()) {
+    if (type.name === name) return type.bits !== null && type.bits % 8 === 0 ? type.bits / 8 : null;
+  }
+  return null;
+}

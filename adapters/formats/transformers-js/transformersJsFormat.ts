@@ -34,7 +34,8 @@ export const transformersJsFormat: ModelFormatDefinition = {
     return inspectTransformersJsFolder(path);
   },
   async decodeFacts(path, weightsFile) {
-    const { onnxDecodeFacts } = await import('../onnx/onnxDecodeFacts.js');
-    return onnxDecodeFacts(weightsFile ?? join(path, 'onnx', 'model.onnx'), path);
+    const [{ onnxDecodeFacts }, { resolveOnnxDtype }] = await Promise.all([import('../onnx/onnxDecodeFacts.js'), import('./resolveOnnxDtype.js')]);
+    // Without the backend's word, the file the backends' `dtype: auto` loads.
+    return onnxDecodeFacts(weightsFile ?? resolveOnnxDtype(path, 'auto', 'transformers-js').file, path);
   },
 };
