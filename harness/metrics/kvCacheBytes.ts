@@ -3,22 +3,16 @@
  * value vector per KV head per position, so layers × 2 × kvHeads × headDim × tokens × bytes per element.
  */
 import type { KvShape } from '../../adapters/formats/DecodeFacts.js';
-import { ggmlBytesPerElement } from '../../adapters/formats/gguf/ggmlTypes.js';
 
 /** The shape facts the KV cache depends on. */
 export interface KvCacheShape extends KvShape {
   /**
    * Bytes per cached element: 4 for f32, 2 for f16/bf16 (llama.cpp's default), 34/32 for q8_0, 18/32
-   * for q4_0 ({@link KV_CACHE_TYPE_BYTES}); the backend states it (`RuntimeModelInfo.kvBytesPerElement`).
-   * Default: 2.
+   * for q4_0 (the ggml type table's `ggmlBytesPerElement`); the backend states it
+   * (`RuntimeModelInfo.kvBytesPerElement`). Default: 2.
    */
   bytesPerElement?: number;
 }
-
-/** Bytes per element of the KV cache types llama.cpp offers (ggml block bytes ÷ block values, from the one ggml type table). */
-export const KV_CACHE_TYPE_BYTES: Readonly<Record<string, number>> = Object.fromEntries(
-  ['f32', 'f16', 'bf16', 'q8_0', 'q5_1', 'q5_0', 'q4_1', 'q4_0'].map((name) => [name, ggmlBytesPerElement(name)!]),
-);
 
 /** layers × 2 × kvHeads × headDim × tokens × bytesPerElement. */
 export function kvCacheBytes(shape: KvCacheShape, tokens: number): number {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeRoofline } from '../../harness/roofline/decodeRoofline.js';
 import { decodeWeightBytesFromGguf, decodeWeightBytesFromGroups, type GgufTensorFacts } from '../../adapters/formats/decodeWeightBytes.js';
 import { probeMemoryBandwidth } from '../../harness/roofline/probeMemoryBandwidth.js';
-import { KV_CACHE_TYPE_BYTES, kvCacheBytes } from '../../harness/metrics/kvCacheBytes.js';
+import { kvCacheBytes } from '../../harness/metrics/kvCacheBytes.js';
+import { ggmlBytesPerElement } from '../../adapters/formats/gguf/ggmlTypes.js';
 import { modelResidentBytes } from '../../harness/metrics/modelResidentBytes.js';
 
 const F32 = 0;
@@ -32,7 +33,7 @@ describe('kvCacheBytes', () => {
   it('is layers × 2 × kvHeads × headDim × tokens × bytes per element', () => {
     expect(kvCacheBytes({ layers: 6, kvHeads: 6, headDim: 48 }, 256)).toBe(6 * 2 * 6 * 48 * 256 * 2);
     expect(kvCacheBytes({ layers: 22, kvHeads: 4, headDim: 64, bytesPerElement: 4 }, 2048)).toBe(92274688); // TinyLlama 1.1B, f32 cache
-    expect(kvCacheBytes({ layers: 32, kvHeads: 8, headDim: 128, bytesPerElement: KV_CACHE_TYPE_BYTES.q8_0 }, 4096)).toBe(285212672);
+    expect(kvCacheBytes({ layers: 32, kvHeads: 8, headDim: 128, bytesPerElement: ggmlBytesPerElement('q8_0') }, 4096)).toBe(285212672);
     expect(kvCacheBytes({ layers: 1, kvHeads: 1, headDim: 1 }, 0)).toBe(0);
     expect(() => kvCacheBytes({ layers: 1.5, kvHeads: 1, headDim: 1 }, 1)).toThrow(RangeError);
   });

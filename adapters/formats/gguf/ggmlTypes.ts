@@ -63,11 +63,6 @@ const TYPES: readonly GgmlType[] = [
 const BY_CODE = new Map(TYPES.map((t) => [t.code, t]));
 const BY_NAME = new Map(TYPES.map((t) => [t.name.toLowerCase(), t]));
 
-/** The type of `code`, or undefined for a code ggml does not define. */
-export function ggmlTypeOfCode(code: number): GgmlType | undefined {
-  return BY_CODE.get(code);
-}
-
 /** The type named `name` (case-insensitive: `q8_0`, `Q8_0`), or undefined. */
 export function ggmlTypeOfName(name: string): GgmlType | undefined {
   return BY_NAME.get(name.toLowerCase());

@@ -7,7 +7,7 @@ import { open } from 'node:fs/promises';
 import { basename, dirname, relative } from 'node:path';
 import { sha256File } from '../../../harness/util/sha256File.js';
 import type { ModelFileRecord, ModelRecord } from '../ModelRecord.js';
-import { ggmlTensorBytes, ggmlTypeName } from './ggmlTypes.js';
+import { ggmlTypeName } from './ggmlTypes.js';
 import { ggufModelFacts } from './ggufModelFacts.js';
 import { readGgufHeader, type GgufTensor } from './readGgufHeader.js';
 
@@ -35,8 +35,7 @@ export async function inspectGguf(path: string): Promise<ModelRecord> {
   const embedding = tensors.find((t) => t.name === 'token_embd.weight');
   const output = tensors.find((t) => t.name === 'output.weight');
   if (embedding && output && embedding.typeCode === output.typeCode && sameDims(embedding.dims, output.dims)) {
-    const bytes = ggmlTensorBytes(embedding.typeCode, embedding.dims);
-    if (bytes !== null && (await sameBytes(embedding, output, bytes))) params -= output.elements;
+    if (embedding.byteLength !== null && (await sameBytes(embedding, output, embedding.byteLength))) params -= output.elements;
   }
 
   const folder = dirname(path);
