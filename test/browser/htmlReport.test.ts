@@ -7,8 +7,7 @@
  * its points in threshold order, and the sweep's thresholds on hover.
  * Without /usr/bin/chromium the tests fail under CI (or with SLMBENCH_SHARED set) and are skipped otherwise.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportModel } from '../../reports/buildReportModel.js';
@@ -18,6 +17,7 @@ import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
 import { runCli } from '../helpers/cli.js';
 import { browserRequired, chromiumMissing, hasChromium, openReport, type OpenedReport } from './openReport.js';
 import { fixtureResultA, fixtureResultB, fixtureResultComposite, INJECTED_ERROR, INJECTED_NAME, INJECTED_TEXT } from './reportFixture.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 const ARTIFACTS = resolve('test-artifacts');
 
@@ -32,7 +32,7 @@ if (!hasChromium && browserRequired) {
 } else {
   describe.skipIf(!hasChromium)(`HTML report in Chromium${hasChromium ? '' : ` (skipped: ${chromiumMissing})`}`, () => {
     let report: OpenedReport;
-    const dir = mkdtempSync(join(tmpdir(), 'slmbench-report-'));
+    const dir = tempDir('report');
     const file = join(dir, 'report.html');
 
     beforeAll(async () => {
@@ -142,7 +142,7 @@ if (!hasChromium && browserRequired) {
 
   describe.skipIf(!hasChromium)(`HTML report with composite strategies in Chromium${hasChromium ? '' : ` (skipped: ${chromiumMissing})`}`, () => {
     let report: OpenedReport;
-    const dir = mkdtempSync(join(tmpdir(), 'slmbench-report-composite-'));
+    const dir = tempDir('report-composite');
     const file = join(dir, 'report.html');
     /** Entry labels of the cascade's thresholds, in threshold order (the fixture lists them the other way). */
     const sweepLabels = ['-inf', '-1.5', 'inf'].map((t) => `stories260K → stories15M · cascade threshold=${t}`);
@@ -271,7 +271,7 @@ if (!hasChromium && browserRequired) {
 
   describe.skipIf(!hasChromium || !hasShared)(`HTML report of a real run in Chromium${hasShared ? '' : ` (skipped: ${sharedSkipReason})`}`, () => {
     it('opens offline with every chart drawn and the front marked', async () => {
-      const out = mkdtempSync(join(tmpdir(), 'slmbench-run-'));
+      const out = tempDir('run');
       const run = await runCli([
         'run',
         '--model', sharedPath('models/stories260K/gguf/stories260K-f32.gguf'),

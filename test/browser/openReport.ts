@@ -4,11 +4,12 @@
  * console message, page error and dialog, waits for every chart, and counts what each chart drew (its
  * counted mark, and the other marks its figure lists in `data-other-marks`).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+
+
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { tempDir } from '../helpers/tempDir.js';
 
 /** Debian's Chromium (`apt-get install chromium`); `SLMBENCH_CHROMIUM` overrides it. */
 export const CHROMIUM = process.env.SLMBENCH_CHROMIUM ?? '/usr/bin/chromium';
@@ -49,7 +50,7 @@ export interface OpenedReport {
 
 /** Opens `file`, waits until every chart has settled, and counts marks. */
 export async function openReport(file: string, viewport = { width: 1400, height: 1000 }): Promise<OpenedReport> {
-  const profile = mkdtempSync(join(tmpdir(), 'slmbench-chromium-'));
+  const profile = tempDir('chromium');
   let context: BrowserContext | undefined;
   try {
     context = await chromium.launchPersistentContext(profile, {

@@ -2,16 +2,16 @@
  * Bad input stops before anything runs: exit 2, one line naming the thing and what is wrong, no stack
  * trace, no result file.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'slmbench-bad-'));
+  dir = tempDir('bad');
 });
 
 async function expectUsageError(args: string[], pattern: RegExp) {

@@ -3,17 +3,17 @@
  * model, in one sweep, with accuracy tasks; their records (stage models, escalation rates per phase,
  * branches), greedy outputs against the golden ids, and accuracy against the single model.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../harness/result/RunResult.js';
 import { runCli } from '../helpers/cli.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 describe.skipIf(!hasShared)(`composite backends in slmbench run ${hasShared ? '' : `(${sharedSkipReason})`}`, () => {
   it('runs a cascade threshold sweep and an ensemble beside the single model, with tasks', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slmbench-composite-'));
+    const dir = tempDir('composite');
     const gguf = sharedPath('models/stories260K/gguf/stories260K-f32.gguf');
     const onnx = sharedPath('models/stories260K/transformersjs');
     const golden = JSON.parse(readFileSync(sharedPath('models/stories260K/golden_greedy.json'), 'utf8')) as {

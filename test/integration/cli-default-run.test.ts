@@ -2,16 +2,16 @@
  * `npx slmbench run` with no arguments: the built-in quick sweep on forged models, offline, all three
  * backends, several quantizations; the forge runs once and its models are reused.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../harness/result/RunResult.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 describe('slmbench run with no arguments', () => {
   it('forges its models once, runs the quick sweep on every backend and writes the results', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slmbench-default-'));
+    const dir = tempDir('default');
     const env = { SLMBENCH_CACHE: join(dir, 'cache') };
     const first = await runCli(['run', '--repetitions', '2'], { cwd: dir, env });
     expect(first.code).toBe(0);

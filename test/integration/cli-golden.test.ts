@@ -1,13 +1,13 @@
 /**
  * End to end through the real CLI and real backends: greedy ids of every case of both golden files.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../harness/result/RunResult.js';
 import { runCli } from '../helpers/cli.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 interface Golden {
   max_new_tokens: number;
@@ -21,7 +21,7 @@ const MODELS = [
 
 describe.skipIf(!hasShared)(`slmbench run reproduces golden greedy ids ${hasShared ? '' : `(${sharedSkipReason})`}`, () => {
   it('stories260K, empty prompt, as the README shows it', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'slmbench-golden-')), 'out');
+    const out = join(tempDir('golden'), 'out');
     const golden = JSON.parse(readFileSync(sharedPath('models/stories260K/golden_greedy.json'), 'utf8')) as Golden;
     const empty = golden.cases.find((c) => c.prompt === '')!;
     const result = await runCli([
@@ -74,7 +74,7 @@ describe.skipIf(!hasShared)(`slmbench run reproduces golden greedy ids ${hasShar
   for (const model of MODELS) {
     it(`${model.name}: every golden case on all three backends (GGUF on llama.cpp, ONNX folder on the others)`, async () => {
       const golden = JSON.parse(readFileSync(sharedPath(`models/${model.name}/golden_greedy.json`), 'utf8')) as Golden;
-      const dir = mkdtempSync(join(tmpdir(), 'slmbench-golden-'));
+      const dir = tempDir('golden');
       const config = join(dir, 'config.json');
       writeFileSync(config, JSON.stringify({
         sweep: {
@@ -117,7 +117,7 @@ describe.skipIf(!hasShared)(`slmbench run reproduces golden greedy ids ${hasShar
   }
 
   it('an entry measured in several worker processes keeps every process\'s samples and widens its intervals', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slmbench-processes-'));
+    const dir = tempDir('processes');
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({
       sweep: { models: [sharedPath(MODELS[0]!.gguf)], workloads: [{ promptTokens: 16, genTokens: 16 }] },
@@ -137,7 +137,7 @@ describe.skipIf(!hasShared)(`slmbench run reproduces golden greedy ids ${hasShar
   });
 
   it('the fp16 contrib-op model runs on both ONNX backends', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slmbench-fp16-'));
+    const dir = tempDir('fp16');
     const result = await runCli([
       'run', '--model', sharedPath('models/tiny-random-LlamaForCausalLM-fp16'), '--backend', 'onnxruntime', '--backend', 'transformers-js',
       '--prompt', 'Hello world', '--gen-tokens', '16', '--repetitions', '2', '--processes', '1', '--warmup-seconds', '0', '--out', join(dir, 'out'), '--json',

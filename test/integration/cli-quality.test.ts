@@ -3,17 +3,17 @@
  * the same entry as speed, memory and energy; identical accuracy across the three backends on the same
  * weights; per-sample logs; bad task input stops the run with exit 2.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../harness/result/RunResult.js';
 import { runCli } from '../helpers/cli.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 describe.skipIf(!hasShared)(`accuracy in slmbench run ${hasShared ? '' : `(${sharedSkipReason})`}`, () => {
   it('runs the quick-quality suite and a perplexity text on all three backends, next to the speed numbers', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slmbench-quality-'));
+    const dir = tempDir('quality');
     const text = join(dir, 'notes.txt');
     writeFileSync(text, 'Once upon a time there was a cat.\n===\nThe dog ran to the park and played.\n===\nLily had a red ball.\n');
     const config = join(dir, 'config.yaml');
@@ -66,7 +66,7 @@ describe.skipIf(!hasShared)(`accuracy in slmbench run ${hasShared ? '' : `(${sha
   });
 
   it('refuses an unknown suite before anything runs', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slmbench-quality-bad-'));
+    const dir = tempDir('quality-bad');
     const result = await runCli([
       'run', '--model', sharedPath('models/stories260K/gguf/stories260K-f32.gguf'), '--suite', 'quick-qualty', '--out', join(dir, 'out'),
     ]);

@@ -3,8 +3,7 @@
  * OpenAI-compatible test server (test/helpers/openAiServer.ts) on 127.0.0.1. Timing is asserted only as a
  * lower bound the server enforces (its first chunk waits), never as an upper bound.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RankedRunResult } from '../../harness/ranking/attachRanking.js';
@@ -12,6 +11,7 @@ import type { RemoteModelInfo } from '../../adapters/remote/RemoteModelInfo.js';
 import { runCli } from '../helpers/cli.js';
 import { OpenAiServer, type OpenAiServerOptions } from '../helpers/openAiServer.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 const FIRST_CHUNK_DELAY_MS = 20;
 const MEASURE = { warmupRuns: 0, warmupSeconds: 0, minRepetitions: 3, maxRepetitions: 3, minSeconds: 0, targetCiWidth: null, processes: 1 };
@@ -26,7 +26,7 @@ async function startServer(options: OpenAiServerOptions = {}): Promise<OpenAiSer
 
 /** Writes a config and runs `slmbench run --config … --out … --json`; returns the parsed result. */
 async function run(models: string[], backends: Record<string, unknown>[], workload: Record<string, unknown> = { prompt: 'Once upon a time', genTokens: 8 }) {
-  const dir = mkdtempSync(join(tmpdir(), 'slmbench-remote-cli-'));
+  const dir = tempDir('remote-cli');
   const config = join(dir, 'config.json');
   writeFileSync(config, JSON.stringify({ sweep: { models, backends, workloads: [workload] }, measure: MEASURE }));
   const out = join(dir, 'out');
@@ -104,7 +104,7 @@ describe('slmbench run with a remote:NAME model', () => {
   });
 
   it('refuses remote:tiny on llama-cpp before anything runs: no pair of the matrix can run (format mismatch)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slmbench-remote-cli-'));
+    const dir = tempDir('remote-cli');
     const out = join(dir, 'out');
     const cli = await runCli(['run', '--model', 'remote:tiny', '--backend', 'llama-cpp', '--prompt', 'Hi', '--gen-tokens', '2', '--out', out, '--json']);
     expect(cli.code).toBe(2);

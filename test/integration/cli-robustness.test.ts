@@ -2,14 +2,14 @@
  * Workers that crash or time out become errored entries and the sweep goes on; a runner killed mid-sweep
  * resumes without repeating or losing entries. Real CLI, real llama.cpp backend, real processes.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EntryRecord } from '../../harness/result/EntryRecord.js';
 import type { RunResult } from '../../harness/result/RunResult.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 const readJsonl = (file: string): EntryRecord[] =>
   readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as EntryRecord);
@@ -39,7 +39,7 @@ function threeEntryConfig(dir: string, repetitions: number): string {
 
 describe.skipIf(!hasShared)(`sweeps survive crashes, timeouts and a killed runner ${hasShared ? '' : `(${sharedSkipReason})`}`, () => {
   it('a worker killed with SIGKILL mid-sweep becomes an errored entry and the others complete', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slmbench-crash-'));
+    const dir = tempDir('crash');
     const out = join(dir, 'out');
     let killed = false;
     const { done } = startCli(['run', '--config', threeEntryConfig(dir, 150), '--out', out], {
@@ -64,7 +64,7 @@ describe.skipIf(!hasShared)(`sweeps survive crashes, timeouts and a killed runne
   });
 
   it('an entry past its timeout is killed, recorded as TIMEOUT, and the sweep goes on', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slmbench-timeout-'));
+    const dir = tempDir('timeout');
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({
       sweep: {
@@ -85,7 +85,7 @@ describe.skipIf(!hasShared)(`sweeps survive crashes, timeouts and a killed runne
   });
 
   it('a runner killed mid-sweep resumes with every entry exactly once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slmbench-resume-'));
+    const dir = tempDir('resume');
     const out = join(dir, 'out');
     const config = threeEntryConfig(dir, 60);
     let killedRunner = false;

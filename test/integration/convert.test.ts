@@ -4,8 +4,7 @@
  * forged Q8_0/Q4_0 GGUFs convert into ONNX models computing exactly what llama.cpp computes from the
  * dequantized weights; unsupported inputs fail with exit code 2.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getLlama, LlamaLogLevel, type Token } from 'node-llama-cpp';
 import ort from 'onnxruntime-node';
@@ -22,6 +21,7 @@ import { detectModelFormat } from '../../harness/model/detectModelFormat.js';
 import { runCli } from '../helpers/cli.js';
 import { writeDequantizedTiny } from '../helpers/dequantizedTiny.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 const { backendRegistry } = await import('../../adapters/registry.js');
 const definition = (id: string): BackendDefinition => backendRegistry.find((d) => d.id === id)!;
@@ -57,7 +57,7 @@ interface Golden {
   cases: { prompt: string; prompt_ids: number[]; greedy_ids: number[] }[];
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'slmbench-convert-'));
+const dir = tempDir('convert');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(!hasShared)(`convert: shared reference models${hasShared ? '' : ` (${sharedSkipReason})`}`, () => {

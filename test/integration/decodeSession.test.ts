@@ -7,8 +7,7 @@
  * off (the numerics of the ONNX backends). The shared helpers (log-softmax, tokenizer.json reader) are
  * checked on data written here.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { argmax } from '../../adapters/common/argmax.js';
@@ -20,6 +19,7 @@ import { BackendRuntimeError, ModelFormatError, WorkloadError } from '../../harn
 import { detectModelFormat } from '../../harness/model/detectModelFormat.js';
 import { localBackends } from '../helpers/loadStories260K.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 interface Golden {
   max_new_tokens: number;
@@ -98,7 +98,7 @@ describe('logSoftmax', () => {
 describe('readTokenizerVocabulary', () => {
   let scratch: string;
   beforeAll(() => {
-    scratch = mkdtempSync(join(tmpdir(), 'slmbench-vocab-'));
+    scratch = tempDir('vocab');
   });
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

@@ -6,8 +6,7 @@
  * (Q4_0) GGUF's dequantized weights. The tiny preset for everything, stories15M for one prompt.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, env, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { getLlama, LlamaLogLevel, readGgufFileInfo, type Token } from 'node-llama-cpp';
@@ -16,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendDefinition, LoadedModel, ModelSource } from '../../adapters/types.js';
 import { forgeModel, type ForgeResult } from '../../harness/forge/forgeModel.js';
 import { writeDequantizedTiny } from '../helpers/dequantizedTiny.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 env.allowRemoteModels = false;
 env.allowLocalModels = true;
@@ -234,7 +234,7 @@ describe('forge: tiny preset', () => {
   const reference: { tokens: number[]; logits: Float32Array[] }[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'slmbench-forge-tiny-'));
+    dir = tempDir('forge-tiny');
     forged = await forgeModel({ outDir: dir, preset: 'tiny' });
     llamaModel = await loadWithAdapter(llamaCppDefinition, { path: join(dir, 'model-F32.gguf'), format: 'gguf' });
     const folder = join(dir, 'transformersjs');
@@ -511,7 +511,7 @@ describe('forge: tiny preset', () => {
   });
 
   it('is reproducible from its seed and refuses to overwrite', async () => {
-    const again = mkdtempSync(join(tmpdir(), 'slmbench-forge-again-'));
+    const again = tempDir('forge-again');
     try {
       const same = await forgeModel({ outDir: join(again, 'same'), preset: 'tiny', formats: ['Q4_0', 'transformers-js', 'onnx-q8', 'onnx-q4'] });
       const other = await forgeModel({ outDir: join(again, 'other'), preset: 'tiny', seed: 1, formats: ['Q4_0'] });
@@ -538,7 +538,7 @@ describe('forge: stories15M shape', () => {
   let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'slmbench-forge-stories15M-'));
+    dir = tempDir('forge-stories15M');
     await forgeModel({ outDir: dir, preset: 'stories15M', formats: ['F32', 'transformers-js'] });
   });
 

@@ -5,8 +5,7 @@
  * held-out text is the bigram model's, and quantization raises it: Q4_0/q4 clearly, Q8_0/q8 a little. The
  * q8/q4 ONNX files hold the Q8_0/Q4_0 GGUFs' weights, so each pair's perplexities agree.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendDefinition, LoadedModel } from '../../adapters/types.js';
@@ -16,6 +15,7 @@ import { buildForgeVocabulary } from '../../harness/forge/buildForgeVocabulary.j
 import { FORGE_PRESETS } from '../../harness/forge/forgePresets.js';
 import { tokenizeWithForgeVocabulary } from '../../harness/forge/tokenizeWithForgeVocabulary.js';
 import { detectModelFormat } from '../../harness/model/detectModelFormat.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 const { backendRegistry } = await import('../../adapters/registry.js');
 const definition = (id: string): BackendDefinition => backendRegistry.find((d) => d.id === id)!;
@@ -77,7 +77,7 @@ describe('forge --fit: an exact bigram model', () => {
   let expected: HeldOutScore;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'slmbench-forge-fit-'));
+    dir = tempDir('forge-fit');
     forged = await forgeModel({ outDir: dir, preset: 'bigram', fit: FIT_TEXT, formats: ['F32', 'Q8_0', 'Q4_0', 'transformers-js', 'onnx-q8', 'onnx-q4'] });
   });
 

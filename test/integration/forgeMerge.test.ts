@@ -3,14 +3,14 @@
  * and its transformers.js folder (written through the converter) loads in the onnxruntime adapter,
  * tokenizes as llama.cpp does and gives llama.cpp's greedy ids (f32 KV cache, no flash attention).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendDefinition, LoadedModel } from '../../adapters/types.js';
 import { forgeModel } from '../../harness/forge/forgeModel.js';
 import { mergeGgufModels, type MergeResult } from '../../harness/forge/mergeGgufModels.js';
 import { detectModelFormat } from '../../harness/model/detectModelFormat.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 const llamaCpp = (await import('../../adapters/llama-cpp/index.js')).default as BackendDefinition;
 const onnxRuntime = (await import('../../adapters/onnxruntime/index.js')).default as BackendDefinition;
@@ -28,7 +28,7 @@ async function greedy(model: LoadedModel, promptTokenIds: number[], maxNewTokens
 const LLAMA_OPTIONS = { kvCacheType: 'f32', flashAttention: false, threads: 1, gpu: false };
 const PROMPT = 'Once upon a time, a merged model';
 
-const dir = mkdtempSync(join(tmpdir(), 'slmbench-merge-'));
+const dir = tempDir('merge');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('forge merge: the merged model runs', () => {

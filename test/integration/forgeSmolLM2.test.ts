@@ -3,13 +3,13 @@
  * generates on all three backends: Q8_0 GGUF on llama.cpp, fp32 ONNX on onnxruntime and transformers.js.
  * About 12 s on a 2-core machine (forge 5.5 s, each load under 2 s).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendDefinition, LoadedModel } from '../../adapters/types.js';
 import { forgeModel, type ForgeResult } from '../../harness/forge/forgeModel.js';
 import { detectModelFormat } from '../../harness/model/detectModelFormat.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 const { backendRegistry } = await import('../../adapters/registry.js');
 const VOCAB = 49152;
@@ -33,7 +33,7 @@ describe('forge: SmolLM2-135M shape on all three backends', () => {
   let forged: ForgeResult;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'slmbench-forge-smollm2-'));
+    dir = tempDir('forge-smollm2');
     forged = await forgeModel({ outDir: dir, preset: 'smollm2-135M', formats: ['Q8_0', 'transformers-js'] });
   });
 

@@ -4,8 +4,7 @@
  * real sweep run by `gate --config`. The commands are called as the CLI calls them; the last block runs
  * the built CLI as a process.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -17,6 +16,7 @@ import type { GateReport } from '../../harness/gate/GateReport.js';
 import { selectShard, shardInfo } from '../../harness/matrix/selectShard.js';
 import type { AnyRunResult } from '../../harness/result/AnyRunResult.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 const BASELINE = fileURLToPath(new URL('../../bench/baselines/quick-ubuntu.json', import.meta.url));
 const base = JSON.parse(readFileSync(BASELINE, 'utf8')) as AnyRunResult;
@@ -27,7 +27,7 @@ let out: string[];
 let restore: (() => void)[];
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'slmbench-gate-'));
+  dir = tempDir('gate');
   out = [];
   const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
   const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);

@@ -2,14 +2,14 @@
  * `slmbench run --model hf:…` end to end: the built CLI downloads the model from a loopback hub into a
  * temporary cache, benchmarks it, and runs again offline from the cache with no request.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../harness/result/RunResult.js';
 import { runCli } from '../helpers/cli.js';
 import { LoopbackHub } from '../helpers/loopbackHub.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 const STORIES_SHA256 = 'de0863976f77aa20ff0fd321cc2a4d2a030bf29666866e14f6d5786b501978f1';
 
@@ -27,7 +27,7 @@ describe.skipIf(!hasShared)(`slmbench run --model hf:… ${hasShared ? '' : `(${
       'README.md': '# tinyllamas\n',
       'stories260K-f32.gguf': readFileSync(sharedPath('models/stories260K/gguf/stories260K-f32.gguf')),
     });
-    const dir = mkdtempSync(join(tmpdir(), 'slmbench-hub-cli-'));
+    const dir = tempDir('hub-cli');
     const env = { SLMBENCH_HF_ENDPOINT: hub.endpoint, SLMBENCH_CACHE: join(dir, 'cache'), HF_TOKEN: '', SLMBENCH_OFFLINE: '', HF_HUB_OFFLINE: '' };
     const args = ['run', '--model', 'hf:karpathy/tinyllamas', '--backend', 'llama-cpp', '--prompt', '', '--gen-tokens', '8', '--repetitions', '1', '--processes', '1', '--warmup-seconds', '0'];
 

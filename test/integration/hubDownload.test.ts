@@ -2,9 +2,8 @@
  * The hub client against a loopback hub (test/helpers/loopbackHub.ts) on 127.0.0.1: real sockets, real
  * redirects, ranges and cut connections, every request counted. No other address is contacted.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -13,6 +12,7 @@ import { listHubFiles } from '../../harness/hub/listHubFiles.js';
 import { resolveHubModel } from '../../harness/hub/resolveHubModel.js';
 import { resolveModelSpec } from '../../harness/model/resolveModelSpec.js';
 import { LoopbackHub, sha256 } from '../helpers/loopbackHub.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 /** Deterministic bytes, so a wrong offset shows as wrong content. */
 function bytes(length: number, seed: number): Buffer {
@@ -52,7 +52,7 @@ afterAll(async () => {
   await hub.stop();
 });
 beforeEach(() => {
-  cache = mkdtempSync(join(tmpdir(), 'slmbench-hub-'));
+  cache = tempDir('hub');
   log = [];
   hub.requests.length = 0;
 });

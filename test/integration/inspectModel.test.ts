@@ -2,20 +2,20 @@
  * inspectModel on the reference models in ../shared (SLMBENCH_SHARED) and on damaged copies of them.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelFormatError, ModelNotFoundError } from '../../harness/errors.js';
 import { inspectModel } from '../../harness/model/inspectModel.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 const STORIES_GGUF = ['models', 'stories260K', 'gguf', 'stories260K-f32.gguf'];
 const LLAMA2_GGUF = ['models', 'llama-2-tiny-random', 'gguf', 'llama-2-tiny-random.gguf'];
 
 let root: string;
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'slmbench-inspect-'));
+  root = tempDir('inspect');
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -13,8 +13,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,9 +29,10 @@ import { inProcessLauncher } from '../../harness/runner/launchers/inProcessLaunc
 import { processLauncher } from '../../harness/runner/launchers/processLauncher.js';
 import type { ScenarioSettings } from '../../harness/runner/messages.js';
 import { describeUnpaired } from '../../reports/console/describeUnpaired.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 const MiB = 1024 * 1024;
-const dir = mkdtempSync(join(tmpdir(), 'slmbench-launchers-'));
+const dir = tempDir('launchers');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const quick = { processes: 1, warmupRuns: 1, warmupSeconds: 0, minRepetitions: 3, minSeconds: 0, maxRepetitions: 3 };

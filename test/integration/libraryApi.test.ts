@@ -3,11 +3,11 @@
  * type-checked against the built declarations and run as it stands, and its result is read back typed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tempDir.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const cleanup: string[] = [];
@@ -42,7 +42,7 @@ describe('the library API', () => {
     cleanup.push(file);
     const typescript = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     execFileSync(process.execPath, [typescript, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node', file], { cwd: ROOT, stdio: 'pipe' });
-    const cwd = mkdtempSync(join(tmpdir(), 'slmbench-library-'));
+    const cwd = tempDir('library');
     cleanup.push(cwd);
     const tsx = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
     const output = execFileSync(process.execPath, ['--import', tsx, file], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

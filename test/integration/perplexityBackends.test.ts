@@ -3,8 +3,7 @@
  * a computation from the raw logits of the ONNX graph (onnxruntime-node driven directly here). A
  * perplexity task can be pointed at any text file with a document separator.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { runTask, type TaskResult, type TaskSample } from '../../suites/runTask.
 import { textPerplexityTask } from '../../suites/textPerplexityTask.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
 import { loadStories260K } from '../helpers/loadStories260K.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 const STORY =
   'Once upon a time, there was a little boy named Tim. Tim liked to play with his red ball in the park. One day, the ball rolled into a big puddle. ' +
@@ -24,7 +24,7 @@ describe.skipIf(!hasShared)(`perplexity on stories260K ${hasShared ? '' : `(${sh
   let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'slmbench-ppl-'));
+    dir = tempDir('ppl');
     for (const [id, model] of await loadStories260K({ parity: true, requiredContext: 512 })) models.set(id, model);
   });
   afterAll(async () => {

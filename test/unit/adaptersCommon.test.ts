@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { argmax } from '../../adapters/common/argmax.js';
@@ -12,6 +12,7 @@ import { resolveOnnxDtype } from '../../adapters/formats/transformers-js/resolve
 import { resolveThreadCount } from '../../adapters/common/resolveThreadCount.js';
 import { scoreContinuation } from '../../adapters/common/scoreContinuation.js';
 import { BackendOptionError, ModelFormatError, WorkloadError } from '../../harness/errors.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 describe('firstLine', () => {
   it('takes the first non-blank line, trimmed and without ANSI colours', () => {
@@ -54,7 +55,7 @@ describe('resolveOnnxDtype', () => {
   const config = (dtype: unknown) => JSON.stringify({ 'transformers.js_config': { dtype } });
 
   beforeAll(() => {
-    root = mkdtempSync(join(tmpdir(), 'slmbench-dtype-'));
+    root = tempDir('dtype');
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 

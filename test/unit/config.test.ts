@@ -1,5 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backendRegistry } from '../../adapters/registry.js';
@@ -7,6 +7,7 @@ import { parseConfig, readConfigFile } from '../../harness/config/parseConfig.js
 import { configJsonSchema } from '../../harness/config/configJsonSchema.js';
 import { ConfigError } from '../../harness/errors.js';
 import { cartesian, expandMatrix } from '../../harness/matrix/expandMatrix.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 const parse = (data: unknown) => parseConfig(data, 'test.yaml', backendRegistry);
 
@@ -54,7 +55,7 @@ describe('config validation', () => {
   });
 
   it('reads YAML and JSON files and reports syntax errors with the file name', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slmbench-config-'));
+    const dir = tempDir('config');
     const yamlFile = join(dir, 'a.yaml');
     writeFileSync(yamlFile, 'sweep:\n  models: [x.gguf]\n  workloads:\n    - promptTokens: [16, 32]\n      genTokens: 8\n');
     expect(readConfigFile(yamlFile, backendRegistry).sweep.workloads).toEqual([{ promptTokens: [16, 32], genTokens: 8 }]);

@@ -1,6 +1,5 @@
 /** The converter's pieces: ggml dequantization, GGUF checks, SentencePiece merges, the CLI command. */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { convertCommand } from '../../harness/cli/convertCommand.js';
@@ -15,8 +14,9 @@ import { encodeGgufHeader, type GgufValue } from '../../harness/forge/encodeGguf
 import { float32ToFloat16 } from '../../harness/forge/float32ToFloat16.js';
 import { FORGE_PRESETS, type ForgeDimensions } from '../../harness/forge/forgePresets.js';
 import { planLlamaTensors } from '../../harness/forge/planLlamaTensors.js';
+import { tempDir } from '../helpers/tempDir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'slmbench-convert-unit-'));
+const dir = tempDir('convert-unit');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,12 +1,12 @@
 /** `slmbench forge` flag handling (the command itself; commander wiring lives in main.ts). */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { forgeCommand } from '../../harness/cli/forgeCommand.js';
 import { UsageError } from '../../harness/errors.js';
+import { tempDir } from '../helpers/tempDir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'slmbench-forge-cli-'));
+const dir = tempDir('forge-cli');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 

@@ -2,8 +2,7 @@
  * The forge's GGUF header writer (read back by node-llama-cpp's own GGUF parser), its vocabulary and its
  * shape presets.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readGgufFileInfo } from 'node-llama-cpp';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,8 +13,9 @@ import { alignUp, encodeGgufHeader } from '../../harness/forge/encodeGgufHeader.
 import { FORGE_PRESETS } from '../../harness/forge/forgePresets.js';
 import { countForgeParameters, planLlamaTensors } from '../../harness/forge/planLlamaTensors.js';
 import { resolveForgeDimensions } from '../../harness/forge/resolveForgeDimensions.js';
+import { tempDir } from '../helpers/tempDir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'slmbench-forge-gguf-'));
+const dir = tempDir('forge-gguf');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('encodeGgufHeader', () => {

@@ -5,8 +5,7 @@
  * metadata records the recipe, and mismatched models and bad options are refused naming the first mismatch.
  * Tensors are read back through node-llama-cpp's GGUF reader, independently of the merge's own.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readGgufFileInfo } from 'node-llama-cpp';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -21,8 +20,9 @@ import { forgeGgmlType } from '../../harness/forge/encodeGgmlTensor.js';
 import { quantizeQ4_0 } from '../../harness/forge/quantizeQ4_0.js';
 import { quantizeQ8_0 } from '../../harness/forge/quantizeQ8_0.js';
 import { sha256File } from '../../harness/util/sha256File.js';
+import { tempDir } from '../helpers/tempDir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'slmbench-merge-unit-'));
+const dir = tempDir('merge-unit');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 

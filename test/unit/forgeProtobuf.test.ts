@@ -1,14 +1,14 @@
 /** The forge's protobuf encoder and ONNX model builder: wire bytes, and a built model run by onnxruntime. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ONNX_FLOAT, ONNX_INT64, ONNX_INT8, ONNX_UINT8, OnnxGraphBuilder } from '../../harness/forge/OnnxGraphBuilder.js';
 import { ProtobufWriter } from '../../harness/forge/ProtobufWriter.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-const dir = mkdtempSync(join(tmpdir(), 'slmbench-forge-pb-'));
+const dir = tempDir('forge-pb');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('ProtobufWriter', () => {

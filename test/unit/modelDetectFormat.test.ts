@@ -1,14 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelFormatError, ModelNotFoundError } from '../../harness/errors.js';
 import { detectModelFormat } from '../../harness/model/detectModelFormat.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 let root: string;
 
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'slmbench-detect-'));
+  root = tempDir('detect');
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

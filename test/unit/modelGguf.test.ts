@@ -1,15 +1,16 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelFormatError, ModelNotFoundError } from '../../harness/errors.js';
 import { readGgufHeader } from '../../adapters/formats/gguf/readGgufHeader.js';
 import { encodeGgufHeader, type GgufTensorInfo, type GgufValue } from '../../harness/forge/encodeGgufHeader.js';
 import { inspectModel } from '../../harness/model/inspectModel.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 let root: string;
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'slmbench-gguf-'));
+  root = tempDir('gguf');
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

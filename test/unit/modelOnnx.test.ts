@@ -2,14 +2,14 @@
  * ONNX reading on hand-encoded models: every field number written here is from onnx.proto, so these
  * tests check the reader against the schema rather than against another reader.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelFormatError } from '../../harness/errors.js';
 import { inspectModel } from '../../harness/model/inspectModel.js';
 import { readOnnxModel } from '../../adapters/formats/onnx/readOnnxModel.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 // ---- a minimal protobuf encoder -------------------------------------------------------------------
 function varint(value: number): number[] {
@@ -103,7 +103,7 @@ function q4Graph(headValues: number[]): Buffer[] {
 
 let root: string;
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'slmbench-onnx-'));
+  root = tempDir('onnx');
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256File } from '../../harness/util/sha256File.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 let root: string;
 
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'slmbench-sha-'));
+  root = tempDir('sha');
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

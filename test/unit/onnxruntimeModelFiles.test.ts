@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveModelFiles } from '../../adapters/onnxruntime/resolveModelFiles.js';
 import { BackendOptionError, ModelFormatError, ModelNotFoundError } from '../../harness/errors.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 let root: string;
 let count = 0;
@@ -23,7 +24,7 @@ const tokenizer = { 'tokenizer.json': '{}', 'tokenizer_config.json': '{}' };
 const config = (dtype: unknown) => JSON.stringify({ max_position_embeddings: 64, 'transformers.js_config': { dtype } });
 
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'slmbench-ort-files-'));
+  root = tempDir('ort-files');
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

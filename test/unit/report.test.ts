@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportCommand, ResultFileError } from '../../harness/cli/reportCommand.js';
@@ -17,6 +16,7 @@ import { scriptJson } from '../../reports/html/scriptJson.js';
 import { escapeMarkdown } from '../../reports/markdown/escapeMarkdown.js';
 import { renderMarkdownReport } from '../../reports/markdown/renderMarkdownReport.js';
 import { fixtureResultA, fixtureResultB, INJECTED_ERROR, INJECTED_NAME, INJECTED_TEXT } from '../browser/reportFixture.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 const sourcesAB = () => [
   { result: fixtureResultA(), source: 'a/result.json' },
@@ -175,7 +175,7 @@ describe('escaping helpers', () => {
 });
 
 describe('reportCommand', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'slmbench-report-cmd-'));
+  const dir = tempDir('report-cmd');
   const runDir = join(dir, 'run-a');
   mkdirSync(runDir);
   writeFileSync(join(runDir, 'result.json'), JSON.stringify(fixtureResultA()));

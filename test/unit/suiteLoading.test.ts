@@ -3,8 +3,7 @@
  * (from the loopback hub), the manifest, and errors that name file, row and field.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -21,6 +20,7 @@ import { buildTaskDocument } from '../../suites/run/buildTaskDocument.js';
 import type { DatasetSpec } from '../../suites/schema/datasetSpecSchema.js';
 import { validateAll } from '../../suites/validateAll.js';
 import { LoopbackHub } from '../helpers/loopbackHub.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 let dir: string;
 const write = (name: string, content: string | Buffer): string => {
@@ -33,7 +33,7 @@ const load = (spec: Partial<DatasetSpec> & { source: string }) => loadDataset(sp
 const sha = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'slmbench-suites-'));
+  dir = tempDir('suites');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
