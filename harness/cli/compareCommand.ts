@@ -3,7 +3,7 @@
  * matched entries with ratios to the reference, intervals and significance; unmatched entries listed
  * (see `compareResults`). `--by device` groups the entries of every input (merged device runs) by device.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { SampleTest } from '../compare/compareMetric.js';
 import { compareResults } from '../compare/compareResults.js';
@@ -12,6 +12,7 @@ import { UsageError } from '../errors.js';
 import { readResultFile } from '../result/readResultFile.js';
 import { Command } from 'commander';
 import { collect } from './cliOptions.js';
+import { makeDir } from '../util/makeDir.js';
 
 /** Flags of `slmbench compare`. */
 export interface CompareFlags {
@@ -55,7 +56,7 @@ export async function compareCommand(flags: CompareFlags): Promise<number> {
   });
   const markdown = renderComparisonMarkdown(comparison);
   if (flags.markdown) {
-    mkdirSync(dirname(resolve(flags.markdown)), { recursive: true });
+    makeDir(dirname(resolve(flags.markdown)));
     writeFileSync(flags.markdown, markdown);
   }
   process.stdout.write(flags.json ? `${JSON.stringify(comparison, null, 2)}\n` : markdown);

@@ -6,7 +6,7 @@
  * Exit 0 on pass or warn, 3 (EXIT_GATE_FAILED) on fail, 2 when the results are not comparable or the
  * command line is wrong.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { SampleTest } from '../compare/compareMetric.js';
 import { parseAllowMismatch } from '../compare/parseAllowMismatch.js';
@@ -21,6 +21,7 @@ import { renderGateMarkdown } from '../gate/renderGateMarkdown.js';
 import { readResultFile } from '../result/readResultFile.js';
 import { Command } from 'commander';
 import { collect } from './cliOptions.js';
+import { makeDir } from '../util/makeDir.js';
 
 /** Flags of `slmbench gate`. */
 export interface GateFlags {
@@ -129,7 +130,7 @@ function listOf(value: string[] | string | undefined): string[] {
 }
 
 function writeText(path: string, text: string): void {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
+  makeDir(dirname(resolve(path)));
   writeFileSync(path, text);
 }
 

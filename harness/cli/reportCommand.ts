@@ -3,7 +3,7 @@
  * reads one or more `result.json` files (or folders holding one), merges their entries (each keeps its
  * device), ranks them, and writes one report.
  */
-import { mkdirSync } from 'node:fs';
+
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { OutputError, UsageError } from '../errors.js';
@@ -19,6 +19,7 @@ import { renderHtmlReport } from '../../reports/html/renderHtmlReport.js';
 import { renderMarkdownReport } from '../../reports/markdown/renderMarkdownReport.js';
 import { Command, Option } from 'commander';
 import { collect } from './cliOptions.js';
+import { describeFsError, makeDir } from '../util/makeDir.js';
 
 /** Report formats. */
 export type ReportFormat = 'html' | 'md' | 'csv' | 'json';
@@ -108,20 +109,12 @@ function formatFromExtension(out: string | undefined): ReportFormat | undefined 
   return ext === '.html' || ext === '.htm' ? 'html' : ext === '.md' || ext === '.markdown' ? 'md' : ext === '.csv' ? 'csv' : ext === '.json' ? 'json' : undefined;
 }
 
-function makeDir(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    throw new OutputError(`${dir}: cannot create folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-}
-
 /** Writes atomically (writeFileAtomic), so that no reader sees half a report. */
 function writeOutput(file: string, text: string): void {
   try {
     writeFileAtomic(file, text);
   } catch (error) {
-    throw new OutputError(`${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new OutputError(`${file}: cannot write (${describeFsError(error)})`);
   }
 }
 

@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, ModelFormatError, ModelNotFoundError, OutputError } from '../errors.js';
 import { buildLlamaDecoderGraph } from '../forge/buildLlamaDecoderGraph.js';
@@ -23,6 +23,7 @@ import { sha256File } from '../util/sha256File.js';
 import { harnessInfo } from '../util/harnessInfo.js';
 import { dequantizeGgmlTensor } from './dequantizeGgmlTensor.js';
 import { readGgufLlamaModel } from './readGgufLlamaModel.js';
+import { makeDir } from '../util/makeDir.js';
 
 /** Options of {@link convertGgufToTransformersJs}. */
 export interface ConvertOptions {
@@ -88,7 +89,7 @@ export async function convertGgufToTransformersJs(options: ConvertOptions): Prom
     throw new ConfigError(`convert: ${ONNX_FILE} would take ${encoded.totalBytes} bytes, over protobuf's 2 GiB limit (external data is not supported)`);
   }
   try {
-    await mkdir(join(outDir, 'onnx'), { recursive: true });
+    makeDir(join(outDir, 'onnx'));
   } catch (error) {
     throw new OutputError(`cannot create ${outDir}: ${(error as Error).message}`);
   }

@@ -3,11 +3,12 @@
  * that needs it) and stored with the device fingerprint's id in the cache, so every later run reports
  * its decode roofline against the same figure.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir } from '../model/resolveModelSpec.js';
 import { writeJsonAtomic } from '../result/writeJsonAtomic.js';
 import { probeMemoryBandwidth, type MemoryBandwidth } from '../roofline/probeMemoryBandwidth.js';
+import { makeDir } from '../util/makeDir.js';
 
 /** Version of the probe's method; a stored probe of another version is measured again. */
 export const BANDWIDTH_PROBE_VERSION = 2;
@@ -47,7 +48,7 @@ export function probeAndStoreBandwidth(deviceId: string): StoredBandwidth {
     probeVersion: BANDWIDTH_PROBE_VERSION,
   };
   const path = file(deviceId);
-  mkdirSync(join(cacheDir(), 'device'), { recursive: true });
+  makeDir(join(cacheDir(), 'device'));
   writeJsonAtomic(path, stored);
   return stored;
 }

@@ -11,7 +11,7 @@
  * Tensors are generated one at a time (each from its own seeded stream) and written to every output file
  * at once, so memory holds one tensor and its encodings, never a whole model.
  */
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError, OutputError } from '../errors.js';
@@ -31,6 +31,7 @@ import { planLlamaTensors, type ForgeTensor } from './planLlamaTensors.js';
 import type { OnnxTensorPlan, OnnxWeightType } from './planOnnxWeights.js';
 import { resolveForgeDimensions } from './resolveForgeDimensions.js';
 import { SeededRandom } from './SeededRandom.js';
+import { makeDir } from '../util/makeDir.js';
 
 /** An ONNX file the forge can write into the transformers.js folder. */
 export type ForgeOnnxFormat = 'transformers-js' | 'onnx-q8' | 'onnx-q4';
@@ -292,7 +293,7 @@ export async function forgeModel(options: ForgeOptions): Promise<ForgeResult> {
       await writer.write(header.bytes);
       ggufOutputs.push({ fileType, path, writer, header, types });
     }
-    if (onnxModels.length > 0) await mkdir(join(dir, TRANSFORMERS_JS_DIR, 'onnx'), { recursive: true });
+    if (onnxModels.length > 0) makeDir(join(dir, TRANSFORMERS_JS_DIR, 'onnx'));
     for (const model of onnxModels) {
       partials.push(join(dir, `${model.path}.partial`));
       const writer = await OnnxModelWriter.create(join(dir, `${model.path}.partial`), model.encoded, model.plan);
@@ -431,11 +432,7 @@ function elementCount(tensor: ForgeTensor): number {
 
 /** Creates `outDir`; refuses to replace forge outputs already there unless `overwrite`. */
 async function prepareOutDir(outDir: string, ggufTypes: GgufFileType[], transformersJs: boolean, overwrite: boolean): Promise<void> {
-  try {
-    await mkdir(outDir, { recursive: true });
-  } catch (error) {
-    throw new OutputError(`cannot create forge output folder ${outDir}: ${(error as Error).message}`);
-  }
+  makeDir(outDir, 'forge output folder');
   if (overwrite) {
     // ONNX files of a previous forge that this one does not write would be taken for this model's.
     if (transformersJs) {

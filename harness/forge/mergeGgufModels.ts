@@ -20,7 +20,7 @@
  * Tensors are processed one at a time: memory holds one tensor of each input at a time (and of the base)
  * and its float64 sum, never a whole model.
  */
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { convertGgufToTransformersJs, type ConvertResult } from '../convert/convertGgufToTransformersJs.js';
 import { dequantizeGgmlTensor } from '../convert/dequantizeGgmlTensor.js';
@@ -33,6 +33,7 @@ import { encodeGgufHeader, type GgufValue } from './encodeGgufHeader.js';
 import { HashingFileWriter } from './HashingFileWriter.js';
 import { readGgufHeader, type GgufHeader, type GgufReadValue, type GgufTensor } from '../../adapters/formats/gguf/readGgufHeader.js';
 import { ggmlTypeName } from '../../adapters/formats/gguf/ggmlTypes.js';
+import { makeDir } from '../util/makeDir.js';
 
 /** How the inputs are combined; see the module comment. */
 export type MergeMethod = 'linear' | 'task-arithmetic';
@@ -238,7 +239,7 @@ export async function mergeGgufModels(options: MergeOptions): Promise<MergeResul
     reference.alignment,
   );
   try {
-    await mkdir(dirname(resolve(outFile)), { recursive: true });
+    makeDir(dirname(resolve(outFile)));
   } catch (error) {
     throw new OutputError(`cannot create the folder of ${outFile}: ${(error as Error).message}`);
   }

@@ -11,10 +11,11 @@
  * (`refs%2Fconvert%2Fparquet`). Snapshot, ref and listing folders are apart, so no revision name can
  * collide with another kind of entry.
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import type { HubRepoType } from './HubRef.js';
+import { makeDir } from '../util/makeDir.js';
 
 const COMMIT = /^[0-9a-f]{40}$/;
 
@@ -117,6 +118,6 @@ export class HubCache {
 }
 
 function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDir(dirname(path));
   writeFileAtomic(path, text);
 }

@@ -13,7 +13,7 @@
  * place. Network errors, stalls, 429 and 5xx are retried with backoff, resuming from the bytes on disk.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { open } from 'node:fs/promises';
 import { sha256File } from '../util/sha256File.js';
@@ -31,6 +31,7 @@ import { parseContentRange } from './parseContentRange.js';
 import { parseEtag } from './parseEtag.js';
 import { StallTimer } from './StallTimer.js';
 import { type RetrySettings, TransientHubError, withHubRetries } from './withHubRetries.js';
+import { makeDir } from '../util/makeDir.js';
 
 /** Options of {@link downloadHubFile}. */
 export interface HubDownloadOptions extends HubOptions {
@@ -102,7 +103,7 @@ async function downloadOnce(file: HubFileRef, label: string, settings: ResolvedH
     gitSha1: meta.gitSha1,
   };
   const partial = cache.partialPath(snapshot, file.path);
-  mkdirSync(dirname(partial), { recursive: true });
+  makeDir(dirname(partial));
   const progress = new DownloadProgress(label, target, settings.progressStream, settings.onProgress);
   let ok = false;
   try {

@@ -8,7 +8,7 @@
  *   into the cache on first use and read from there afterwards (`harness/hub/resolveHubModel.ts`);
  * - `remote:NAME`: a model served over HTTP (the `remote` backend), returned unchanged: nothing local.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { FORGE_PRESETS } from '../forge/forgePresets.js';
@@ -18,6 +18,7 @@ import type { HubOptions } from '../hub/HubOptions.js';
 import { resolveHubModel } from '../hub/resolveHubModel.js';
 import type { GgufFileType } from '../forge/buildGgufMetadata.js';
 import { hasScheme } from './hasScheme.js';
+import { makeDir } from '../util/makeDir.js';
 
 export { cacheDir };
 
@@ -80,7 +81,7 @@ export async function resolveModelSpec(spec: string, absolutePath: string, optio
     // Forge into a temporary folder and rename: a forge cut short never leaves a half model in the cache.
     const temp = `${folder}.tmp-${process.pid}`;
     rmSync(temp, { recursive: true, force: true });
-    mkdirSync(temp, { recursive: true });
+    makeDir(temp);
     try {
       await forgeModel({ outDir: temp, preset: forge.preset, seed: forge.seed });
       if (!existsSync(join(folder, 'forge.json'))) {
