@@ -8,7 +8,7 @@ import { displayPath } from './loaders/loadDataset.js';
 import { loadTask, readTaskDataFile } from './loadTask.js';
 import { builtinSuiteFile, builtinTaskFile, isFileReference } from './registry.js';
 import { resolveTask, type ResolveTaskOptions, type ResolvedTask } from './resolveTask.js';
-import { describeZodIssue } from '../harness/util/describeZodIssue.js';
+import { describeZodIssue, zodMessages } from '../harness/util/describeZodIssue.js';
 import { suiteSchema, type MeasurementPolicy, type SuiteDefinition } from './schema/suiteSchema.js';
 
 /** A loaded suite and its tasks, ready to run. */
@@ -53,7 +53,7 @@ export function loadSuite(nameOrFile: string, options: LoadSuiteOptions = {}): L
 /** Reads and validates a suite file without resolving its tasks. */
 export function readSuiteFile(file: string): SuiteDefinition {
   const shown = displayPath(file);
-  const result = suiteSchema.safeParse(readTaskDataFile(file, shown, 'suite'));
+  const result = suiteSchema.safeParse(readTaskDataFile(file, shown, 'suite'), { error: zodMessages });
   if (!result.success) throw new TaskDefinitionError(`${shown}: ${describeZodIssue(result.error.issues)}`);
   return result.data;
 }

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { closestMatch } from '../harness/util/closestMatch.js';
 import { TaskDefinitionError } from './errors.js';
 import { displayPath } from './loaders/loadDataset.js';
-import { describeZodIssue } from '../harness/util/describeZodIssue.js';
+import { describeZodIssue, zodMessages } from '../harness/util/describeZodIssue.js';
 import { readDataFile } from '../harness/util/readDataFile.js';
 import { taskSchema, type TaskDefinition } from './schema/taskSchema.js';
 import { compileTemplate, type Template } from './template/compileTemplate.js';
@@ -58,7 +58,7 @@ export function readTaskDataFile(file: string, shown: string, kind: 'task' | 'su
 /** Validates task data; `file` names it in messages and `baseDir` resolves relative dataset paths. */
 export function parseTask(data: unknown, file: string, baseDir: string): LoadedTask {
   const shown = displayPath(file);
-  const result = taskSchema.safeParse(data);
+  const result = taskSchema.safeParse(data, { error: zodMessages });
   if (!result.success) throw new TaskDefinitionError(`${shown}: ${describeZodIssue(result.error.issues)}`);
   const definition = result.data;
   const templates = compileTemplates(definition, shown);

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { BackendOptionError } from '../../harness/errors.js';
+import { zodMessages } from '../../harness/util/describeZodIssue.js';
 
 /**
  * @param backend backend id, named in the error
@@ -13,7 +14,7 @@ import { BackendOptionError } from '../../harness/errors.js';
  * @throws BackendOptionError naming the first offending option
  */
 export function parseBackendOptions<TSchema extends z.ZodType>(backend: string, schema: TSchema, options: unknown): z.output<TSchema> {
-  const parsed = schema.safeParse(options);
+  const parsed = schema.safeParse(options, { error: zodMessages });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new BackendOptionError(backend, issue?.path.join('.') || '(options)', issue?.message ?? 'invalid options');

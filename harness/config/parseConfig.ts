@@ -7,7 +7,7 @@ import type { BackendDefinition } from '../../adapters/types.js';
 import { ConfigError } from '../errors.js';
 import { closestMatch } from '../util/closestMatch.js';
 import { configSchema, type SweepConfig } from './configSchema.js';
-import { describeZodIssue } from '../util/describeZodIssue.js';
+import { describeZodIssue, zodMessages } from '../util/describeZodIssue.js';
 import { readDataFile } from '../util/readDataFile.js';
 
 /** Reads a YAML or JSON config file and validates it against the registry's backends (default: the built-in ones). */
@@ -21,7 +21,7 @@ export function readConfigFile(file: string, registry: readonly BackendDefinitio
  */
 export function parseConfig(data: unknown, source = 'config', registry: readonly BackendDefinition[] = backendRegistry): SweepConfig {
   checkBackendIds(data, source, registry);
-  const result = configSchema(registry).safeParse(data);
+  const result = configSchema(registry).safeParse(data, { error: zodMessages });
   if (result.success) return result.data;
   throw new ConfigError(`${source}: ${describeZodIssue(result.error.issues)}`);
 }

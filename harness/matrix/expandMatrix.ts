@@ -9,7 +9,7 @@ import type { ModelRef } from '../model/PreparedModel.js';
 import { labelEntries } from './labelEntries.js';
 import type { ModelSpec, SweepConfig, WorkloadSpec } from '../config/configSchema.js';
 import { ConfigError } from '../errors.js';
-import { formatIssuePath } from '../util/formatIssuePath.js';
+import { describeZodIssue, zodMessages } from '../util/describeZodIssue.js';
 import { stableHash } from '../util/stableHash.js';
 import { hasScheme } from '../model/hasScheme.js';
 import type { MatrixEntry, Workload } from './MatrixEntry.js';
@@ -98,11 +98,8 @@ function expandBackend(
   const axes = Object.entries(spec).filter(([key, value]) => key !== 'id' && value !== undefined);
   const combos = cartesian(axes.map(([key, value]) => valuesOf(value, shape[key]).map((v) => [key, v] as const)));
   return combos.map((pairs) => {
-    const parsed = definition.optionsSchema.safeParse(Object.fromEntries(pairs));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new ConfigError(`sweep.backends[${index}].${formatIssuePath(issue.path)}: ${issue.message}`);
-    }
+    const parsed = definition.optionsSchema.safeParse(Object.fromEntries(pairs), { error: zodMessages });
+    if (!parsed.success) throw new ConfigError(`sweep.backends[${index}].${describeZodIssue(parsed.error.issues)}`);
     const options = parsed.data as Record<string, unknown>;
     if (definition.composite) options.stages = resolveStages(options.stages, `sweep.backends[${index}].stages`, registry, baseDir);
     return { id, options };
@@ -146,11 +143,8 @@ function resolveStages(stages: unknown, path: string, registry: readonly Backend
         throw new ConfigError(`${where}.backend.${key}: a stage takes one value per option (list several composite backends to sweep stage options)`);
       }
     }
-    const parsed = definition.optionsSchema.safeParse(given);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new ConfigError(`${where}.backend.${formatIssuePath(issue.path)}: ${issue.message}`);
-    }
+    const parsed = definition.optionsSchema.safeParse(given, { error: zodMessages });
+    if (!parsed.success) throw new ConfigError(`${where}.backend.${describeZodIssue(parsed.error.issues)}`);
     return { model: normalizeModel(raw.model, baseDir), backend: { id: definition.id, options: parsed.data as Record<string, unknown> } };
   });
 }

@@ -1,6 +1,7 @@
 /**
  * "Did you mean …?" for unknown names: the candidate with the smallest edit distance, when it is close
- * enough (distance ≤ max(2, a third of the name's length)).
+ * enough (distance ≤ max(2, a third of the name's length)); else the first candidate that contains the
+ * name (of 4 characters or more), ignoring case (`repetitions` → `minRepetitions`).
  */
 export function closestMatch(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
@@ -12,7 +13,9 @@ export function closestMatch(name: string, candidates: readonly string[]): strin
       best = candidate;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  if (bestDistance <= Math.max(2, Math.floor(name.length / 3))) return best;
+  const lower = name.toLowerCase();
+  return lower.length >= 4 ? candidates.find((c) => c.toLowerCase().includes(lower)) : undefined;
 }
 
 /** Levenshtein distance. */

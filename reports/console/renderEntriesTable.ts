@@ -12,6 +12,13 @@ import { ENTRY_FIELDS, energyPerTokenField, meanField, pickFields, qualityField,
 
 const MiB = 1024 * 1024;
 
+/** What the speed table's `±` means. */
+export const SPEED_FOOTNOTE =
+  'a ± b: mean ± standard deviation of the measured repetitions (all processes); the medians with their 95% intervals are in result.json and report.html';
+
+/** What the accuracy tables' `±` means. */
+export const QUALITY_FOOTNOTE = 'accuracy a ± b: the metric ± its bootstrap standard error over the rows';
+
 /** Preferred metric of a task for the table; the rest stay in result.json. */
 const PRIMARY_METRICS = ['acc', 'exact_match', 'token_perplexity', 'acc_norm'];
 
@@ -46,10 +53,12 @@ export function renderEntriesTable(all: readonly EntryRecord[]): string {
     for (const source of sources) table.push(fields.map((f) => f.text(source)));
     return table.toString();
   };
-  const tables = [render([...identity, ...speed])];
+  const speedTable = render([...identity, ...speed]);
+  const tables = [speedTable.includes(' ± ') ? `${speedTable}\n${SPEED_FOOTNOTE}` : speedTable];
   // Accuracy in tables of its own: identity columns plus up to eight tasks each.
   const quality = qualityFields(records);
   for (let i = 0; i < quality.length; i += 8) tables.push(render([...identity, ...quality.slice(i, i + 8)]));
+  if (quality.length) tables.push(QUALITY_FOOTNOTE);
   const errors = records.filter((r) => r.error).map((r) => `  ${r.label}: ${r.error!.code}: ${r.error!.message}`);
   return `${tables.join('\n')}${errors.length ? `\nerrors:\n${errors.join('\n')}` : ''}${note}`;
 }

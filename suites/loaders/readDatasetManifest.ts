@@ -1,7 +1,7 @@
 /** Reads and validates `datasets/manifest.json` (slmbench's own datasets). */
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../../harness/util/projectPath.js';
-import { describeZodIssue } from '../../harness/util/describeZodIssue.js';
+import { describeZodIssue, zodMessages } from '../../harness/util/describeZodIssue.js';
 import { DatasetError } from '../errors.js';
 import { datasetManifestSchema, type DatasetManifest } from '../schema/datasetManifestSchema.js';
 
@@ -18,7 +18,7 @@ export function readDatasetManifest(file: string = datasetManifestPath()): Datas
   } catch (error) {
     throw new DatasetError(`${file}: cannot read the dataset manifest: ${(error as Error).message}`);
   }
-  const result = datasetManifestSchema.safeParse(data);
+  const result = datasetManifestSchema.safeParse(data, { error: zodMessages });
   if (!result.success) {
     throw new DatasetError(`${file}: ${describeZodIssue(result.error.issues)}`);
   }
