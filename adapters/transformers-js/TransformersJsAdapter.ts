@@ -22,11 +22,9 @@ import { useLocalModelFolder } from '../onnx-common/useLocalModelFolder.js';
 import type { Adapter, AdapterCapabilities, BackendVersions, LoadedModel, ModelSource } from '../types.js';
 import { transformersJsOptions, type TransformersJsOptions } from './index.js';
 import { TransformersJsModel, type ModelFacts } from './TransformersJsModel.js';
+import { checkRequiredFiles } from '../formats/transformers-js/requiredFiles.js';
 
 const BACKEND = 'transformers-js';
-
-/** Files every transformers.js model folder needs besides its ONNX file. */
-const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
 
 /** Messages of onnxruntime / transformers.js errors that mean "this device cannot run here". */
 const DEVICE_FAILURE = /execution ?provider|shared library|adapter|unsupported device|cuda|webgpu|dawn|vulkan/i;
@@ -62,10 +60,7 @@ export class TransformersJsAdapter implements Adapter<TransformersJsOptions> {
     if (!statSync(folder).isDirectory()) {
       throw new ModelFormatError(folder, 'not a folder: a transformers.js model is a folder with config.json, tokenizer.json, tokenizer_config.json and onnx/model*.onnx');
     }
-    for (const name of REQUIRED_FILES) {
-      const file = join(folder, name);
-      if (!existsSync(file)) throw new ModelFormatError(file, 'missing: a transformers.js model folder needs config.json, tokenizer.json and tokenizer_config.json');
-    }
+    checkRequiredFiles(folder);
     const configJson = readJsonIfPresent(join(folder, 'config.json'));
     const config = interpretTransformersConfig(configJson);
     const generationConfig = interpretTransformersConfig(readJsonIfPresent(join(folder, 'generation_config.json')));

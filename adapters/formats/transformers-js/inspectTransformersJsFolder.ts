@@ -9,6 +9,7 @@ import { ModelFormatError } from '../../../harness/errors.js';
 import { inspectOnnxGraph } from '../onnx/inspectOnnxGraph.js';
 import type { ModelFileRecord, ModelRecord } from '../ModelRecord.js';
 import { readTransformersConfig } from './readTransformersConfig.js';
+import { checkRequiredFiles } from './requiredFiles.js';
 import { isOnnxDtype, ONNX_DTYPE_FILES } from './onnxFiles.js';
 import { sha256File } from '../../../harness/util/sha256File.js';
 
@@ -17,6 +18,7 @@ import { sha256File } from '../../../harness/util/sha256File.js';
  * size and sha256 (hidden files and folders such as `.git` are skipped).
  */
 export async function inspectTransformersJsFolder(folder: string): Promise<ModelRecord> {
+  checkRequiredFiles(folder);
   const config = await readTransformersConfig(join(folder, 'config.json'));
   const relativePaths = await listFiles(folder);
   const onnxFiles = relativePaths.filter((p) => p.startsWith('onnx/') && p.endsWith('.onnx'));
