@@ -84,6 +84,13 @@ export class OutputError extends SlmbenchError {
   }
 }
 
+/** An output folder that another slmbench process is writing (its lock file names the owner). */
+export class OutputLockedError extends SlmbenchError {
+  constructor(message: string) {
+    super('OUTPUT_LOCKED', message, EXIT_USAGE);
+  }
+}
+
 /** A workload the model cannot run (prompt longer than the context, zero tokens to generate). */
 export class WorkloadError extends SlmbenchError {
   constructor(message: string) {
@@ -139,6 +146,9 @@ export function toErrorRecord(error: unknown): ErrorRecord {
   }
   return { code: 'INTERNAL', message: String(error) };
 }
+
+/** Exit code of a run in which no entry was measured (every entry errored). */
+export const EXIT_NOTHING_MEASURED = 4;
 
 /** Exit code of a sweep stopped by SIGINT or SIGTERM (128 + SIGINT's number, the shells' convention). */
 export const EXIT_INTERRUPTED = 130;

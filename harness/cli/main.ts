@@ -3,7 +3,8 @@
  * The `slmbench` command line: registers the commands (each command's file owns its options and its
  * action). Every command has `--help`; unknown flags are rejected with a suggestion. Exit codes: 0 ok (also
  * when some entries errored: they are reported), 1 runtime failure of the harness, 2 usage or config error,
- * 3 failed gate, 130 a sweep interrupted by SIGINT or SIGTERM.
+ * 3 failed gate, 4 nothing measured (every entry of a sweep errored), 130 a sweep interrupted by SIGINT or
+ * SIGTERM.
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT_RUNTIME, EXIT_USAGE, SlmbenchError } from '../errors.js';

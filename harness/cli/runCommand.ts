@@ -1,11 +1,14 @@
 /**
  * `slmbench run`: the command's options, and printing. The run itself is the library's: the flags make the
  * config (`applyRunFlags`), `runPlan` plans, runs and writes the sweep, and this command shows the plan,
- * the progress and the table. Ctrl-C (SIGINT) or SIGTERM stops the sweep: the running entry is killed and
- * not recorded, and `--resume` continues.
+ * the progress and the table. Ctrl-C (SIGINT) or SIGTERM stops the sweep, and so does the end of the npx
+ * process that started it (`watchLauncherProcess`): the running entry is killed and not recorded, and
+ * `--resume` continues. Exit 4 when no entry was measured.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
+import { ConfigError, EXIT_NOTHING_MEASURED } from '../errors.js';
+import { watchLauncherProcess } from './watchLauncherProcess.js';
 import type { RunConfigFlags } from '../config/applyRunFlags.js';
 import { collect, nonNegativeNumber, positiveInt, positiveNumber } from './cliOptions.js';
 
@@ -15,6 +18,8 @@ export interface RunFlags extends RunConfigFlags {
   out?: string;
   /** Continue the sweep in `--out`. Default: false. */
   resume?: boolean;
+  /** With `--resume` (implied): run the sweep's errored entries again, keeping their earlier errors. Default: false. */
+  retryErrored?: boolean;
   /** Print result.json to stdout instead of the table. Default: false. */
   json?: boolean;
   /** Run shard K of N (`K/N`) of the plan. Default: the whole plan. */
@@ -31,12 +36,13 @@ export function runCli(): Command {
     .option('--prompt-tokens <n>', 'prompt length in tokens, BOS included (default 128)', positiveInt('--prompt-tokens'))
     .option('--gen-tokens <n>', 'tokens to generate; end-of-sequence does not stop (default 128)', positiveInt('--gen-tokens'))
     .option('--prompt <text>', 'explicit prompt text instead of --prompt-tokens ("" = BOS alone)')
-    .option('-r, --repetitions <n>', 'exactly this many measured repetitions per entry', positiveInt('--repetitions'))
+    .option('-r, --repetitions <n>', 'exactly this many measured repetitions per worker process (see --processes)', positiveInt('--repetitions'))
     .option('--processes <n>', 'worker processes per entry, one after another (default 3; intervals cover the spread between them)', positiveInt('--processes'))
     .option('--warmup-seconds <s>', 'warm up for at least this many seconds per worker (default 1; 0 = only the warmup runs)', nonNegativeNumber('--warmup-seconds'))
     .option('-o, --out <dir>', 'output folder (default slmbench-results/<time>)')
     .option('--shard <K/N>', 'run shard K of N of the matrix (deterministic, balanced; merge the N results with slmbench merge)')
-    .option('--resume', 'continue the sweep in --out without repeating finished entries')
+    .option('--resume', 'continue the sweep in --out without repeating finished entries (flags that change the sweep are refused; --timeout applies to the entries still to run)')
+    .option('--retry-errored', 'with --resume (implied): run the errored entries of the sweep in --out again, keeping their earlier errors in the record')
     .option('--timeout <seconds>', 'per-entry time limit, load included (default 600)', positiveNumber('--timeout'))
     .option('--json', 'print result.json to stdout instead of the table')
     .option('-s, --suite <name>', 'accuracy suite to run on every entry (repeatable; `slmbench suites` lists them)', collect)
@@ -53,10 +59,11 @@ export function runCli(): Command {
 
 /** Runs the sweep the flags describe and prints it; returns the exit code. */
 export async function runCommand(flags: RunFlags): Promise<number> {
-  const [{ applyRunFlags }, { runPlan, resumeSweep, ENTRIES_FILE }, { parseShardSpec }, { renderEntriesTable }, { describeUnpaired }, { consoleRunEvents }] =
+  const [{ applyRunFlags }, { runPlan, resumeSweep, ENTRIES_FILE }, { readSweepManifest }, { parseShardSpec }, { renderEntriesTable }, { describeUnpaired }, { consoleRunEvents }] =
     await Promise.all([
       import('../config/applyRunFlags.js'),
       import('../runner/runPlan.js'),
+      import('../runner/SweepManifest.js'),
       import('../matrix/selectShard.js'),
       import('../../reports/console/renderEntriesTable.js'),
       import('../../reports/console/describeUnpaired.js'),
@@ -67,49 +74,66 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const interrupt = (signal: NodeJS.Signals) => controller.abort(signal);
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
+  const unwatch = watchLauncherProcess((reason) => controller.abort(reason));
   let outcome;
   try {
-    const common = { signal: controller.signal, events };
-    // `--resume --out DIR` alone continues the sweep in DIR as it was planned; with a config or flags that
-    // shape one, runPlan checks that it makes the same matrix (and names a missing --out).
-    if (flags.resume && flags.out && !flags.config && !flags.model?.length && !flags.backend?.length) {
-      outcome = await resumeSweep(flags.out, common);
+    const common = { signal: controller.signal, events, ...(flags.retryErrored ? { retryErrored: true } : {}) };
+    const resume = flags.resume || flags.retryErrored;
+    if (resume && !flags.out) throw new ConfigError(`${flags.retryErrored ? '--retry-errored' : '--resume'} needs --out DIR naming the sweep to continue`);
+    const shard = flags.shard ? { shard: parseShardSpec(flags.shard) } : {};
+    if (resume && flags.out && !flags.config && !flags.model?.length && !flags.backend?.length) {
+      // `--resume --out DIR` continues the sweep in DIR as it was planned; other flags are applied to its
+      // config and compared (a change of the sweep is refused, naming the field).
+      const stored = readSweepManifest(resolve(flags.out)).config;
+      const { config } = applyRunFlags(flags, undefined, stored);
+      outcome = await resumeSweep(flags.out, { ...common, ...shard, config });
     } else {
       const { config, source, baseDir } = applyRunFlags(flags);
       outcome = await runPlan(config, {
         ...common,
+        ...shard,
         baseDir,
         configSource: source,
         ...(flags.out ? { out: flags.out } : {}),
-        ...(flags.resume ? { resume: true } : {}),
-        ...(flags.shard ? { shard: parseShardSpec(flags.shard) } : {}),
+        ...(resume ? { resume: true } : {}),
       });
     }
   } finally {
     // Before any message: an interrupted sweep's SweepInterruptedError (exit 130) is printed by main.
     stop();
+    unwatch();
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
   }
   const { result, resultPath, reportPath, outDir } = outcome;
+  const measured = result.entries.filter((r) => r.status === 'ok');
+  const nothing = measured.length === 0;
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    return 0;
+  } else {
+    const out = process.stdout;
+    out.write(`${renderEntriesTable(result.entries)}\n`);
+    if (result.unpaired?.length) out.write(`\n${describeUnpaired(result.unpaired)}\n`);
+    const target = result.config.resolved as { measure?: { targetCiWidth?: number | null } };
+    const targetCiWidth = target.measure?.targetCiWidth ?? null;
+    const missed = measured.filter((r) => r.measurement?.targetMet === false);
+    if (missed.length && targetCiWidth !== null) {
+      const widest = Math.max(...missed.map((r) => r.measurement?.ciRelativeWidth ?? 0));
+      out.write(
+        `\n${missed.length} of ${measured.length} measured ${measured.length === 1 ? 'entry' : 'entries'} did not reach the ${(targetCiWidth * 100).toFixed(1)}% interval target ` +
+          `(widest ${(widest * 100).toFixed(1)}%): their processes disagree more than that, or maxSeconds ran out; ` +
+          'more processes (--processes) narrow the interval honestly\n',
+      );
+    }
+    out.write(`\nresult: ${resultPath}\nreport: ${reportPath ?? '(not written)'}\nentries: ${join(outDir, ENTRIES_FILE)}\n`);
   }
-  const out = process.stdout;
-  out.write(`${renderEntriesTable(result.entries)}\n`);
-  if (result.unpaired?.length) out.write(`\n${describeUnpaired(result.unpaired)}\n`);
-  const target = result.config.resolved as { measure?: { targetCiWidth?: number | null } };
-  const targetCiWidth = target.measure?.targetCiWidth ?? null;
-  const missed = result.entries.filter((r) => r.measurement?.targetMet === false);
-  if (missed.length && targetCiWidth !== null) {
-    const widest = Math.max(...missed.map((r) => r.measurement?.ciRelativeWidth ?? 0));
-    out.write(
-      `\n${missed.length} of ${result.entries.length} entries did not reach the ${(targetCiWidth * 100).toFixed(1)}% interval target ` +
-        `(widest ${(widest * 100).toFixed(1)}%): their processes disagree more than that, or maxSeconds ran out; ` +
-        'more processes (--processes) narrow the interval honestly\n',
+  if (nothing) {
+    const first = result.entries.find((r) => r.error)?.error;
+    process.stderr.write(
+      `slmbench: nothing was measured: ${result.entries.length === 0 ? 'the plan has no entries' : `all ${result.entries.length} ${result.entries.length === 1 ? 'entry' : 'entries'} errored`}` +
+        `${first ? ` (first: ${first.code}: ${first.message.split('\n')[0]})` : ''}\n`,
     );
+    return EXIT_NOTHING_MEASURED;
   }
-  out.write(`\nresult: ${resultPath}\nreport: ${reportPath ?? '(not written)'}\nentries: ${join(outDir, ENTRIES_FILE)}\n`);
   return 0;
 }

@@ -59,12 +59,19 @@ export interface RunConfig {
   baseDir: string;
 }
 
-/** Builds the config from `--config` and the flags that override it; see the module comment. */
-export function applyRunFlags(flags: RunConfigFlags, registry: readonly BackendDefinition[] = backendRegistry): RunConfig {
+/**
+ * Builds the config from `--config` and the flags that override it; see the module comment. `stored`
+ * (a resumed sweep's config) takes the place of the config file. Default: none.
+ */
+export function applyRunFlags(flags: RunConfigFlags, registry: readonly BackendDefinition[] = backendRegistry, stored?: SweepConfig): RunConfig {
   let data: Record<string, unknown> = {};
   let source = 'command line';
   let baseDir = process.cwd();
-  if (flags.config) {
+  if (stored) {
+    // A resumed sweep's config (`--resume --out DIR` and flags): the flags apply to it, to be compared.
+    data = { ...stored };
+    source = 'resumed sweep';
+  } else if (flags.config) {
     const file = resolve(flags.config);
     const read = readDataFile(file, { what: 'config', shown: file, error: (problem, shown) => new ConfigError(`${shown}: ${problem}`) });
     if (read !== null && read !== undefined && (typeof read !== 'object' || Array.isArray(read))) {
@@ -135,6 +142,6 @@ export function applyRunFlags(flags: RunConfigFlags, registry: readonly BackendD
   }
   if (flags.limit !== undefined) quality.limit = flags.limit;
   if (flags.logSamples) quality.logSamples = true;
-  const config = parseConfig({ ...data, sweep, measure, quality }, source === 'command line' ? source : resolve(source), registry);
+  const config = parseConfig({ ...data, sweep, measure, quality }, source === 'command line' || stored ? source : resolve(source), registry);
   return { config, source, baseDir };
 }

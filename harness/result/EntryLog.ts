@@ -1,47 +1,129 @@
 /**
  * `entries.jsonl`: one entry record per line, appended (and flushed to disk) as each entry ends, so a
- * sweep whose runner dies loses nothing already measured.
+ * sweep whose runner dies loses nothing already measured. A runner killed while appending leaves a last
+ * line cut short: {@link EntryLog.recover} (run by the runner that takes the folder over, before it appends)
+ * sets that line aside into `entries.jsonl.torn` and cuts the journal back to its last whole line, and every
+ * append starts on a fresh line, so a torn record is never glued to the next one. An append that fails (a
+ * full disk) cuts the journal back to where it was: no half record is left behind.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { OutputError } from '../errors.js';
+import { describeFsError } from '../util/makeDir.js';
 import type { EntryRecord } from './EntryRecord.js';
 
 /** The journal's file name inside a sweep's output folder. */
 export const ENTRIES_FILE = 'entries.jsonl';
 
+/** Suffix of the file a torn last line is set aside into. */
+export const TORN_SUFFIX = '.torn';
+
+const NEWLINE = 0x0a;
+
 export class EntryLog {
   constructor(readonly path: string) {}
 
-  /** Appends one record and syncs it to disk. */
+  /** Appends one record (on a line of its own) and syncs it to disk; on failure the journal is left as it was. */
   append(record: EntryRecord): void {
-    const fd = openSync(this.path, 'a');
+    let fd: number;
     try {
-      writeSync(fd, `${JSON.stringify(record)}\n`);
-      fsyncSync(fd);
+      fd = openSync(this.path, 'a+');
+    } catch (error) {
+      throw new OutputError(`${this.path}: cannot record entry ${record.id} (${describeFsError(error)})`);
+    }
+    try {
+      const size = fstatSync(fd).size;
+      const fresh = size === 0 || lastByte(fd, size) === NEWLINE;
+      const bytes = Buffer.from(`${fresh ? '' : '\n'}${JSON.stringify(record)}\n`, 'utf8');
+      try {
+        for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
+        fsyncSync(fd);
+      } catch (error) {
+        try {
+          ftruncateSync(fd, size);
+          fsyncSync(fd);
+        } catch {
+          // the journal keeps a torn last line, which the next runner sets aside
+        }
+        throw new OutputError(
+          `${this.path}: cannot record entry ${record.id} (${describeFsError(error)}); the entries before it are kept: free the space and continue with --resume`,
+        );
+      }
     } finally {
       closeSync(fd);
     }
   }
 
   /**
-   * Reads every complete record. A last line cut short by a crash is ignored; when the same id appears
-   * twice, the first record wins (a resumed sweep never repeats an entry).
+   * Makes the journal safe to append to: a last line cut short (no newline, not a whole record) is moved to
+   * `<journal>.torn` and cut off; a whole last record without its newline gets one. Returns a note for
+   * each thing it found (also for lines in the middle that are not records, which stay and are ignored).
+   */
+  recover(): string[] {
+    if (!existsSync(this.path)) return [];
+    const bytes = readFileSync(this.path);
+    const notes: string[] = [];
+    const lines = bytes.toString('utf8').split('\n');
+    lines.forEach((line, index) => {
+      if (index < lines.length - 1 && line.trim() && parseRecord(line) === null) {
+        notes.push(`${this.path}: line ${index + 1} is not an entry record; ignored`);
+      }
+    });
+    if (bytes.length === 0 || bytes[bytes.length - 1] === NEWLINE) return notes;
+    const cut = bytes.lastIndexOf(NEWLINE) + 1;
+    const tail = bytes.subarray(cut);
+    if (parseRecord(tail.toString('utf8')) !== null) {
+      appendFileSync(this.path, '\n');
+      return notes;
+    }
+    const torn = `${this.path}${TORN_SUFFIX}`;
+    try {
+      appendFileSync(torn, Buffer.concat([tail, Buffer.from('\n')]));
+      const fd = openSync(this.path, 'r+');
+      try {
+        ftruncateSync(fd, cut);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (error) {
+      throw new OutputError(`${this.path}: cannot set its torn last line aside (${describeFsError(error)})`);
+    }
+    notes.push(
+      `${this.path}: its last line was cut short (${tail.length} bytes: a runner stopped while writing it); ` +
+        `set aside in ${torn}, and that entry runs again`,
+    );
+    return notes;
+  }
+
+  /**
+   * Reads every whole record; lines that are not records (a torn last line) are skipped. When the same id
+   * appears more than once (an entry run again with `--retry-errored`), the last record wins.
    */
   read(): EntryRecord[] {
     if (!existsSync(this.path)) return [];
-    const records: EntryRecord[] = [];
-    const seen = new Set<string>();
+    const byId = new Map<string, EntryRecord>();
     for (const line of readFileSync(this.path, 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      let record: EntryRecord;
-      try {
-        record = JSON.parse(line) as EntryRecord;
-      } catch {
-        continue; // a torn write
-      }
-      if (seen.has(record.id)) continue;
-      seen.add(record.id);
-      records.push(record);
+      const record = parseRecord(line);
+      if (!record) continue;
+      byId.set(record.id, record); // a later record replaces the earlier in its place
     }
-    return records;
+    return [...byId.values()];
   }
+}
+
+/** The record on a line, or null when the line is blank or not a whole record. */
+function parseRecord(line: string): EntryRecord | null {
+  if (!line.trim()) return null;
+  try {
+    const value = JSON.parse(line) as EntryRecord | null;
+    return value !== null && typeof value === 'object' && typeof value.id === 'string' && typeof value.status === 'string' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function lastByte(fd: number, size: number): number | undefined {
+  const one = Buffer.alloc(1);
+  readSync(fd, one, 0, 1, size - 1);
+  return one[0];
 }

@@ -208,6 +208,14 @@ export interface EntryOutputs {
   consistent: boolean;
 }
 
+/** An earlier attempt of a retried entry: when it ran and how it failed. */
+export interface EntryAttempt {
+  status: 'errored' | 'skipped';
+  startedAt: string;
+  endedAt: string;
+  error: ErrorRecord;
+}
+
 /** What every entry record has. */
 interface EntryRecordBase {
   id: string;
@@ -221,6 +229,8 @@ interface EntryRecordBase {
   startedAt: string;
   endedAt: string;
   durationMs: number;
+  /** Earlier failed attempts of this entry, oldest first, when it was run again (`--retry-errored`). Absent otherwise. */
+  attempts?: EntryAttempt[];
 }
 
 /** A measured entry: it always has its measurement, metrics, raw samples and outputs. */

@@ -5,7 +5,7 @@
  * `report.html`), ranks them and returns the result. `slmbench run` and `slmbench gate --config` call it;
  * so can any TypeScript program (`import { runPlan } from 'slmbench'`).
  */
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { backendRegistry } from '../../adapters/registry.js';
 import type { BackendDefinition } from '../../adapters/types.js';
@@ -27,7 +27,13 @@ import { writeHtmlReport } from '../../reports/html/writeHtmlReport.js';
 import type { LauncherFactory } from './launchers/launcherRegistry.js';
 import { planSweep, type SweepPlan } from './planSweep.js';
 import { runSweep, type SweepEvents } from './runSweep.js';
-import { MANIFEST_FILE, readSweepManifest, writeSweepManifest } from './SweepManifest.js';
+import { MANIFEST_FILE, readSweepManifest, writeSweepManifest, type SweepManifest } from './SweepManifest.js';
+import { checkBackendPackages } from './checkBackendPackages.js';
+import { reconcileResume, type ReconciledResume } from './reconcileResume.js';
+import { OutputLock } from '../result/OutputLock.js';
+import { describeFsError } from '../util/makeDir.js';
+import { checkTaskData } from '../../suites/checkTaskData.js';
+import { makeDir } from '../util/makeDir.js';
 
 export { ENTRIES_FILE, RESULT_FILE };
 
@@ -43,13 +49,23 @@ export interface RunEvents extends SweepEvents {
 
 /** Options of {@link runPlan}. */
 export interface RunPlanOptions {
-  /** Output folder. Default: the config's `out`, else `slmbench-results/<start time>` under the working directory. */
+  /**
+   * Output folder. Default: the config's `out`, else `slmbench-results/<start time>` under the working
+   * directory (`slmbench-results/` is made with a `.gitignore` of `*`, so results stay out of git unless
+   * that file is removed).
+   */
   out?: string;
   /**
    * Continue the sweep in `out` (which must exist) without repeating finished entries; the config must
-   * make the same matrix as the one that started it. Default: false (`out` must hold no sweep yet).
+   * make the same matrix with the same settings as the one that started it (`measure.timeoutSeconds` may
+   * change; see {@link reconcileResume}). Default: false (`out` must hold no sweep yet).
    */
   resume?: boolean;
+  /**
+   * With `resume`: run the entries that errored again (each new record keeps the earlier errors in its
+   * `attempts`). Default: false (errored entries stay as recorded).
+   */
+  retryErrored?: boolean;
   /** Folder relative model and task paths in the config are resolved against (the config file's folder). Default: the working directory. */
   baseDir?: string;
   /** Where the config came from, recorded as `config.source`. Default: `library`. */
@@ -68,6 +84,16 @@ export interface RunPlanOptions {
   report?: boolean;
 }
 
+/** Options of {@link resumeSweep}. */
+export type ResumeOptions = Omit<RunPlanOptions, 'out' | 'resume' | 'baseDir' | 'configSource'> & {
+  /**
+   * The config as the caller would run it now (the stored one with the command line's flags applied): a
+   * difference that changes the sweep is refused, `measure.timeoutSeconds` is applied. Default: the stored
+   * config as it is.
+   */
+  config?: SweepConfig;
+};
+
 /** What a run made. */
 export interface RunOutcome {
   /** The result, ranked, as written to `result.json`. */
@@ -80,57 +106,105 @@ export interface RunOutcome {
   reportPath: string | null;
 }
 
-/** Plans and runs a sweep of `config`; see the module comment and {@link RunPlanOptions}. */
+/**
+ * Plans and runs a sweep of `config`; see the module comment and {@link RunPlanOptions}. The output folder
+ * is locked for the sweep ({@link OutputLock}): a second runner on it is refused with OutputLockedError.
+ */
 export async function runPlan(given: SweepConfig, options: RunPlanOptions = {}): Promise<RunOutcome> {
   const registry = options.registry ?? backendRegistry;
   const baseDir = options.baseDir ?? process.cwd();
   // Task files and texts are found by the workers wherever they run: their paths are made absolute.
   const config: SweepConfig = { ...given, quality: absoluteQualityPaths(given.quality, baseDir) };
   // Everything that can be wrong with the input is checked before anything runs or is written.
-  const quality = hasQualityTasks(config.quality) ? config.quality : null;
-  if (quality) resolveQualityTasks(quality);
+  await checkQuality(config);
   if (options.resume) {
     if (!options.out) throw new ConfigError('--resume needs --out DIR naming the sweep to continue');
     const outDir = resolve(options.out);
-    const manifest = readSweepManifest(outDir);
-    if (matrixHash(expandMatrix(config, registry, baseDir)) !== manifest.plan.matrixHash) {
-      throw new ConfigError(`--resume: the config given differs from the sweep in ${outDir}; use another --out`);
-    }
-    return continueSweep(manifest.config, manifest.plan, outDir, manifest.startedAt, manifest.configSource, options);
+    return withLock(outDir, options, async () => {
+      const manifest = readSweepManifest(outDir);
+      if (matrixHash(expandMatrix(config, registry, baseDir)) !== manifest.plan.matrixHash) {
+        throw new ConfigError(`--resume: the config given makes another matrix than the sweep in ${outDir} (other models, backends, options or workloads); use another --out`);
+      }
+      const reconciled = reconcileResume(config, manifest.config, { outDir, compareSweep: false, ...shards(options.shard, manifest) });
+      return continueSweep(reconciled, manifest, outDir, options);
+    });
   }
+  if (options.retryErrored) throw new ConfigError('--retry-errored runs the errored entries of an existing sweep again: it needs --resume --out DIR');
   const plan = await planSweep(config, {
     baseDir,
     registry,
     ...(options.shard ? { shard: options.shard } : {}),
     onForge: (spec, folder) => options.events?.onForge?.(spec, folder),
   });
-  const outDir = resolve(options.out ?? config.out ?? defaultOutDir());
-  prepareOutDir(outDir);
-  const startedAt = new Date().toISOString();
-  const configSource = options.configSource ?? 'library';
-  writeSweepManifest(outDir, { schemaVersion: RESULT_SCHEMA_VERSION, startedAt, configSource, config, plan });
-  return continueSweep(config, plan, outDir, startedAt, configSource, options);
+  await checkBackendPackages(plan.entries, registry);
+  const outDir = prepareOutDir(options.out ?? config.out);
+  return withLock(outDir, options, async () => {
+    if (existsSync(join(outDir, MANIFEST_FILE)) || existsSync(join(outDir, ENTRIES_FILE))) {
+      throw new OutputError(`${outDir} already holds a sweep; continue it with --resume or choose another --out`);
+    }
+    const manifest: SweepManifest = {
+      schemaVersion: RESULT_SCHEMA_VERSION,
+      startedAt: new Date().toISOString(),
+      configSource: options.configSource ?? 'library',
+      config,
+      plan,
+    };
+    try {
+      writeSweepManifest(outDir, manifest);
+    } catch (error) {
+      throw new OutputError(`${join(outDir, MANIFEST_FILE)}: cannot write (${describeFsError(error)})`);
+    }
+    return continueSweep({ config, notes: [] }, manifest, outDir, options);
+  });
 }
 
-/** Resumes the sweep in `outDir` with the config and plan it started with (`sweep.json`). */
-export async function resumeSweep(outDir: string, options: Omit<RunPlanOptions, 'out' | 'resume' | 'shard' | 'baseDir' | 'configSource'> = {}): Promise<RunOutcome> {
+/**
+ * Resumes the sweep in `outDir` with the config and plan it started with (`sweep.json`); `options.config`
+ * may change what {@link reconcileResume} allows. Locks the folder like {@link runPlan}.
+ */
+export async function resumeSweep(outDir: string, options: ResumeOptions = {}): Promise<RunOutcome> {
   const absolute = resolve(outDir);
-  const manifest = readSweepManifest(absolute);
-  return continueSweep(manifest.config, manifest.plan, absolute, manifest.startedAt, manifest.configSource, options);
+  return withLock(absolute, options, async () => {
+    const manifest = readSweepManifest(absolute);
+    const reconciled = options.config
+      ? reconcileResume(options.config, manifest.config, { outDir: absolute, compareSweep: true, ...shards(options.shard, manifest) })
+      : { config: manifest.config, notes: [] };
+    await checkQuality(reconciled.config);
+    return continueSweep(reconciled, manifest, absolute, options);
+  });
 }
 
-async function continueSweep(
-  config: SweepConfig,
-  plan: SweepPlan,
-  outDir: string,
-  startedAt: string,
-  configSource: string,
-  options: RunPlanOptions,
-): Promise<RunOutcome> {
+function shards(shard: RunPlanOptions['shard'], manifest: SweepManifest) {
+  return { ...(shard ? { shard } : {}), ...(manifest.plan.shard ? { storedShard: manifest.plan.shard } : {}) };
+}
+
+/** Accuracy tasks resolve (task files parse) and their datasets are on disk. */
+async function checkQuality(config: SweepConfig): Promise<void> {
+  if (hasQualityTasks(config.quality)) await checkTaskData(resolveQualityTasks(config.quality));
+}
+
+/** Runs `run` holding the lock of `outDir` (which must exist: a resumed sweep's is checked here). */
+async function withLock<T>(outDir: string, options: RunPlanOptions, run: () => Promise<T>): Promise<T> {
+  if (!existsSync(outDir)) readSweepManifest(outDir); // a resumed sweep's folder: "no sweep to resume"
+  const lock = OutputLock.acquire(outDir, (note) => options.events?.onNote?.(note));
+  try {
+    return await run();
+  } finally {
+    lock.release();
+  }
+}
+
+async function continueSweep(reconciled: ReconciledResume, manifest: SweepManifest, outDir: string, options: RunPlanOptions): Promise<RunOutcome> {
+  const { config } = reconciled;
+  const { plan, startedAt, configSource } = manifest;
   const events = options.events ?? {};
+  const registry = options.registry ?? backendRegistry;
   const quality = hasQualityTasks(config.quality) ? config.quality : null;
   const log = new EntryLog(join(outDir, ENTRIES_FILE));
-  events.onPlan?.(plan, outDir, log.read());
+  for (const note of [...reconciled.notes, ...log.recover()]) events.onNote?.(note);
+  await checkBackendPackages(plan.entries, registry);
+  const recorded = log.read();
+  events.onPlan?.(plan, outDir, options.retryErrored ? recorded.filter((r) => r.status !== 'errored') : recorded);
   const device = await collectDeviceFingerprint();
   const bandwidth = deviceBandwidth(device.id, events);
   const records = await runSweep({
@@ -143,7 +217,8 @@ async function continueSweep(
     bandwidth,
     log,
     outDir,
-    registry: options.registry,
+    retryErrored: options.retryErrored ?? false,
+    registry,
     launchers: options.launchers,
     signal: options.signal,
     events,
@@ -164,8 +239,19 @@ async function continueSweep(
   };
   const resultPath = join(outDir, RESULT_FILE);
   const ranked = attachRanking(result);
-  writeJsonAtomic(resultPath, ranked);
-  const reportPath = options.report === false ? null : writeHtmlReport([{ result: ranked, source: resultPath }], join(outDir, 'report.html'));
+  try {
+    writeJsonAtomic(resultPath, ranked);
+  } catch (error) {
+    throw new OutputError(`${resultPath}: cannot write (${describeFsError(error)}); every entry is in ${join(outDir, ENTRIES_FILE)}: free the space and run with --resume --out ${outDir}`);
+  }
+  let reportPath: string | null = null;
+  if (options.report !== false) {
+    try {
+      reportPath = writeHtmlReport([{ result: ranked, source: resultPath }], join(outDir, 'report.html'));
+    } catch (error) {
+      throw new OutputError(`${join(outDir, 'report.html')}: cannot write (${describeFsError(error)}); result.json is written: slmbench report ${resultPath} makes it again`);
+    }
+  }
   return { result: ranked, outDir, resultPath, reportPath };
 }
 
@@ -185,27 +271,41 @@ function deviceBandwidth(deviceId: string, events: RunEvents): StoredBandwidth |
   }
 }
 
-function prepareOutDir(outDir: string): void {
-  if (existsSync(join(outDir, MANIFEST_FILE)) || existsSync(join(outDir, ENTRIES_FILE))) {
-    throw new OutputError(`${outDir} already holds a sweep; continue it with --resume or choose another --out`);
+/**
+ * Makes the output folder (a bounded walk: paths under /proc fail at once) and checks that it is a
+ * writable folder; the default one goes under `slmbench-results/`, which gets a `.gitignore` when made.
+ * Returns it absolute.
+ */
+function prepareOutDir(given: string | undefined): string {
+  if (given === undefined) {
+    const root = resolve(DEFAULT_RESULTS_DIR);
+    if (!existsSync(root)) {
+      makeDir(root, 'results folder');
+      writeFileSync(join(root, '.gitignore'), '# made by slmbench: sweeps written here stay out of git; delete this file to commit them\n*\n');
+    }
   }
-  if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new OutputError(`${outDir}: exists and is not a folder`);
+  const outDir = resolve(given ?? defaultOutDir());
+  makeDir(outDir, 'output folder');
+  const probe = join(outDir, `.slmbench-write-test-${process.pid}`);
   try {
-    mkdirSync(outDir, { recursive: true });
-    const probe = join(outDir, `.slmbench-write-test-${process.pid}`);
     writeFileSync(probe, '');
-    rmSync(probe);
   } catch (error) {
-    throw new OutputError(`${outDir}: output folder is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new OutputError(`${outDir}: the output folder is not writable (${describeFsError(error)})`);
+  } finally {
+    rmSync(probe, { force: true });
   }
+  return outDir;
 }
 
 function ensureDir(dir: string): string {
-  mkdirSync(dir, { recursive: true });
+  makeDir(dir);
   return dir;
 }
 
+/** The folder default output folders go in, under the working directory. */
+const DEFAULT_RESULTS_DIR = 'slmbench-results';
+
 function defaultOutDir(): string {
   const stamp = new Date().toISOString().replace(/[:]/g, '-').replace(/\..*$/, '');
-  return join('slmbench-results', stamp);
+  return join(DEFAULT_RESULTS_DIR, stamp);
 }

@@ -1,7 +1,8 @@
 /**
  * Runs a plan's entries one at a time, each in as many runs of its launcher as `measure.processes` asks
  * (a forked worker process by default), and appends each record to `entries.jsonl` as it ends. Entries
- * already in the journal (a resumed sweep) are not run again. The runner owns the derived figures: the
+ * already in the journal (a resumed sweep) are not run again, except errored ones with `retryErrored`
+ * (the new record keeps the earlier errors in `attempts`). The runner owns the derived figures: the
  * decode facts of the weights file each backend loaded (from the model's format), the roofline against
  * this device's bandwidth, and the backend definition's own record sections.
  */
@@ -39,6 +40,8 @@ export interface SweepOptions {
   log: EntryLog;
   /** The sweep's output folder (named when it is interrupted). */
   outDir: string;
+  /** Run the entries the journal holds as errored again; each new record keeps the earlier errors in `attempts`. Default: false. */
+  retryErrored?: boolean;
   /** The backends of the entries. Default: the built-in registry. */
   registry?: readonly BackendDefinition[];
   /** Launchers by id. Default: the built-in ones. */
@@ -68,7 +71,8 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
   const done = new Map(options.log.read().map((record) => [record.id, record]));
   const facts = decodeFactsCache(registry);
   for (const entry of options.entries) {
-    if (done.has(entry.id)) continue;
+    const earlier = done.get(entry.id);
+    if (earlier && !(options.retryErrored && earlier.status === 'errored')) continue;
     if (options.signal?.aborted) throw interrupted(options.outDir, options.signal.reason);
     const definition = registry.find((d) => d.id === entry.backend.id)!;
     const launcher = launcherFor(definition, registry, options.launchers ?? launcherRegistry);
@@ -126,6 +130,10 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
       );
     } else {
       record = failedEntryRecord(entry, failure ?? { code: 'INTERNAL', message: 'no measurement' }, timing);
+    }
+    if (earlier?.error) {
+      const attempt = { status: earlier.status as 'errored', startedAt: earlier.startedAt, endedAt: earlier.endedAt, error: earlier.error };
+      record = { ...record, attempts: [...(earlier.attempts ?? []), attempt] };
     }
     options.log.append(record);
     done.set(record.id, record);
