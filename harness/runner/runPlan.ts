@@ -137,11 +137,14 @@ export async function runPlan(given: SweepConfig, options: RunPlanOptions = {}):
     onForge: (spec, folder) => options.events?.onForge?.(spec, folder),
   });
   await checkBackendPackages(plan.entries, registry);
-  const outDir = prepareOutDir(options.out ?? config.out);
+  const holdsSweep = (dir: string) => existsSync(join(dir, MANIFEST_FILE)) || existsSync(join(dir, ENTRIES_FILE));
+  const out = options.out ?? config.out;
+  // Before the lock (whose stale owner would be taken over for nothing), and again under it (a runner that
+  // started beside this one may have written its sweep meanwhile).
+  if (out !== undefined && holdsSweep(resolve(out))) throw alreadyHolds(resolve(out));
+  const outDir = prepareOutDir(out);
   return withLock(outDir, options, async () => {
-    if (existsSync(join(outDir, MANIFEST_FILE)) || existsSync(join(outDir, ENTRIES_FILE))) {
-      throw new OutputError(`${outDir} already holds a sweep; continue it with --resume or choose another --out`);
-    }
+    if (holdsSweep(outDir)) throw alreadyHolds(outDir);
     const manifest: SweepManifest = {
       schemaVersion: RESULT_SCHEMA_VERSION,
       startedAt: new Date().toISOString(),
@@ -172,6 +175,10 @@ export async function resumeSweep(outDir: string, options: ResumeOptions = {}): 
     await checkQuality(reconciled.config);
     return continueSweep(reconciled, manifest, absolute, options);
   });
+}
+
+function alreadyHolds(outDir: string): OutputError {
+  return new OutputError(`${outDir} already holds a sweep; continue it with --resume or choose another --out`);
 }
 
 function shards(shard: RunPlanOptions['shard'], manifest: SweepManifest) {

@@ -24,14 +24,14 @@ async function startServer(options: OpenAiServerOptions = {}): Promise<OpenAiSer
   return server;
 }
 
-/** Writes a config and runs `slmbench run --config … --out … --json`; returns the parsed result. */
-async function run(models: string[], backends: Record<string, unknown>[], workload: Record<string, unknown> = { prompt: 'Once upon a time', genTokens: 8 }) {
+/** Writes a config and runs `slmbench run --config … --out … --json`; returns the parsed result (exit `code`, default 0). */
+async function run(models: string[], backends: Record<string, unknown>[], workload: Record<string, unknown> = { prompt: 'Once upon a time', genTokens: 8 }, code = 0) {
   const dir = tempDir('remote-cli');
   const config = join(dir, 'config.json');
   writeFileSync(config, JSON.stringify({ sweep: { models, backends, workloads: [workload] }, measure: MEASURE }));
   const out = join(dir, 'out');
   const result = await runCli(['run', '--config', config, '--out', out, '--json']);
-  expect(result.code, result.stderr).toBe(0);
+  expect(result.code, result.stderr).toBe(code);
   const parsed = JSON.parse(result.stdout) as RankedRunResult;
   expect(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'))).toEqual(parsed);
   return parsed;
@@ -97,7 +97,8 @@ describe('slmbench run with a remote:NAME model', () => {
 
   it('refuses a promptTokens workload when the server cannot tokenize: an errored entry saying why', async () => {
     const plain = await startServer({ tokenizer: 'none' });
-    const result = await run(['remote:tiny'], [{ id: 'remote', baseUrl: plain.url }], { promptTokens: 16, genTokens: 8 });
+    // Its only entry errored: nothing was measured, exit 4.
+    const result = await run(['remote:tiny'], [{ id: 'remote', baseUrl: plain.url }], { promptTokens: 16, genTokens: 8 }, 4);
     const entry = result.entries[0]!;
     expect(entry.status).toBe('errored');
     expect(entry.error!.message).toMatch(/cannot tokenize/);

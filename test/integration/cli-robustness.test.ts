@@ -76,7 +76,9 @@ describe.skipIf(!hasShared)(`sweeps survive crashes, timeouts and a killed runne
     }));
     const started = Date.now();
     const result = await runCli(['run', '--config', config, '--out', join(dir, 'out'), '--json']);
-    expect(result.code).toBe(0);
+    // Both entries errored: nothing was measured (exit 4), and the result still says why.
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('slmbench: nothing was measured: all 2 entries errored (first: TIMEOUT: entry exceeded its timeout of 2 s and was killed)');
     const run = JSON.parse(result.stdout) as RunResult;
     expect(run.entries.map((e) => [e.status, e.error?.code])).toEqual([['errored', 'TIMEOUT'], ['errored', 'TIMEOUT']]);
     expect(run.entries[0]!.error!.message).toBe('entry exceeded its timeout of 2 s and was killed');

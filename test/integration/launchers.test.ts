@@ -279,7 +279,9 @@ describe('an interrupted sweep, resumed', () => {
 
     const other = await runPlan(sweep([2, 3]), { out, resume: true, registry, report: false }).catch((e: unknown) => e);
     expect(other).toBeInstanceOf(ConfigError);
-    expect((other as ConfigError).message).toBe(`--resume: the config given differs from the sweep in ${out}; use another --out`);
+    expect((other as ConfigError).message).toBe(
+      `--resume: the config given makes another matrix than the sweep in ${out} (other models, backends, options or workloads); use another --out`,
+    );
 
     const { result } = await resumeSweep(out, { registry, report: false });
     expect(result.entries.map((e) => [e.workload.genTokens, e.status])).toEqual([[2, 'ok'], [3, 'ok'], [4, 'ok']]);

@@ -247,6 +247,9 @@ describe('inspectModel on ONNX files', () => {
     };
     const q4 = model(q4Graph(head), [['', 17], ['com.microsoft', 1]]);
     write('tjs/config.json', JSON.stringify(config));
+    // Inspection checks that the tokenizer files are there (their content is the backends' business).
+    write('tjs/tokenizer.json', '{}');
+    write('tjs/tokenizer_config.json', '{}');
     write('tjs/onnx/model_q4.onnx', q4);
     write('tjs/onnx/model.onnx', model(q4Graph(head)));
     write('tjs/.git/HEAD', 'ignored');
@@ -263,7 +266,7 @@ describe('inspectModel on ONNX files', () => {
       sha256: createHash('sha256').update(q4).digest('hex'),
       details: { layers: 1, hiddenSize: 4, heads: 2, kvHeads: 2, ffnSize: 16, ropeTheta: 500000, normEpsilon: 1e-6, experts: null },
     });
-    expect(record.files!.map((f) => f.path)).toEqual(['config.json', 'onnx/model.onnx', 'onnx/model_q4.onnx']);
+    expect(record.files!.map((f) => f.path)).toEqual(['config.json', 'onnx/model.onnx', 'onnx/model_q4.onnx', 'tokenizer.json', 'tokenizer_config.json']);
     expect(record.sizeBytes).toBe(record.files!.reduce((sum, f) => sum + f.sizeBytes, 0));
   });
 });
