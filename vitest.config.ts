@@ -12,7 +12,8 @@ export default defineConfig({
     fileParallelism: false,
     // The default reporter, and one line per skipped group with its reason.
     reporters: ['default', './test/setup/skipReasonsReporter.ts'],
-    // Every test file's tempDir() folders are removed after it; the leak check fails the run on leftovers.
+    // Every test file's tempDir() folders are removed after it; the leak check gives the run its own
+    // temporary directory (TMPDIR) and fails the run on anything left in it.
     setupFiles: ['test/setup/removeTempDirs.ts'],
     globalSetup: ['test/setup/tempLeakCheck.ts'],
     // Tests never write to the user's cache: forged models and the bandwidth probe go to a test cache

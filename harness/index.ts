@@ -14,7 +14,10 @@
 export { parseConfig, readConfigFile } from './config/parseConfig.js';
 export type { EnergySettings, MeasurePolicy, QualitySettings, SweepConfig, WorkloadSpec } from './config/configSchema.js';
 export { planSweep, type PlanOptions, type SweepPlan } from './runner/planSweep.js';
-export { resumeSweep, runPlan, type RunEvents, type RunOutcome, type RunPlanOptions } from './runner/runPlan.js';
+export { resumeSweep, runPlan, type ResumeOptions, type RunEvents, type RunOutcome, type RunPlanOptions } from './runner/runPlan.js';
+export { RESUME_ADJUSTABLE } from './runner/reconcileResume.js';
+export { EntryLog, ENTRIES_FILE } from './result/EntryLog.js';
+export { LOCK_FILE, OutputLock, type LockOwner } from './result/OutputLock.js';
 export { measureEntry, type ScenarioHooks } from './runner/measureEntry.js';
 export type { ScenarioSettings, WorkerMeasurement } from './runner/messages.js';
 export type { Launcher, LaunchHooks, LaunchOutcome, LaunchRequest } from './runner/launchers/Launcher.js';
@@ -57,6 +60,7 @@ export { readResultFile, checkResult } from './result/readResultFile.js';
 export type { AnyRunResult, LoadedResult } from './result/AnyRunResult.js';
 export type { RunResult, UnpairedPair } from './result/RunResult.js';
 export type {
+  EntryAttempt,
   EntryEnergy,
   EntryMetrics,
   EntryModel,

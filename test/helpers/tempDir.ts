@@ -2,7 +2,7 @@
  * Temporary folders for tests: `tempDir('name')` makes `slmbench-name-XXXXXX` under the temp directory and
  * registers it; every folder a test file made is removed after that file's tests, pass or fail
  * (`test/setup/removeTempDirs.ts`, a vitest setup file). The leak check (`test/setup/tempLeakCheck.ts`)
- * fails the run when anything named `slmbench-*` is left in the temp directory.
+ * gives the run a temporary directory of its own and fails the run when anything is left in it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

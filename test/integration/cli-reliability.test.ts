@@ -198,4 +198,15 @@ describe.skipIf(!hasShared)(`preflight: nothing runs on bad input ${hasShared ? 
     expect(result.stderr).toContain(`looked for ${join(dir, 'datasets', 'arc_easy')}`);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
+
+  it('without --out, the sweep goes under slmbench-results/, made with a .gitignore that keeps it out of git', async () => {
+    const cwd = tempDir('default-out');
+    const result = await runCli(['run', '--model', gguf(), ...fast], { cwd });
+    expect(result.code).toBe(0);
+    const root = join(cwd, 'slmbench-results');
+    expect(readFileSync(join(root, '.gitignore'), 'utf8').split('\n')).toContain('*');
+    const sweeps = readdirSync(root).filter((name) => name !== '.gitignore');
+    expect(sweeps).toHaveLength(1);
+    expect(result.stdout).toContain(`result: ${join(root, sweeps[0]!, 'result.json')}`);
+  });
 });

@@ -1,27 +1,28 @@
 /**
- * Vitest global setup: the leak check. Before the run it lists what in the temp directory is named
- * `slmbench-*`; after the run (last of all) it lists again and fails the run (exit status 1), naming them, when anything new
- * is left (the test cache, kept on purpose between runs, excepted). Tests make their folders with
- * `tempDir()` (removed after each file) and clean up whatever else they start.
+ * Vitest global setup: the leak check. The run gets a temporary directory of its own
+ * (`slmbench-tests-XXXXXX` in the system's, handed to every test file and every process the tests start
+ * through TMPDIR), so that runs side by side do not see each other's folders. After the run, last of all,
+ * anything left in it fails the run (exit status 1), named; the directory is removed either way. Tests make
+ * their folders with `tempDir()` (removed after each file, pass or fail) and clean up whatever else they
+ * start. The test cache (vitest.config.ts) stays in the system's temporary directory, kept on purpose.
  */
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-
-/** Kept between runs on purpose (vitest.config.ts: forged models, the bandwidth probe). */
-const KEPT = new Set(['slmbench-test-cache']);
-
-function slmbenchEntries(): Set<string> {
-  return new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('slmbench-') && !KEPT.has(name)));
-}
+import { join } from 'node:path';
 
 export default function setup(): () => void {
-  const before = slmbenchEntries();
+  const root = mkdtempSync(join(tmpdir(), 'slmbench-tests-'));
+  const previous = process.env.TMPDIR;
+  process.env.TMPDIR = root;
   return () => {
-    const left = [...slmbenchEntries()].filter((name) => !before.has(name));
+    const left = readdirSync(root);
     if (left.length) {
       // A thrown error here is printed but does not fail vitest's exit status: set it.
       process.exitCode = 1;
-      process.stderr.write(`\nleak check FAILED: the tests left ${left.length} entries in ${tmpdir()}: ${left.slice(0, 20).join(', ')}${left.length > 20 ? ', …' : ''}\n`);
+      process.stderr.write(`\nleak check FAILED: the tests left ${left.length} entries in the temporary directory: ${left.slice(0, 20).join(', ')}${left.length > 20 ? ', …' : ''}\n`);
     }
+    rmSync(root, { recursive: true, force: true });
+    if (previous === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previous;
   };
 }
