@@ -21,6 +21,7 @@ import { renderGateMarkdown } from '../gate/renderGateMarkdown.js';
 import { readResultFile } from '../result/readResultFile.js';
 import { Command } from 'commander';
 import { collect } from './cliOptions.js';
+import { stopOnSignals } from './stopOnSignals.js';
 import { makeDir } from '../util/makeDir.js';
 
 /** Flags of `slmbench gate`. */
@@ -88,11 +89,14 @@ export async function gateCommand(flags: GateFlags): Promise<number> {
     ]);
     const { config, source, baseDir } = applyRunFlags({ config: flags.config });
     const { events, stop } = consoleRunEvents();
+    // Ctrl-C, SIGTERM or the end of npx stops the sweep as in `slmbench run` (exit 130, --resume continues).
+    const stopper = stopOnSignals();
     try {
-      const run = await runPlan(config, { baseDir, configSource: source, events, ...(flags.out ? { out: flags.out } : {}) });
+      const run = await runPlan(config, { baseDir, configSource: source, events, signal: stopper.signal, ...(flags.out ? { out: flags.out } : {}) });
       current = { result: run.result, source: run.resultPath };
     } finally {
       stop();
+      stopper.dispose();
     }
   } else {
     current = readResultFile(flags.current!);

@@ -2,13 +2,13 @@
  * `slmbench run`: the command's options, and printing. The run itself is the library's: the flags make the
  * config (`applyRunFlags`), `runPlan` plans, runs and writes the sweep, and this command shows the plan,
  * the progress and the table. Ctrl-C (SIGINT) or SIGTERM stops the sweep, and so does the end of the npx
- * process that started it (`watchLauncherProcess`): the running entry is killed and not recorded, and
+ * process that started it (`stopOnSignals`): the running entry is killed and not recorded, and
  * `--resume` continues. Exit 4 when no entry was measured.
  */
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError, EXIT_NOTHING_MEASURED } from '../errors.js';
-import { watchLauncherProcess } from './watchLauncherProcess.js';
+import { stopOnSignals } from './stopOnSignals.js';
 import type { RunConfigFlags } from '../config/applyRunFlags.js';
 import { collect, nonNegativeNumber, positiveInt, positiveNumber } from './cliOptions.js';
 
@@ -70,14 +70,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       import('./consoleRunEvents.js'),
     ]);
   const { events, stop } = consoleRunEvents();
-  const controller = new AbortController();
-  const interrupt = (signal: NodeJS.Signals) => controller.abort(signal);
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
-  const unwatch = watchLauncherProcess((reason) => controller.abort(reason));
+  const stopper = stopOnSignals();
   let outcome;
   try {
-    const common = { signal: controller.signal, events, ...(flags.retryErrored ? { retryErrored: true } : {}) };
+    const common = { signal: stopper.signal, events, ...(flags.retryErrored ? { retryErrored: true } : {}) };
     const resume = flags.resume || flags.retryErrored;
     if (resume && !flags.out) throw new ConfigError(`${flags.retryErrored ? '--retry-errored' : '--resume'} needs --out DIR naming the sweep to continue`);
     const shard = flags.shard ? { shard: parseShardSpec(flags.shard) } : {};
@@ -101,9 +97,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   } finally {
     // Before any message: an interrupted sweep's SweepInterruptedError (exit 130) is printed by main.
     stop();
-    unwatch();
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
+    stopper.dispose();
   }
   const { result, resultPath, reportPath, outDir } = outcome;
   const measured = result.entries.filter((r) => r.status === 'ok');

@@ -136,7 +136,7 @@ export async function runPlan(given: SweepConfig, options: RunPlanOptions = {}):
     ...(options.shard ? { shard: options.shard } : {}),
     onForge: (spec, folder) => options.events?.onForge?.(spec, folder),
   });
-  await checkBackendPackages(plan.entries, registry);
+  checkBackendPackages(plan.entries, registry);
   const holdsSweep = (dir: string) => existsSync(join(dir, MANIFEST_FILE)) || existsSync(join(dir, ENTRIES_FILE));
   const out = options.out ?? config.out;
   // Before the lock (whose stale owner would be taken over for nothing), and again under it (a runner that
@@ -209,7 +209,7 @@ async function continueSweep(reconciled: ReconciledResume, manifest: SweepManife
   const quality = hasQualityTasks(config.quality) ? config.quality : null;
   const log = new EntryLog(join(outDir, ENTRIES_FILE));
   for (const note of [...reconciled.notes, ...log.recover()]) events.onNote?.(note);
-  await checkBackendPackages(plan.entries, registry);
+  checkBackendPackages(plan.entries, registry);
   const recorded = log.read();
   events.onPlan?.(plan, outDir, options.retryErrored ? recorded.filter((r) => r.status !== 'errored') : recorded);
   const device = await collectDeviceFingerprint();

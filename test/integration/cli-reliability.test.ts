@@ -77,6 +77,50 @@ describe.skipIf(!hasShared)(`one runner per output folder ${hasShared ? '' : `($
   });
 });
 
+describe.skipIf(!hasShared)(`Ctrl-C and SIGTERM stop a sweep ${hasShared ? '' : `(${sharedSkipReason})`}`, () => {
+  it('SIGTERM during run: exit 130, the worker gone, the lock released, --resume named', async () => {
+    const out = join(tempDir('run-sigterm'), 'out');
+    let worker = 0;
+    const run = startCli(['run', '--model', gguf(), ...slow, '--out', out], {
+      onStderr: (text, child) => {
+        const m = /start .* \(worker pid (\d+)\)/.exec(text);
+        if (m && !worker) {
+          worker = Number(m[1]);
+          child.kill('SIGTERM');
+        }
+      },
+    });
+    const result = await run.done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain(`slmbench: interrupted by SIGTERM; finished entries are in ${join(out, 'entries.jsonl')}; continue with --resume --out ${out}`);
+    expect(pidRunning(worker)).toBe(false);
+    expect(existsSync(join(out, LOCK_FILE))).toBe(false);
+  });
+
+  it('SIGINT during the sweep of gate --config: exit 130, the lock released, --resume named', async () => {
+    const dir = tempDir('gate-sigint');
+    const baseline = join(dir, 'baseline');
+    expect((await runCli(['run', '--model', gguf(), ...fast, '--out', baseline])).code).toBe(0);
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, `sweep:\n  models: [${JSON.stringify(gguf())}]\nmeasure: { processes: 2, minRepetitions: 150, maxRepetitions: 150, minSeconds: 0, warmupSeconds: 0 }\n`);
+    const out = join(dir, 'gated');
+    let sent = false;
+    const gate = startCli(['gate', '--baseline', baseline, '--config', config, '--out', out], {
+      onStderr: (text, child) => {
+        if (!sent && /start .* \(worker pid \d+\)/.test(text)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    const result = await gate.done;
+    expect(sent).toBe(true);
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain(`slmbench: interrupted by SIGINT; finished entries are in ${join(out, 'entries.jsonl')}; continue with --resume --out ${out}`);
+    expect(existsSync(join(out, LOCK_FILE))).toBe(false);
+  });
+});
+
 describe.skipIf(!hasShared)(`a journal cut anywhere ${hasShared ? '' : `(${sharedSkipReason})`}`, () => {
   let sweep: string;
   let journal: Buffer;
