@@ -79,8 +79,8 @@ export class BackendOptionError extends SlmbenchError {
 
 /** An output folder that cannot be created or written, or that already holds another sweep. */
 export class OutputError extends SlmbenchError {
-  constructor(message: string) {
-    super('OUTPUT_INVALID', message, EXIT_USAGE);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('OUTPUT_INVALID', message, EXIT_USAGE, options);
   }
 }
 

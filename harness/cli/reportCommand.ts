@@ -3,10 +3,9 @@
  * reads one or more `result.json` files (or folders holding one), merges their entries (each keeps its
  * device), ranks them, and writes one report.
  */
-
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { OutputError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { readResultFile } from '../result/readResultFile.js';
 import { ResultFileError } from '../result/ResultFileError.js';
 import { attachRanking } from '../ranking/attachRanking.js';
@@ -19,7 +18,7 @@ import { renderHtmlReport } from '../../reports/html/renderHtmlReport.js';
 import { renderMarkdownReport } from '../../reports/markdown/renderMarkdownReport.js';
 import { Command, Option } from 'commander';
 import { collect } from './cliOptions.js';
-import { describeFsError, makeDir } from '../util/makeDir.js';
+import { makeDir } from '../util/makeDir.js';
 
 /** Report formats. */
 export type ReportFormat = 'html' | 'md' | 'csv' | 'json';
@@ -63,7 +62,7 @@ export async function reportCommand(results: string[], flags: ReportFlags): Prom
 
   if (format === 'html') {
     const out = resolve(flags.out ?? join(dirname(sources[0]!.file), 'report.html'));
-    writeOutput(out, renderHtmlReport(model));
+    writeFileAtomic(out, renderHtmlReport(model));
     process.stdout.write(`report: ${out}\n`);
     return 0;
   }
@@ -78,9 +77,9 @@ export async function reportCommand(results: string[], flags: ReportFlags): Prom
     }
     if (images.length && chartsDir) {
       makeDir(chartsDir);
-      for (const image of images) writeOutput(join(chartsDir, image.file), image.svg);
+      for (const image of images) writeFileAtomic(join(chartsDir, image.file), image.svg);
     }
-    writeOutput(out, markdown);
+    writeFileAtomic(out, markdown);
     process.stdout.write(`report: ${out}${images.length && chartsDir ? ` (charts in ${chartsDir})` : ''}\n`);
     return 0;
   }
@@ -96,7 +95,7 @@ export async function reportCommand(results: string[], flags: ReportFlags): Prom
         )}\n`;
   if (flags.out) {
     const out = resolve(flags.out);
-    writeOutput(out, text);
+    writeFileAtomic(out, text);
     process.stdout.write(`report: ${out}\n`);
   } else {
     process.stdout.write(text);
@@ -107,15 +106,6 @@ export async function reportCommand(results: string[], flags: ReportFlags): Prom
 function formatFromExtension(out: string | undefined): ReportFormat | undefined {
   const ext = out ? extname(out).toLowerCase() : '';
   return ext === '.html' || ext === '.htm' ? 'html' : ext === '.md' || ext === '.markdown' ? 'md' : ext === '.csv' ? 'csv' : ext === '.json' ? 'json' : undefined;
-}
-
-/** Writes atomically (writeFileAtomic), so that no reader sees half a report. */
-function writeOutput(file: string, text: string): void {
-  try {
-    writeFileAtomic(file, text);
-  } catch (error) {
-    throw new OutputError(`${file}: cannot write (${describeFsError(error)})`);
-  }
 }
 
 /** The `report` command: its options, and the action that calls {@link reportCommand}. */

@@ -56,24 +56,25 @@ export class EntryLog {
   /**
    * Makes the journal safe to append to: a last line cut short (no newline, not a whole record) is moved to
    * `<journal>.torn` and cut off; a whole last record without its newline gets one. Returns a note for
-   * each thing it found (also for lines in the middle that are not records, which stay and are ignored).
+   * each thing it found (also for lines in the middle that are not records, which stay and are ignored),
+   * and the records the journal then holds, as {@link read} returns them (the file is parsed once).
    */
-  recover(): string[] {
-    if (!existsSync(this.path)) return [];
+  recover(): { notes: string[]; records: EntryRecord[] } {
+    if (!existsSync(this.path)) return { notes: [], records: [] };
     const bytes = readFileSync(this.path);
     const notes: string[] = [];
     const lines = bytes.toString('utf8').split('\n');
-    lines.forEach((line, index) => {
-      if (index < lines.length - 1 && line.trim() && parseRecord(line) === null) {
-        notes.push(`${this.path}: line ${index + 1} is not an entry record; ignored`);
-      }
+    const parsed = lines.map(parseRecord);
+    parsed.forEach((record, index) => {
+      if (record === null && index < lines.length - 1 && lines[index]!.trim()) notes.push(`${this.path}: line ${index + 1} is not an entry record; ignored`);
     });
-    if (bytes.length === 0 || bytes[bytes.length - 1] === NEWLINE) return notes;
+    const records = latestById(parsed);
+    if (bytes.length === 0 || bytes[bytes.length - 1] === NEWLINE) return { notes, records };
     const cut = bytes.lastIndexOf(NEWLINE) + 1;
     const tail = bytes.subarray(cut);
-    if (parseRecord(tail.toString('utf8')) !== null) {
+    if (parsed[parsed.length - 1] !== null) {
       appendFileSync(this.path, '\n');
-      return notes;
+      return { notes, records };
     }
     const torn = `${this.path}${TORN_SUFFIX}`;
     try {
@@ -92,7 +93,7 @@ export class EntryLog {
       `${this.path}: its last line was cut short (${tail.length} bytes: a runner stopped while writing it); ` +
         `set aside in ${torn}, and that entry runs again`,
     );
-    return notes;
+    return { notes, records };
   }
 
   /**
@@ -101,14 +102,15 @@ export class EntryLog {
    */
   read(): EntryRecord[] {
     if (!existsSync(this.path)) return [];
-    const byId = new Map<string, EntryRecord>();
-    for (const line of readFileSync(this.path, 'utf8').split('\n')) {
-      const record = parseRecord(line);
-      if (!record) continue;
-      byId.set(record.id, record); // a later record replaces the earlier in its place
-    }
-    return [...byId.values()];
+    return latestById(readFileSync(this.path, 'utf8').split('\n').map(parseRecord));
   }
+}
+
+/** The last record of each id, in the order the ids first appear. */
+function latestById(records: readonly (EntryRecord | null)[]): EntryRecord[] {
+  const byId = new Map<string, EntryRecord>();
+  for (const record of records) if (record) byId.set(record.id, record); // a later record replaces the earlier in its place
+  return [...byId.values()];
 }
 
 /** The record on a line, or null when the line is blank or not a whole record. */

@@ -26,14 +26,13 @@ import { absoluteQualityPaths, hasQualityTasks, resolveQualityTasks } from '../.
 import { writeHtmlReport } from '../../reports/html/writeHtmlReport.js';
 import type { LauncherFactory } from './launchers/launcherRegistry.js';
 import { planSweep, type SweepPlan } from './planSweep.js';
-import { runSweep, type SweepEvents } from './runSweep.js';
+import { isFinished, runSweep, type SweepEvents } from './runSweep.js';
 import { MANIFEST_FILE, readSweepManifest, writeSweepManifest, type SweepManifest } from './SweepManifest.js';
 import { checkBackendPackages } from './checkBackendPackages.js';
 import { reconcileResume, type ReconciledResume } from './reconcileResume.js';
 import { OutputLock } from '../result/OutputLock.js';
-import { describeFsError } from '../util/makeDir.js';
 import { checkTaskData } from '../../suites/checkTaskData.js';
-import { makeDir } from '../util/makeDir.js';
+import { describeFsError, makeDir } from '../util/makeDir.js';
 
 export { ENTRIES_FILE, RESULT_FILE };
 
@@ -126,6 +125,7 @@ export async function runPlan(given: SweepConfig, options: RunPlanOptions = {}):
         throw new ConfigError(`--resume: the config given makes another matrix than the sweep in ${outDir} (other models, backends, options or workloads); use another --out`);
       }
       const reconciled = reconcileResume(config, manifest.config, { outDir, compareSweep: false, ...shards(options.shard, manifest) });
+      checkBackendPackages(manifest.plan.entries, registry);
       return continueSweep(reconciled, manifest, outDir, options);
     });
   }
@@ -152,11 +152,7 @@ export async function runPlan(given: SweepConfig, options: RunPlanOptions = {}):
       config,
       plan,
     };
-    try {
-      writeSweepManifest(outDir, manifest);
-    } catch (error) {
-      throw new OutputError(`${join(outDir, MANIFEST_FILE)}: cannot write (${describeFsError(error)})`);
-    }
+    writeSweepManifest(outDir, manifest);
     return continueSweep({ config, notes: [] }, manifest, outDir, options);
   });
 }
@@ -173,6 +169,7 @@ export async function resumeSweep(outDir: string, options: ResumeOptions = {}): 
       ? reconcileResume(options.config, manifest.config, { outDir: absolute, compareSweep: true, ...shards(options.shard, manifest) })
       : { config: manifest.config, notes: [] };
     await checkQuality(reconciled.config);
+    checkBackendPackages(manifest.plan.entries, options.registry ?? backendRegistry);
     return continueSweep(reconciled, manifest, absolute, options);
   });
 }
@@ -208,10 +205,10 @@ async function continueSweep(reconciled: ReconciledResume, manifest: SweepManife
   const registry = options.registry ?? backendRegistry;
   const quality = hasQualityTasks(config.quality) ? config.quality : null;
   const log = new EntryLog(join(outDir, ENTRIES_FILE));
-  for (const note of [...reconciled.notes, ...log.recover()]) events.onNote?.(note);
-  checkBackendPackages(plan.entries, registry);
-  const recorded = log.read();
-  events.onPlan?.(plan, outDir, options.retryErrored ? recorded.filter((r) => r.status !== 'errored') : recorded);
+  const { notes, records: recorded } = log.recover();
+  for (const note of [...reconciled.notes, ...notes]) events.onNote?.(note);
+  const retryErrored = options.retryErrored ?? false;
+  events.onPlan?.(plan, outDir, recorded.filter((r) => isFinished(r, retryErrored)));
   const device = await collectDeviceFingerprint();
   const bandwidth = deviceBandwidth(device.id, events);
   const records = await runSweep({
@@ -224,7 +221,8 @@ async function continueSweep(reconciled: ReconciledResume, manifest: SweepManife
     bandwidth,
     log,
     outDir,
-    retryErrored: options.retryErrored ?? false,
+    retryErrored,
+    recorded,
     registry,
     launchers: options.launchers,
     signal: options.signal,
@@ -246,17 +244,18 @@ async function continueSweep(reconciled: ReconciledResume, manifest: SweepManife
   };
   const resultPath = join(outDir, RESULT_FILE);
   const ranked = attachRanking(result);
+  // writeFileAtomic names the file and the reason; these say what is kept and how to go on.
   try {
     writeJsonAtomic(resultPath, ranked);
   } catch (error) {
-    throw new OutputError(`${resultPath}: cannot write (${describeFsError(error)}); every entry is in ${join(outDir, ENTRIES_FILE)}: free the space and run with --resume --out ${outDir}`);
+    throw new OutputError(`${(error as Error).message}; every entry is in ${join(outDir, ENTRIES_FILE)}: free the space and run with --resume --out ${outDir}`, { cause: error });
   }
   let reportPath: string | null = null;
   if (options.report !== false) {
     try {
       reportPath = writeHtmlReport([{ result: ranked, source: resultPath }], join(outDir, 'report.html'));
     } catch (error) {
-      throw new OutputError(`${join(outDir, 'report.html')}: cannot write (${describeFsError(error)}); result.json is written: slmbench report ${resultPath} makes it again`);
+      throw new OutputError(`${(error as Error).message}; result.json is written: slmbench report ${resultPath} makes it again`, { cause: error });
     }
   }
   return { result: ranked, outDir, resultPath, reportPath };

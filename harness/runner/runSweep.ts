@@ -42,6 +42,8 @@ export interface SweepOptions {
   outDir: string;
   /** Run the entries the journal holds as errored again; each new record keeps the earlier errors in `attempts`. Default: false. */
   retryErrored?: boolean;
+  /** The records already in the journal (as `log.recover()` returned them). Default: read from `log`. */
+  recorded?: readonly EntryRecord[];
   /** The backends of the entries. Default: the built-in registry. */
   registry?: readonly BackendDefinition[];
   /** Launchers by id. Default: the built-in ones. */
@@ -68,11 +70,11 @@ export interface SweepEvents {
 export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
   const registry = options.registry ?? backendRegistry;
   const events = options.events ?? {};
-  const done = new Map(options.log.read().map((record) => [record.id, record]));
+  const done = new Map((options.recorded ?? options.log.read()).map((record) => [record.id, record]));
   const facts = decodeFactsCache(registry);
   for (const entry of options.entries) {
     const earlier = done.get(entry.id);
-    if (earlier && !(options.retryErrored && earlier.status === 'errored')) continue;
+    if (earlier && isFinished(earlier, options.retryErrored ?? false)) continue;
     if (options.signal?.aborted) throw interrupted(options.outDir, options.signal.reason);
     const definition = registry.find((d) => d.id === entry.backend.id)!;
     const launcher = launcherFor(definition, registry, options.launchers ?? launcherRegistry);
@@ -140,6 +142,11 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
     events.onEntryEnd?.(record);
   }
   return options.entries.map((entry) => done.get(entry.id)).filter((r): r is EntryRecord => r !== undefined);
+}
+
+/** Whether a journal's record ends its entry: every record does, but an errored one when errored entries are retried. */
+export function isFinished(record: EntryRecord, retryErrored: boolean): boolean {
+  return !(retryErrored && record.status === 'errored');
 }
 
 function interrupted(outDir: string, reason: unknown): SweepInterruptedError {

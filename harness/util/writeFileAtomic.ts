@@ -1,10 +1,13 @@
 /**
  * Writes a file so that readers see either the old file or the whole new one, never half of it: the data
  * goes to a temporary file beside the target, is flushed to disk (fsync), and the temporary file is
- * renamed over the target. A failed write removes the temporary file and throws the file system's error.
+ * renamed over the target. A failed write removes the temporary file and throws OutputError (exit 2)
+ * naming the file and the file system's reason (`cannot write (no space left on the device (ENOSPC))`).
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { OutputError } from '../errors.js';
+import { describeFsError } from './makeDir.js';
 
 /** Writes `data` (text as UTF-8) to `path` atomically; see the module comment. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
@@ -21,6 +24,6 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
-    throw error;
+    throw new OutputError(`${path}: cannot write (${describeFsError(error)})`, { cause: error });
   }
 }

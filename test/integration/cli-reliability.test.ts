@@ -146,12 +146,14 @@ describe.skipIf(!hasShared)(`a journal cut anywhere ${hasShared ? '' : `(${share
       const path = join(dir, `entries-${cut}.jsonl`);
       writeFileSync(path, journal.subarray(0, start + cut));
       const log = new EntryLog(path);
-      const notes = log.recover();
+      const { notes, records: recovered } = log.recover();
       const torn = cut > 0 && cut < last.length - 1; // cut at length-1: the whole record without its newline
       expect(notes.length, `cut ${cut}`).toBe(torn ? 1 : 0);
       expect(existsSync(path + TORN_SUFFIX), `cut ${cut}`).toBe(torn);
       if (torn) expect(readFileSync(path + TORN_SUFFIX).equals(Buffer.concat([last.subarray(0, cut), Buffer.from('\n')]))).toBe(true);
       expect(log.read().map((r) => r.id), `cut ${cut}`).toEqual(cut >= last.length - 1 ? [first.id, second.id] : [first.id]);
+      // What recover() parsed on its way is what the journal now holds.
+      expect(recovered, `cut ${cut}`).toEqual(log.read());
       // The entry runs again and its record is appended: the journal is whole again, byte for byte.
       if (cut < last.length - 1) log.append(second);
       expect(readFileSync(path).equals(journal), `cut ${cut}`).toBe(true);
