@@ -5,7 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { SampleTest } from '../compare/compareMetric.js';
+import { parseSampleTest } from '../compare/parseSampleTest.js';
+import { parseMatchFields } from '../compare/parseMatchFields.js';
 import { compareResults } from '../compare/compareResults.js';
 import { renderComparisonMarkdown } from '../compare/renderComparisonMarkdown.js';
 import { UsageError } from '../errors.js';
@@ -16,6 +17,8 @@ import { makeDir } from '../util/makeDir.js';
 
 /** Flags of `slmbench compare`. */
 export interface CompareFlags {
+  /** Fields that identify an entry across the results (comma-separated, repeatable). Default: model, backend, options, workload. */
+  match?: string[] | string;
   /** Result files or run folders. Required: two or more, or one with `--by device`. */
   results: string[];
   /** `source` (one column per file) or `device` (one column per device over all files). Default: `source`. */
@@ -26,7 +29,7 @@ export interface CompareFlags {
   metric?: string[];
   /** Significance level; intervals have confidence 1 − α. Default: 0.05. */
   alpha?: number | string;
-  /** `mann-whitney` or `bootstrap`. Default: `mann-whitney`. */
+  /** `processes`, the only test (the names of the tests before it are refused with why). Default: `processes`. */
   test?: string;
   /** Print the comparison as JSON instead of Markdown. Default: false. */
   json?: boolean;
@@ -42,8 +45,9 @@ export async function compareCommand(flags: CompareFlags): Promise<number> {
   const by = flags.by ?? 'source';
   if (by !== 'source' && by !== 'device') throw new UsageError(`--by ${by}: expected source or device`);
   if (!flags.results?.length) throw new UsageError('compare: name the results to compare');
-  const test = (flags.test ?? 'mann-whitney') as SampleTest;
-  if (test !== 'mann-whitney' && test !== 'bootstrap') throw new UsageError(`--test ${String(test)}: expected mann-whitney or bootstrap`);
+  const parsedTest = parseSampleTest(flags.test ?? 'processes', '--test');
+  if ('problem' in parsedTest) throw new UsageError(parsedTest.problem);
+  const test = parsedTest.test;
   const inputs = flags.results.map((path) => readResultFile(path));
   const comparison = compareResults(inputs, {
     by,
@@ -51,6 +55,7 @@ export async function compareCommand(flags: CompareFlags): Promise<number> {
     ...(flags.metric?.length ? { metrics: flags.metric } : {}),
     alpha: flags.alpha !== undefined ? numberFlag('--alpha', flags.alpha) : 0.05,
     test,
+    ...(flags.match !== undefined ? { match: parseMatchFields(flags.match) } : {}),
     seed: flags.seed !== undefined ? numberFlag('--seed', flags.seed) : 1,
     resamples: flags.resamples !== undefined ? numberFlag('--resamples', flags.resamples) : 2000,
   });
@@ -78,7 +83,8 @@ export function compareCli(): Command {
     .option('--reference <group>', 'reference column: number, file, or device id (prefix); default the first')
     .option('--metric <name>', 'metric to compare (repeatable; default decodeTps, prefillTps, ttftMs, tpotMs, peakRssBytes, acc)', collect)
     .option('--alpha <x>', 'significance level (default 0.05)')
-    .option('--test <name>', 'mann-whitney (default) or bootstrap')
+    .option('--test <name>', 'processes (the only test: worker processes are the unit)')
+    .option('--match <fields>', 'fields that identify an entry across the results: model, backend, options, workload, options.NAME (comma-separated, repeatable; default all four)', collect)
     .option('--markdown <file>', 'also write the table to a file')
     .option('--json', 'print JSON')
     .action(async (results: string[], flags: Omit<CompareFlags, 'results'>) => {

@@ -2,27 +2,30 @@
  * Compares one metric of a current entry with the same metric of a baseline entry, with the test its
  * kind allows (see {@link readMetric} for the kinds):
  *
- * - raw samples on both sides (≥ 2 each): the Mann-Whitney U test of the current samples against the
- *   baseline samples (exact permutation distribution up to 50 values in all, normal approximation with
- *   tie and continuity corrections beyond), or the percentile bootstrap of the ratio of medians
- *   current ÷ baseline (seeded); both are computed, `test` says which one decides. One-sided
- *   (`alternative: 'regression'`: is the current run worse?) the interval has confidence 1 − 2α and
- *   is significant when it lies wholly on the worse side of 1; two-sided its confidence is 1 − α.
+ * - raw samples on both sides, measured in 2 or more worker processes each: the unit of evidence is the
+ *   process. The interval of the ratio of medians current ÷ baseline is the two-stage bootstrap over
+ *   processes and their repetitions, widened for few processes ({@link bootstrapRatioOfProcessMedians},
+ *   seeded); the change is significant when the interval lies wholly on one side of 1. One-sided
+ *   (`alternative: 'regression'`: is the current run worse?) the interval has confidence 1 − 2α and only
+ *   the worse side counts; two-sided its confidence is 1 − α. No p-value is given: one from pooled
+ *   repetitions treats repetitions that share a process as independent, and called most pairs of
+ *   identical runs different on a 2-core VM. The same interval gives the minimum detectable change.
+ * - raw samples from one process on a side: no test (`method: 'none'`): repetitions of one process say
+ *   nothing about how much a second process, or a second run, differs.
  * - estimates `{value, stderr}` on both sides (quality metrics): a z-test of the difference,
  *   z = (current − baseline) ÷ √(se_b² + se_c²), with the normal interval of the difference.
- * - anything else — one number per run (`peakRssBytes`, energy figures), one sample per run (`loadMs`),
- *   a standard error missing or zero, kinds that differ between the sides — no test: `significant` is
- *   null and `method` is `none`, so that a gate judges on the practical threshold alone and says so.
+ * - anything else — one number per run (`peakRssBytes`, energy figures), a standard error missing or
+ *   zero, kinds that differ between the sides — no test: `significant` is null and `method` is `none`,
+ *   so that a gate judges on the practical threshold alone and says so.
  */
-import { bootstrapRatioOfMedians } from '../stats/bootstrapRatioOfMedians.js';
-import { mannWhitneyU } from '../stats/mannWhitneyU.js';
+import { bootstrapRatioOfProcessMedians } from '../stats/bootstrapRatioOfProcessMedians.js';
 import { normalCdf } from '../stats/normalCdf.js';
 import type { MetricDirection } from './metricDirection.js';
 import { normalQuantile } from '../stats/normalQuantile.js';
 import type { MetricReading } from './readMetric.js';
 
-/** The test that decides significance on raw samples. */
-export type SampleTest = 'mann-whitney' | 'bootstrap';
+/** The test that decides significance on raw samples: `processes`, the only one (see the file comment). */
+export type SampleTest = 'processes';
 
 /** Options of {@link compareMetric}. */
 export interface CompareMetricOptions {
@@ -32,8 +35,8 @@ export interface CompareMetricOptions {
   alternative?: 'regression' | 'two-sided';
   /** Significance level α, in (0, 0.5). Default: 0.05. */
   alpha?: number;
-  /** Test that decides on raw samples. Default: `mann-whitney`. */
-  test?: SampleTest;
+  /** Power at which the minimum detectable change is stated, in (0, 1). Default: 0.8. */
+  power?: number;
   /** Bootstrap resamples. Default: 2000. */
   resamples?: number;
   /** Bootstrap seed. Default: 1. */
@@ -50,17 +53,24 @@ export interface MetricComparison {
   ratio: number | null;
   /** current − baseline. */
   difference: number;
-  /** What decided `significant`: `mann-whitney`, `bootstrap`, `z-test`, or `none` (no test possible). */
+  /** What decided `significant`: `processes` (raw samples), `z-test` (estimates), or `none` (no test possible). */
   method: SampleTest | 'z-test' | 'none';
-  /** p-value of the Mann-Whitney test (raw samples) or the z-test (estimates), whichever decides or not; null when none was computed. */
+  /** p-value of the z-test (estimates); null otherwise (see the file comment). */
   pValue: number | null;
-  /** Interval of the ratio (raw samples, bootstrap) or of the difference (estimates, normal); null when none. */
+  /** Interval of the ratio (raw samples) or of the difference (estimates); null when none. */
   interval: { of: 'ratio' | 'difference'; low: number; high: number; confidence: number } | null;
+  /** Worker processes behind each side's samples, [baseline, current]; null for other kinds. */
+  processes: [number, number] | null;
+  /**
+   * The smallest change of the ratio this comparison detects with the stated power, as a factor ≥ 1
+   * (1.08: a change to 1 ÷ 1.08 = 0.926× or to 1.08× the baseline); null without a process test.
+   */
+  minimumDetectable: number | null;
   /** Whether the difference is significant at α in the tested direction(s); null when no test was possible. */
   significant: boolean | null;
   /** Which way a significant difference goes; null when not significant or not tested. */
   change: 'worse' | 'better' | null;
-  /** Why a test was not done, or what limits it (e.g. too few samples to reach α). */
+  /** Why a test was not done, or what limits it. */
   note: string | null;
 }
 
@@ -78,6 +88,8 @@ export function compareMetric(baseline: MetricReading, current: MetricReading, o
     method: 'none',
     pValue: null,
     interval: null,
+    processes: null,
+    minimumDetectable: null,
     significant: null,
     change: null,
     note: null,
@@ -86,51 +98,35 @@ export function compareMetric(baseline: MetricReading, current: MetricReading, o
   const worse = (delta: number) => (higher ? delta < 0 : delta > 0);
 
   if (baseline.kind === 'samples' && current.kind === 'samples') {
-    const nb = baseline.samples.length;
-    const nc = current.samples.length;
-    if (nb < 2 || nc < 2) {
-      out.note = `one sample per run (n = ${nb} and ${nc})`;
+    const pb = baseline.groups.length;
+    const pc = current.groups.length;
+    out.processes = [pb, pc];
+    if (pb < 2 || pc < 2) {
+      out.note =
+        `${pb} and ${pc} worker process${pc === 1 && pb === 1 ? '' : 'es'}: repetitions inside one process share its memory layout, clocks and neighbours, ` +
+        'so they are no evidence of a difference between runs (measure.processes ≥ 2 gives a test; the default is 3)';
       return out;
     }
     const confidence = twoSided ? 1 - alpha : 1 - 2 * alpha;
+    let interval;
     try {
-      const interval = bootstrapRatioOfMedians(current.samples, baseline.samples, {
+      interval = bootstrapRatioOfProcessMedians(current.groups, baseline.groups, {
         confidence,
         resamples: options.resamples ?? 2000,
         seed: options.seed ?? 1,
+        ...(options.power !== undefined ? { power: options.power } : {}),
       });
-      if (Number.isFinite(interval.low) && Number.isFinite(interval.high)) {
-        out.interval = { of: 'ratio', low: interval.low, high: interval.high, confidence };
-      }
     } catch (error) {
-      out.note = `no ratio interval: ${(error as Error).message}`;
+      out.note = `no interval of the ratio: ${(error as Error).message}`;
+      return out;
     }
-    // One-sided p of "current is worse" (current smaller for higher-is-better metrics), and for the
-    // two-sided question also of "current is better".
-    const pOf = (alternative: 'less' | 'greater') => mannWhitneyU(current.samples, baseline.samples, { alternative }).pValue;
-    const worseP = pOf(higher ? 'less' : 'greater');
-    const betterP = twoSided ? pOf(higher ? 'greater' : 'less') : 1;
-    out.pValue = twoSided ? Math.min(1, 2 * Math.min(worseP, betterP)) : worseP;
-    const smallest = smallestPValue(nb, nc) * (twoSided ? 2 : 1);
-    if (smallest > alpha) {
-      out.note = `${nb} and ${nc} samples cannot reach α = ${alpha} (smallest p = ${smallest.toPrecision(3)}): more repetitions are needed for significance`;
-    }
-    if ((options.test ?? 'mann-whitney') === 'mann-whitney') {
-      out.method = 'mann-whitney';
-      out.significant = out.pValue <= alpha;
-      if (out.significant) out.change = twoSided ? (worseP <= betterP ? 'worse' : 'better') : 'worse';
-    } else {
-      out.method = 'bootstrap';
-      const i = out.interval;
-      if (!i) {
-        out.significant = null;
-        return out;
-      }
-      const whollyWorse = higher ? i.high < 1 : i.low > 1;
-      const whollyBetter = higher ? i.low > 1 : i.high < 1;
-      out.significant = whollyWorse || (twoSided && whollyBetter);
-      if (out.significant) out.change = whollyWorse ? 'worse' : 'better';
-    }
+    out.method = 'processes';
+    out.interval = { of: 'ratio', low: interval.low, high: interval.high, confidence };
+    out.minimumDetectable = interval.minimumDetectable;
+    const whollyWorse = higher ? interval.high < 1 : interval.low > 1;
+    const whollyBetter = higher ? interval.low > 1 : interval.high < 1;
+    out.significant = whollyWorse || (twoSided && whollyBetter);
+    if (out.significant) out.change = whollyWorse ? 'worse' : 'better';
     return out;
   }
 
@@ -166,11 +162,4 @@ function countOf(reading: MetricReading): number | null {
   if (reading.kind === 'samples') return reading.samples.length;
   if (reading.kind === 'estimate') return reading.n;
   return 1;
-}
-
-/** The smallest one-sided p-value of the exact Mann-Whitney test without ties: 1 ÷ C(n₁ + n₂, n₁). */
-function smallestPValue(n1: number, n2: number): number {
-  let c = 1;
-  for (let i = 1; i <= Math.min(n1, n2); i++) c = (c * (Math.max(n1, n2) + i)) / i;
-  return 1 / c;
 }

@@ -3,16 +3,20 @@
  * file (`by: 'source'`), or one per device over every input (`by: 'device'`, for merged device-comparison
  * runs) — and every group is compared with a reference group: for each entry of the reference that ran,
  * each metric, the value in every group with its ratio to the reference, the interval of that ratio
- * (bootstrap of the ratio of medians, 1 − α) and the two-sided test (Mann-Whitney U on raw samples,
- * z-test on estimates; see `compareMetric`). Entries match by `entryMatchKey` (model sha256, backend id
- * and options, workload); entries without a match are listed, never compared. Differences of device
- * (when grouping by source) and of backend versions between the reference and a group are listed as notes.
+ * (two-stage bootstrap over processes of the ratio of medians, 1 − α; see `compareMetric`), which
+ * calls a metric better or worse only when that interval excludes no change; quality estimates get a
+ * z-test. Entries match by `entryMatchKey` (model sha256, backend id and options, workload, or the
+ * fields of `match`); entries without a match are listed, never compared, with a hint when they differ
+ * only in backend options. A cell whose entry differs from the reference's in a field left out of the
+ * match says what differs. Differences of device (when grouping by source) and of backend versions
+ * between the reference and a group are listed as notes.
  */
 import { EXIT_USAGE, SlmbenchError, UsageError } from '../errors.js';
 import type { LoadedResult } from '../result/AnyRunResult.js';
 import { entryDevice } from '../result/entryDevice.js';
 import { compareMetric, type MetricComparison, type SampleTest } from './compareMetric.js';
-import { entryMatchKey } from './entryMatchKey.js';
+import { DEFAULT_MATCH, entryMatchKey, type MatchField } from './entryMatchKey.js';
+import { describeSettingDifference } from './describeSettingDifference.js';
 import { findMismatches } from './findMismatches.js';
 import type { KeyedEntry } from './matchEntries.js';
 import { metricDirection, type MetricDirection } from './metricDirection.js';
@@ -35,8 +39,10 @@ export interface CompareOptions {
   metrics?: readonly string[];
   /** Significance level of the two-sided test; intervals have confidence 1 − α. Default: 0.05. */
   alpha?: number;
-  /** Test that decides significance on raw samples. Default: `mann-whitney`. */
+  /** Test that decides significance on raw samples. Default: `processes` (the only one). */
   test?: SampleTest;
+  /** Fields that identify an entry across the groups (see `entryMatchKey`). Default: model, backend, options, workload. */
+  match?: readonly MatchField[];
   /** Bootstrap resamples. Default: 2000. */
   resamples?: number;
   /** Bootstrap seed. Default: 1. */
@@ -62,6 +68,8 @@ export interface ComparisonCell {
   n: number | null;
   /** The comparison with the reference; null in the reference's own column. */
   comparison: MetricComparison | null;
+  /** What this group's entry measured differently from the reference's (`threads 1 → 2`); null when nothing. */
+  setting: string | null;
 }
 
 /** One (entry, metric) row. */
@@ -91,7 +99,7 @@ export interface Comparison {
   unmatched: { group: string; entry: string; status: string; missingFrom: string | null }[];
   /** Differences between the reference and other groups (device, backend versions). */
   notes: string[];
-  options: { alpha: number; test: SampleTest; resamples: number; seed: number };
+  options: { alpha: number; test: SampleTest; resamples: number; seed: number; match: MatchField[] };
 }
 
 /** Compares `inputs` (see the file comment). Throws a UsageError for fewer than two groups or an unknown reference. */
@@ -99,7 +107,8 @@ export function compareResults(inputs: readonly LoadedResult[], options: Compare
   const by = options.by ?? 'source';
   const alpha = options.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 0.5)) throw new UsageError(`--alpha ${alpha}: expected a number in (0, 0.5)`);
-  const test = options.test ?? 'mann-whitney';
+  const test = options.test ?? 'processes';
+  const match = [...(options.match ?? DEFAULT_MATCH)];
   const resamples = options.resamples ?? 2000;
   const seed = options.seed ?? 1;
 
@@ -120,13 +129,13 @@ export function compareResults(inputs: readonly LoadedResult[], options: Compare
       if (!group.sources.includes(source)) group.sources.push(source);
       if (!group.devices.includes(device.id)) group.devices.push(device.id);
       group.fingerprints.set(device.id, device.fingerprint);
-      const matchKey = entryMatchKey(entry);
+      const matchKey = entryMatchKey(entry, match);
       const previous = group.entries.get(matchKey);
       if (previous) {
         const hint = by === 'source' && previous.device !== device.id ? ' (it ran on several devices: use --by device)' : '';
         throw new SlmbenchError(
           'NOT_COMPARABLE',
-          `${group.label}: "${previous.entry.label}" and "${entry.label}" measured the same model, backend options and workload${hint}`,
+          `${group.label}: "${previous.entry.label}" and "${entry.label}" are the same on the matched fields (${match.join(', ')})${hint}`,
           EXIT_USAGE,
         );
       }
@@ -164,10 +173,10 @@ export function compareResults(inputs: readonly LoadedResult[], options: Compare
         const reading = gi === reference ? refReading : readMetric(other.entry, metric);
         if (!reading) return null;
         const n = reading.kind === 'samples' ? reading.samples.length : reading.kind === 'estimate' ? reading.n : 1;
-        if (gi === reference) return { value: reading.value, n, comparison: null };
-        const comparison = compareMetric(refReading, reading, { direction: direction ?? 'higher', alternative: 'two-sided', alpha, test, resamples, seed });
+        if (gi === reference) return { value: reading.value, n, comparison: null, setting: null };
+        const comparison = compareMetric(refReading, reading, { direction: direction ?? 'higher', alternative: 'two-sided', alpha, resamples, seed });
         if (!direction) comparison.change = null;
-        return { value: reading.value, n, comparison };
+        return { value: reading.value, n, comparison, setting: describeSettingDifference(refEntry.entry, other.entry) };
       });
       rows.push({ key: refEntry.key, entry: refEntry.entry.label, metric, direction, cells });
     }
@@ -182,6 +191,16 @@ export function compareResults(inputs: readonly LoadedResult[], options: Compare
     }
     for (const k of ref.entries.values()) {
       if (!g.entries.has(k.key)) unmatched.push({ group: ref.label, entry: k.entry.label, status: k.entry.status, missingFrom: g.label });
+    }
+    // Entries left unmatched on both sides that would pair without their options: a setting change.
+    const withoutOptions = match.filter((f) => f !== 'options' && !f.startsWith('options.'));
+    if (withoutOptions.length < match.length) {
+      const loose = (k: KeyedEntry) => entryMatchKey(k.entry, withoutOptions);
+      const refOnly = new Set([...ref.entries.values()].filter((k) => !g.entries.has(k.key)).map(loose));
+      const paired = [...g.entries.values()].filter((k) => !ref.entries.has(k.key) && refOnly.has(loose(k)));
+      if (paired.length) {
+        notes.push(`${g.label} vs ${ref.label}: ${paired.length} unmatched ${paired.length === 1 ? 'entry differs' : 'entries differ'} from the reference only in backend options: pass --match ${withoutOptions.join(',')} to compare the settings`);
+      }
     }
     const pairs = [...ref.entries.values()]
       .filter((k) => g.entries.has(k.key))
@@ -201,7 +220,7 @@ export function compareResults(inputs: readonly LoadedResult[], options: Compare
     rows,
     unmatched,
     notes,
-    options: { alpha, test, resamples, seed },
+    options: { alpha, test, resamples, seed, match },
   };
 }
 

@@ -1,7 +1,7 @@
 /** Pairs the entries of a baseline with those of a current result by {@link entryMatchKey}. */
 import { EXIT_USAGE, SlmbenchError } from '../errors.js';
 import type { DeviceEntryRecord } from '../result/AnyRunResult.js';
-import { entryMatchKey } from './entryMatchKey.js';
+import { DEFAULT_MATCH, entryMatchKey, type MatchField } from './entryMatchKey.js';
 
 /** An entry with its key and where it came from. */
 export interface KeyedEntry {
@@ -21,17 +21,19 @@ export interface EntryMatching {
 }
 
 /**
- * Matches `baseline` with `current`. A key may appear once per side: a side holding one entry twice
- * (two devices of a merged result, or one model file listed under two names) is refused with a
- * SlmbenchError `NOT_COMPARABLE` naming `sideNames`, since the pairing would be ambiguous.
+ * Matches `baseline` with `current` on the fields of `match` (default: all). A key may appear once per
+ * side: a side holding one entry twice (two devices of a merged result, one model file listed under two
+ * names, or two settings that `match` leaves out) is refused with a SlmbenchError `NOT_COMPARABLE`
+ * naming `sideNames`, since the pairing would be ambiguous.
  */
 export function matchEntries(
   baseline: readonly Omit<KeyedEntry, 'key'>[],
   current: readonly Omit<KeyedEntry, 'key'>[],
   sideNames: [string, string] = ['baseline', 'current'],
+  match: readonly MatchField[] = DEFAULT_MATCH,
 ): EntryMatching {
-  const base = index(baseline, sideNames[0]);
-  const cur = index(current, sideNames[1]);
+  const base = index(baseline, sideNames[0], match);
+  const cur = index(current, sideNames[1], match);
   const pairs: EntryMatching['pairs'] = [];
   const baselineOnly: KeyedEntry[] = [];
   for (const b of base.values()) {
@@ -43,16 +45,19 @@ export function matchEntries(
   return { pairs, baselineOnly, currentOnly };
 }
 
-function index(entries: readonly Omit<KeyedEntry, 'key'>[], side: string): Map<string, KeyedEntry> {
+function index(entries: readonly Omit<KeyedEntry, 'key'>[], side: string, match: readonly MatchField[]): Map<string, KeyedEntry> {
   const out = new Map<string, KeyedEntry>();
+  const partial = match.length !== DEFAULT_MATCH.length || DEFAULT_MATCH.some((f) => !match.includes(f));
   for (const item of entries) {
-    const key = entryMatchKey(item.entry);
+    const key = entryMatchKey(item.entry, match);
     const previous = out.get(key);
     if (previous) {
       const where = previous.device === item.device ? '' : ` (devices ${previous.device} and ${item.device}; compare devices with compare --by device)`;
       throw new SlmbenchError(
         'NOT_COMPARABLE',
-        `${side}: entries "${previous.entry.label}" and "${item.entry.label}" measured the same model, backend options and workload${where}; a side must hold each entry once`,
+        partial
+          ? `${side}: entries "${previous.entry.label}" and "${item.entry.label}" are the same on --match ${match.join(',')}${where}; a side must hold each entry once: match on more fields (e.g. options.NAME)`
+          : `${side}: entries "${previous.entry.label}" and "${item.entry.label}" measured the same model, backend options and workload${where}; a side must hold each entry once`,
         EXIT_USAGE,
       );
     }

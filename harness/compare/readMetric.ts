@@ -20,6 +20,11 @@ export type MetricReading =
       kind: 'samples';
       /** One value per unit (repetition). */
       samples: number[];
+      /**
+       * `samples` by the worker process that measured them, in process order (`samples.process`); one
+       * group when the entry does not say. Comparisons test processes, not repetitions.
+       */
+      groups: number[][];
       /** `repetition`: the raw per-repetition values; `repetition median`: each repetition's median (itlMs). */
       unit: 'repetition' | 'repetition median';
       /** Median of `samples`. */
@@ -59,7 +64,7 @@ export function readMetric(entry: unknown, path: string): MetricReading | null {
     const samples = path.startsWith('metrics.') ? rawSamples(valueAt(entry, ['samples', ...path.split('.').slice(1)]), o, processes) : null;
     if (samples && samples.values.length > 0) {
       const sorted = [...samples.values].sort((a, b) => a - b);
-      return { kind: 'samples', samples: samples.values, unit: samples.unit, value: percentileSorted(sorted, 0.5), higherIsBetter: null };
+      return { kind: 'samples', samples: samples.values, groups: samples.groups, unit: samples.unit, value: percentileSorted(sorted, 0.5), higherIsBetter: null };
     }
     return { kind: 'single', value: o.median, note: 'no raw samples: the median alone', higherIsBetter };
   }
@@ -84,25 +89,37 @@ function rawSamples(
   value: unknown,
   stats: Record<string, unknown>,
   processes: number[] | null,
-): { values: number[]; unit: 'repetition' | 'repetition median' } | null {
+): { values: number[]; groups: number[][]; unit: 'repetition' | 'repetition median' } | null {
   if (!Array.isArray(value)) return null;
-  const withoutCold = <T>(list: T[]): T[] => {
-    if (!processes || processes.length !== list.length) return list.length > 1 ? list.slice(1) : list;
-    const size = new Map<number, number>();
-    for (const p of processes) size.set(p, (size.get(p) ?? 0) + 1);
-    return list.filter((_, i) => !((size.get(processes[i]!) ?? 0) > 1 && processes.indexOf(processes[i]!) === i));
+  const indexed = processes !== null && processes.length === value.length;
+  /** Whether item i is the first (cold) repetition of a process that has more than one. */
+  const isCold = (i: number): boolean => {
+    if (!indexed) return i === 0 && value.length > 1;
+    const p = processes[i]!;
+    return processes.indexOf(p) === i && processes.lastIndexOf(p) !== i;
+  };
+  /** Values (index-aligned with `value`, null where left out) grouped by process, in order of first appearance. */
+  const grouped = (values: (number | null)[]): number[][] => {
+    if (!indexed) return [values.filter((v): v is number => v !== null)];
+    const byProcess = new Map<number, number[]>();
+    values.forEach((v, i) => {
+      const list = byProcess.get(processes[i]!) ?? [];
+      if (v !== null) list.push(v);
+      byProcess.set(processes[i]!, list);
+    });
+    return [...byProcess.values()].filter((g) => g.length > 0);
   };
   if (value.every((v) => isFiniteNumber(v))) {
-    const values = value as number[];
-    return { values: isFiniteNumber(stats.cold) ? withoutCold(values) : values, unit: 'repetition' };
+    const dropCold = isFiniteNumber(stats.cold);
+    const kept = (value as number[]).map((v, i) => (dropCold && isCold(i) ? null : v));
+    return { values: kept.filter((v): v is number => v !== null), groups: grouped(kept), unit: 'repetition' };
   }
   if (value.every((v) => Array.isArray(v) && v.every((x) => isFiniteNumber(x)))) {
-    let reps = value as number[][];
+    const reps = value as number[][];
     const count = (list: number[][]) => list.reduce((sum, v) => sum + v.length, 0);
-    if (processes && processes.length === reps.length) reps = withoutCold(reps);
-    else if (reps.length > 1 && count(reps) !== stats.n && count(reps.slice(1)) === stats.n) reps = reps.slice(1);
-    const medians = reps.filter((v) => v.length > 0).map((v) => percentileSorted([...v].sort((a, b) => a - b), 0.5));
-    return { values: medians, unit: 'repetition median' };
+    const dropCold = indexed || (reps.length > 1 && count(reps) !== stats.n && count(reps.slice(1)) === stats.n);
+    const medians = reps.map((v, i) => (v.length === 0 || (dropCold && isCold(i)) ? null : percentileSorted([...v].sort((a, b) => a - b), 0.5)));
+    return { values: medians.filter((v): v is number => v !== null), groups: grouped(medians), unit: 'repetition median' };
   }
   return null;
 }

@@ -1,24 +1,25 @@
 /**
  * The Markdown table of a comparison: one row per (entry, metric), one column per group; the reference
- * column shows the value, the others the value, the ratio to the reference with its interval, the
- * two-sided p-value and `better`/`worse` when the difference is significant. Then unmatched entries and
- * notes. Readable as plain text in a terminal too.
+ * column shows the value, the others the value, the ratio to the reference with its interval over
+ * processes, `better`/`worse` only when that interval excludes no change, and what the entry measured
+ * differently from the reference's (`threads 1 → 2`) when the match leaves fields out. Then unmatched
+ * entries and notes. Readable as plain text in a terminal too.
  */
 import { describeMetric } from '../result/describeMetric.js';
 import { formatNumber } from '../../reports/formatNumber.js';
 import { escapeMarkdown } from '../../reports/markdown/escapeMarkdown.js';
 import { formatP } from '../gate/evaluateGate.js';
 import type { Comparison, ComparisonCell } from './compareResults.js';
+import { describeMatch } from './entryMatchKey.js';
 
 export function renderComparisonMarkdown(comparison: Comparison): string {
   const { groups, reference, options } = comparison;
   const ref = groups[reference]!;
   const confidence = Math.round((1 - options.alpha) * 100);
-  const test = options.test === 'mann-whitney' ? 'two-sided Mann-Whitney U test' : `${confidence}% bootstrap interval of the ratio`;
   const lines = [
     `## slmbench compare${comparison.by === 'device' ? ' by device' : ''}: reference ${ref.label}`,
     '',
-    `Each cell: value (×ratio to the reference [${confidence}% bootstrap interval], p) — \`better\`/\`worse\` when the ${test} finds a difference at α = ${options.alpha}. Raw samples are compared by their medians; quality estimates by a z-test on their standard errors (difference instead of ratio); single numbers have no test.`,
+    `Each cell: value (×ratio to the reference [${confidence}% interval]) — \`better\`/\`worse\` only when the interval excludes no change. Raw samples are compared by their medians, with the interval of the ratio from a two-stage bootstrap over worker processes (the unit that varies independently; one process per side gives no test); quality estimates by a z-test on their standard errors (difference instead of ratio, with p); single numbers have no test.`,
     '',
   ];
   if (comparison.rows.length === 0) {
@@ -34,7 +35,7 @@ export function renderComparisonMarkdown(comparison: Comparison): string {
     lines.push('');
   }
   if (comparison.unmatched.length > 0) {
-    lines.push('Not matched (entries match by model sha256, backend id and options, workload):', '');
+    lines.push(`Not matched (entries match by ${describeMatch(options.match)}):`, '');
     for (const u of comparison.unmatched) lines.push(`- ${u.entry} (${u.status}) in ${u.group}, not in ${u.missingFrom}`);
     lines.push('');
   }
@@ -57,10 +58,11 @@ function formatCell(cell: ComparisonCell | null, scale: number): string {
   if (c.pValue !== null) parts.push(formatP(c.pValue));
   else if (c.significant === null) parts.push('no test');
   const mark = c.change ? ` **${c.change}**` : '';
-  return `${value} (${parts.join(', ')})${mark}`;
+  return `${value} (${parts.join(', ')})${mark}${cell.setting ? ` — ${cell.setting}` : ''}`;
 }
 
 function signed(value: number): string {
   const text = Number(Math.abs(value).toPrecision(3)).toString();
   return value > 0 ? `+${text}` : value < 0 ? `−${text}` : '0';
 }
+

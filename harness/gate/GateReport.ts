@@ -2,6 +2,7 @@
 import type { MetricComparison, SampleTest } from '../compare/compareMetric.js';
 import type { Mismatch, MismatchKind } from '../compare/findMismatches.js';
 import type { MetricDirection } from '../compare/metricDirection.js';
+import type { MatchField } from '../compare/entryMatchKey.js';
 
 /** A verdict: `fail` (exit 3), `warn`, `pass`, or `skip` (nothing to judge, e.g. the metric is absent on one side). */
 export type Verdict = 'pass' | 'warn' | 'fail' | 'skip';
@@ -10,6 +11,10 @@ export type Verdict = 'pass' | 'warn' | 'fail' | 'skip';
 export interface GateVerdict {
   /** The entry's label (the current run's, or the baseline's when the entry is missing). */
   entry: string;
+  /** The baseline entry's label (labels differ when the match leaves fields out). */
+  baselineEntry: string;
+  /** What the two entries measured differently (`threads 1 → 2`), when the match leaves fields out; null when nothing. */
+  setting: string | null;
   /** Match key (see `entryMatchKey`). */
   key: string;
   /** Entry id in the baseline; null when the entry is not in it. */
@@ -28,6 +33,12 @@ export interface GateVerdict {
   comparison: MetricComparison | null;
   /** The rule's limits as written. */
   limits: { warn: string | null; fail: string | null };
+  /**
+   * The smallest regression this verdict can resolve, as the ratio it must reach (0.88: a drop to
+   * 0.88×; 1.12: a rise to 1.12×), at α with the report's power: the comparison's own or a calibrated
+   * one, whichever is larger; null without a process test.
+   */
+  minimumDetectable: number | null;
   verdict: Verdict;
   /** One line: why this verdict. */
   reason: string;
@@ -52,7 +63,21 @@ export interface GateReport {
     errored: Verdict;
     resamples: number;
     seed: number;
+    /** Power of the minimum detectable changes. */
+    power: number;
+    /** Fields entries were matched on. */
+    match: MatchField[];
   };
+  /** How the two sides were measured, and what that makes of the evidence. */
+  evidence: {
+    mode: 'interleaved' | 'separate runs';
+    /** The interleaving of an A/B gate; null for separate runs. */
+    interleaving: GateInterleaving | null;
+    /** One line on the strength of the evidence. */
+    note: string;
+  };
+  /** Per metric path, the largest minimum detectable change over its verdicts (as in {@link GateVerdict.minimumDetectable}). */
+  minimumDetectable: Record<string, number>;
   /** Differences accepted by `--allow-mismatch` (refused ones stop the gate before any verdict). */
   mismatches: Mismatch[];
   verdicts: GateVerdict[];
@@ -73,4 +98,12 @@ export interface GateSide {
   devices: string[];
   harness: { name: string; version: string; gitSha: string | null };
   startedAt: string;
+}
+
+/** The order an A/B gate ran its worker processes in (`gate --ab`). */
+export interface GateInterleaving {
+  /** Seed of the order: each pair of launches is baseline-then-current or current-then-baseline by it. */
+  seed: number;
+  /** Every launch in order: the side, its entry id and the process index within the entry. */
+  launches: { side: 'baseline' | 'current'; entry: string; process: number }[];
 }

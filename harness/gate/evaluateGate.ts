@@ -2,26 +2,36 @@
  * The performance gate: compares a current result with a baseline, entry by entry and metric by metric,
  * and decides pass, warn or fail.
  *
- * 1. Entries are matched by model sha256, backend id and options, and workload (`entryMatchKey`).
- *    Nothing matched at all is refused (`NOT_COMPARABLE`).
+ * 1. Entries are matched by model sha256, backend id and options, and workload (`entryMatchKey`), or
+ *    on the fields of `match` (a setting change: `model,backend,workload`); a verdict says what its two
+ *    entries measured differently. Nothing matched at all is refused (`NOT_COMPARABLE`).
  * 2. Matched entries that ran on different devices, or with different backend package versions, are
  *    refused (`NOT_COMPARABLE`, naming what differs) unless `allowMismatch` names the kind.
  * 3. Each rule's metric is resolved (`resolveMetricPaths`: `acc` → every `metrics.quality.<task>.acc`);
  *    a later rule for the same metric path replaces an earlier one. An explicit rule whose metric no
  *    matched entry has is a usage error (a typo would otherwise pass silently).
  * 4. For each (matched entry, metric): `compareMetric` one-sided ("is the current run worse?") at α,
- *    and the practical threshold on the point change (ratio of medians − 1 for `%` limits, difference
- *    for absolute ones). A tier is reached when the worsening is larger than its limit. The verdict is
- *    `fail` when the test is significant AND the fail limit is passed; `warn` when significant and the
- *    warn limit is passed; else `pass`. When no test is possible (one number per run: peakRssBytes,
- *    energy, loadMs; estimates without standard error) the threshold alone decides, and the verdict's
- *    reason says "threshold only".
- * 5. A baseline entry that ran (`ok`) but is absent from the current run, or skipped there, gets the
+ *    with worker processes as the unit (the interval of the ratio over processes must lie wholly on the
+ *    worse side), and the practical threshold on the point change (ratio of medians − 1 for `%` limits,
+ *    difference for absolute ones). A tier is reached when the worsening is larger than its limit. The
+ *    verdict is `fail` when the test is significant AND the fail limit is passed; `warn` when
+ *    significant and the warn limit is passed; else `pass`. When no test is possible (one number per
+ *    run: peakRssBytes, energy, loadMs; one process per side) the threshold alone decides, and the
+ *    verdict's reason says "threshold only". Accuracy (quality estimates) is judged on the limit alone
+ *    too: both runs score the same items, and the paired per-item tests are not built yet.
+ * 5. The minimum detectable change: the smallest worsening the comparison resolves at α with 80% power
+ *    (from its interval), or the larger figure an A/A calibration measured for the metric
+ *    (`minimumDetectable`). A fail limit below it cannot be judged on this runner: a significant change
+ *    past the limit but not past the detectable change warns (saying so) instead of failing at random;
+ *    a change past both fails. The report states the detectable change per metric.
+ * 6. A baseline entry that ran (`ok`) but is absent from the current run, or skipped there, gets the
  *    `missing` verdict (default warn); one that errored in the current run gets `errored` (default fail).
  */
 import { compareMetric, type MetricComparison, type SampleTest } from '../compare/compareMetric.js';
 import { findMismatches, type MismatchKind } from '../compare/findMismatches.js';
 import { matchEntries, type KeyedEntry } from '../compare/matchEntries.js';
+import { DEFAULT_MATCH, describeMatch, type MatchField } from '../compare/entryMatchKey.js';
+import { describeSettingDifference } from '../compare/describeSettingDifference.js';
 import { metricDirection, type MetricDirection } from '../compare/metricDirection.js';
 import { readMetric } from '../compare/readMetric.js';
 import { listMetricPaths, resolveMetricPaths } from '../compare/resolveMetricPaths.js';
@@ -30,7 +40,7 @@ import type { LoadedResult } from '../result/AnyRunResult.js';
 import { entryDevice } from '../result/entryDevice.js';
 import { closestMatch } from '../util/closestMatch.js';
 import { defaultGateRules } from './defaultGateRules.js';
-import type { GateReport, GateSide, GateVerdict, Verdict } from './GateReport.js';
+import type { GateInterleaving, GateReport, GateSide, GateVerdict, Verdict } from './GateReport.js';
 import type { GateLimit, GateRule } from './GateRule.js';
 
 /** Options of {@link evaluateGate}. */
@@ -39,8 +49,20 @@ export interface GateOptions {
   rules?: readonly GateRule[];
   /** Significance level α of the one-sided test, in (0, 0.5). Default: 0.05. */
   alpha?: number;
-  /** Test on raw samples: `mann-whitney` (one-sided U test) or `bootstrap` (interval of the ratio of medians at 1 − 2α). Default: `mann-whitney`. */
+  /** Test on raw samples: `processes` (the only one; see `compareMetric`). Default: `processes`. */
   test?: SampleTest;
+  /** Power at which minimum detectable changes are stated, in (0, 1). Default: 0.8. */
+  power?: number;
+  /** Fields that identify an entry across the two sides (see `entryMatchKey`). Default: model, backend, options, workload. */
+  match?: readonly MatchField[];
+  /**
+   * Minimum detectable changes measured by an A/A calibration (`gate --calibrate`), as the ratio a
+   * regression must reach (`decodeTps: 0.9`: a drop to 0.9×; `ttftMs: 1.1`), by metric short name or
+   * path. Default: none (the comparison's own figure alone).
+   */
+  minimumDetectable?: Readonly<Record<string, number>>;
+  /** How the two sides were measured: interleaved in one job (`gate --ab`), or separately. Default: separately. */
+  interleaving?: GateInterleaving;
   /** Differences that do not stop the gate. Default: none. */
   allowMismatch?: Iterable<MismatchKind>;
   /** Verdict for a baseline entry that ran but is absent from (or skipped in) the current run. Default: `warn`. */
@@ -57,7 +79,11 @@ export interface GateOptions {
 export function evaluateGate(baseline: LoadedResult, current: LoadedResult, options: GateOptions = {}): GateReport {
   const alpha = options.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 0.5)) throw new UsageError(`--alpha ${alpha}: expected a number in (0, 0.5)`);
-  const test = options.test ?? 'mann-whitney';
+  const test = options.test ?? 'processes';
+  const power = options.power ?? 0.8;
+  if (!(power > 0 && power < 1)) throw new UsageError(`--power ${power}: expected a number in (0, 1)`);
+  const match = [...(options.match ?? DEFAULT_MATCH)];
+  const calibrated = options.minimumDetectable ?? {};
   const allowed = new Set(options.allowMismatch ?? []);
   const missingVerdict = options.missing ?? 'warn';
   const erroredVerdict = options.errored ?? 'fail';
@@ -67,11 +93,9 @@ export function evaluateGate(baseline: LoadedResult, current: LoadedResult, opti
   const rules = options.rules ?? defaultGateRules();
 
   const keyed = (r: LoadedResult): Omit<KeyedEntry, 'key'>[] => r.result.entries.map((entry) => ({ entry, device: entryDevice(r.result, entry).id }));
-  const matching = matchEntries(keyed(baseline), keyed(current), [`baseline ${baseline.source}`, `current ${current.source}`]);
+  const matching = matchEntries(keyed(baseline), keyed(current), [`baseline ${baseline.source}`, `current ${current.source}`], match);
   if (matching.pairs.length === 0) {
-    throw notComparable(
-      `no entry of ${current.source} matches an entry of the baseline ${baseline.source} (entries match by model sha256, backend id and options, and workload)`,
-    );
+    throw notComparable(`no entry of ${current.source} matches an entry of the baseline ${baseline.source} (entries match by ${describeMatch(match)})`);
   }
   const fingerprint = (side: 'baseline' | 'current', id: string) => {
     const result = (side === 'baseline' ? baseline : current).result;
@@ -114,6 +138,8 @@ export function evaluateGate(baseline: LoadedResult, current: LoadedResult, opti
     const c = pair.current;
     const base = {
       entry: c.entry.label,
+      baselineEntry: b.entry.label,
+      setting: describeSettingDifference(b.entry, c.entry),
       key: pair.key,
       baselineId: b.entry.id,
       currentId: c.entry.id,
@@ -133,6 +159,7 @@ export function evaluateGate(baseline: LoadedResult, current: LoadedResult, opti
         direction: null,
         comparison: null,
         limits: { warn: null, fail: null },
+        minimumDetectable: null,
         verdict: errored ? erroredVerdict : missingVerdict,
         reason: `ran in the baseline, ${c.entry.status} in the current run${error}`,
       });
@@ -144,18 +171,40 @@ export function evaluateGate(baseline: LoadedResult, current: LoadedResult, opti
       if (!rb && !rc) continue;
       const limits = { warn: rule.warn?.text ?? null, fail: rule.fail?.text ?? null };
       if (!rb || !rc) {
-        verdicts.push({ ...base, metric: path, rule: rule.text, direction: null, comparison: null, limits, verdict: 'skip', reason: `absent in the ${rb ? 'current run' : 'baseline'}` });
+        verdicts.push({ ...base, metric: path, rule: rule.text, direction: null, comparison: null, limits, minimumDetectable: null, verdict: 'skip', reason: `absent in the ${rb ? 'current run' : 'baseline'}` });
         continue;
       }
       const direction = ruleDirection(rule, path, rb.higherIsBetter ?? rc.higherIsBetter);
-      const comparison = compareMetric(rb, rc, { direction, alternative: 'regression', alpha, test, resamples, seed });
-      verdicts.push({ ...base, metric: path, rule: rule.text, direction, comparison, limits, ...judge(comparison, rule, direction, alpha) });
+      const comparison = compareMetric(rb, rc, { direction, alternative: 'regression', alpha, power, resamples, seed });
+      if (comparison.method === 'z-test') {
+        // Both runs score the same items: an unpaired test of two estimates is not the evidence to use.
+        Object.assign(comparison, {
+          method: 'none',
+          pValue: null,
+          significant: null,
+          change: null,
+          note: 'accuracy is judged on the limit alone: both runs score the same items, and the paired per-item tests (McNemar, paired bootstrap) are not built yet',
+        });
+      }
+      const detectable = detectableFactor(comparison.minimumDetectable, calibrated[path] ?? calibrated[path.split('.').at(-1)!] ?? null);
+      verdicts.push({
+        ...base,
+        metric: path,
+        rule: rule.text,
+        direction,
+        comparison,
+        limits,
+        minimumDetectable: detectable === null ? null : direction === 'higher' ? 1 / detectable : detectable,
+        ...judge(comparison, rule, direction, alpha, detectable),
+      });
     }
   }
   for (const b of matching.baselineOnly) {
     if (b.entry.status !== 'ok') continue;
     verdicts.push({
       entry: b.entry.label,
+      baselineEntry: b.entry.label,
+      setting: null,
       key: b.key,
       baselineId: b.entry.id,
       currentId: null,
@@ -165,6 +214,7 @@ export function evaluateGate(baseline: LoadedResult, current: LoadedResult, opti
       direction: null,
       comparison: null,
       limits: { warn: null, fail: null },
+      minimumDetectable: null,
       verdict: missingVerdict,
       reason: 'ran in the baseline, absent from the current run',
     });
@@ -179,6 +229,14 @@ export function evaluateGate(baseline: LoadedResult, current: LoadedResult, opti
     startedAt: r.result.startedAt,
   });
   const brief = (k: KeyedEntry) => ({ entry: k.entry.label, id: k.entry.id, status: k.entry.status });
+  // Per metric, the largest detectable change over the entries: what this gate can resolve at worst.
+  const minimumDetectable: Record<string, number> = {};
+  for (const v of verdicts) {
+    if (v.minimumDetectable === null) continue;
+    const worse = (r: number) => Math.abs(Math.log(r));
+    const known = minimumDetectable[v.metric];
+    if (known === undefined || worse(v.minimumDetectable) > worse(known)) minimumDetectable[v.metric] = v.minimumDetectable;
+  }
   return {
     verdict: counts.fail > 0 ? 'fail' : counts.warn > 0 ? 'warn' : 'pass',
     counts,
@@ -194,7 +252,17 @@ export function evaluateGate(baseline: LoadedResult, current: LoadedResult, opti
       errored: erroredVerdict,
       resamples,
       seed,
+      power,
+      match,
     },
+    evidence: options.interleaving
+      ? { mode: 'interleaved', interleaving: options.interleaving, note: 'both sides ran in this job, their processes interleaved, so drift of the machine falls on both' }
+      : {
+          mode: 'separate runs',
+          interleaving: null,
+          note: 'the baseline was measured in another run: drift between runs (5–20% on shared VMs) is not in the intervals, so this evidence is weaker than an interleaved gate (gate --ab)',
+        },
+    minimumDetectable,
     mismatches,
     verdicts,
     unmatched: { baselineOnly: matching.baselineOnly.map(brief), currentOnly: matching.currentOnly.map(brief) },
@@ -223,14 +291,29 @@ export function ruleDirection(rule: GateRule, path: string, higherIsBetter: bool
   return direction;
 }
 
-/** Verdict and reason from a comparison and a rule. */
-function judge(c: MetricComparison, rule: GateRule, direction: MetricDirection, alpha: number): { verdict: Verdict; reason: string } {
+/**
+ * The detectable change as a factor ≥ 1: the larger of the comparison's own (`minimumDetectable`) and a
+ * calibrated ratio (either way of 1); null when neither is known.
+ */
+function detectableFactor(own: number | null, calibrated: number | null): number | null {
+  const factors = [own, calibrated].filter((x): x is number => x !== null && Number.isFinite(x) && x > 0).map((x) => (x < 1 ? 1 / x : x));
+  return factors.length ? Math.max(...factors) : null;
+}
+
+/** Verdict and reason from a comparison, a rule and the detectable change (a factor ≥ 1, or null). */
+function judge(c: MetricComparison, rule: GateRule, direction: MetricDirection, alpha: number, detectable: number | null): { verdict: Verdict; reason: string } {
   const worsening = (limit: GateLimit): number | null => {
     if (limit.kind === 'relative') {
       if (c.ratio === null) return null;
       return direction === 'higher' ? 1 - c.ratio : c.ratio - 1;
     }
     return direction === 'higher' ? -c.difference : c.difference;
+  };
+  /** The smallest worsening this comparison resolves, in the limit's unit; null when not known. */
+  const resolvable = (limit: GateLimit): number | null => {
+    if (detectable === null) return null;
+    const relative = direction === 'higher' ? 1 - 1 / detectable : detectable - 1;
+    return limit.kind === 'relative' ? relative : relative * Math.abs(c.baseline.value);
   };
   const beyond = (limit: GateLimit | null): boolean | null => {
     if (!limit) return false;
@@ -242,11 +325,22 @@ function judge(c: MetricComparison, rule: GateRule, direction: MetricDirection, 
   const failBeyond = beyond(rule.fail);
   const warnBeyond = beyond(rule.warn);
   if (failBeyond === null || warnBeyond === null) return { verdict: 'skip', reason: 'the baseline value is 0: a relative limit cannot be judged' };
-  const change = describeChange(c, (rule.fail ?? rule.warn)!.kind);
+  const kind = (rule.fail ?? rule.warn)!.kind;
+  const change = describeChange(c, kind);
   const evidence = describeEvidence(c, alpha);
   if (c.significant === false) return { verdict: 'pass', reason: `${change}; not a significant worsening (${evidence})` };
   const thresholdOnly = c.significant === null ? `; threshold only (${c.note ?? 'no test possible'})` : `; ${evidence}`;
-  if (failBeyond) return { verdict: 'fail', reason: `${change} passes the fail limit ${rule.fail!.text}${thresholdOnly}` };
+  if (failBeyond) {
+    const floor = resolvable(rule.fail!);
+    if (floor !== null && floor > rule.fail!.magnitude && !(worsening(rule.fail!)! > floor)) {
+      const shown = kind === 'relative' ? `${Number((floor * 100).toPrecision(2))}%` : Number(floor.toPrecision(2)).toString();
+      return {
+        verdict: 'warn',
+        reason: `${change} passes the fail limit ${rule.fail!.text}, but this runner cannot resolve changes below ${shown} (minimum detectable at α = ${alpha}): the limit cannot be judged here, so it warns instead of failing at random (more processes, or gate --ab, resolve smaller changes)${thresholdOnly}`,
+      };
+    }
+    return { verdict: 'fail', reason: `${change} passes the fail limit ${rule.fail!.text}${thresholdOnly}` };
+  }
   if (warnBeyond) return { verdict: 'warn', reason: `${change} passes the warn limit ${rule.warn!.text}${thresholdOnly}` };
   const limits = [rule.warn?.text, rule.fail?.text].filter(Boolean).join(' / ');
   return { verdict: 'pass', reason: `${change} within ${limits}${thresholdOnly}` };
@@ -258,10 +352,11 @@ export function describeChange(c: MetricComparison, kind: GateLimit['kind']): st
   return formatSigned(c.difference, 4);
 }
 
-/** The test's evidence as text: `p = 0.0012 < α = 0.05`, `90% interval of the ratio [0.88, 0.93]`. */
+/** The test's evidence as text: `90% interval of the ratio over 3 + 3 processes [0.88, 0.93]`, `z-test p = 0.0012 ≤ α = 0.05`. */
 export function describeEvidence(c: MetricComparison, alpha: number): string {
-  if (c.method === 'bootstrap' && c.interval) {
-    return `${Math.round(c.interval.confidence * 100)}% interval of the ratio [${c.interval.low.toPrecision(4)}, ${c.interval.high.toPrecision(4)}]`;
+  if (c.method === 'processes' && c.interval) {
+    const over = c.processes ? ` over ${c.processes[0]} + ${c.processes[1]} processes` : '';
+    return `${Math.round(c.interval.confidence * 100)}% interval of the ratio${over} [${c.interval.low.toPrecision(4)}, ${c.interval.high.toPrecision(4)}]`;
   }
   if (c.pValue !== null) return `${c.method === 'z-test' ? 'z-test ' : ''}${formatP(c.pValue)} ${c.pValue <= alpha ? '≤' : '>'} α = ${alpha}`;
   return c.note ?? 'no test';

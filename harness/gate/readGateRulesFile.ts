@@ -3,7 +3,7 @@
  *
  * ```yaml
  * alpha: 0.05                 # optional: significance level
- * test: mann-whitney          # optional: mann-whitney | bootstrap
+ * test: processes             # optional: processes (the only test; see compareMetric)
  * allowMismatch: [device]     # optional: device, backend-version
  * missing: warn               # optional: verdict for a baseline entry absent from the current run
  * rules:
@@ -13,6 +13,8 @@
  * ```
  * Every error names the file and the field.
  */
+import type { SampleTest } from '../compare/compareMetric.js';
+import { parseSampleTest } from '../compare/parseSampleTest.js';
 import { readDataFile } from '../util/readDataFile.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { GateRule } from './GateRule.js';
@@ -22,7 +24,7 @@ import { checkGateRule, parseGateLimit, parseGateRule } from './parseGateRule.js
 export interface GateRulesFile {
   rules: GateRule[];
   alpha?: number;
-  test?: 'mann-whitney' | 'bootstrap';
+  test?: SampleTest;
   allowMismatch?: string[];
   missing?: 'pass' | 'warn' | 'fail';
 }
@@ -48,8 +50,9 @@ export function parseGateRulesData(data: unknown, source: string): GateRulesFile
     out.alpha = o.alpha;
   }
   if (o.test !== undefined) {
-    if (o.test !== 'mann-whitney' && o.test !== 'bootstrap') throw new ConfigError(`${source}: test: expected mann-whitney or bootstrap`);
-    out.test = o.test;
+    const parsed = parseSampleTest(o.test, 'test:');
+    if ('problem' in parsed) throw new ConfigError(`${source}: ${parsed.problem}`);
+    out.test = parsed.test;
   }
   if (o.allowMismatch !== undefined) {
     const list = typeof o.allowMismatch === 'string' ? [o.allowMismatch] : o.allowMismatch;

@@ -19,6 +19,7 @@ export function renderGateJunit(report: GateReport): string {
     ['current', report.current.source],
     ['alpha', String(report.options.alpha)],
     ['test', report.options.test],
+    ['evidence', report.evidence.mode],
     ['rules', report.options.rules.join(' ')],
     ['allowMismatch', report.options.allowMismatch.join(',')],
   ];
@@ -54,4 +55,19 @@ export function renderGateJunit(report: GateReport): string {
   }
   lines.push('  </testsuite>', '</testsuites>', '');
   return lines.join('\n');
+}
+
+/** JUnit XML of a gate that was refused (exit 2): one errored test case whose message says why. */
+export function renderGateRefusalJunit(code: string, message: string): string {
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<testsuites name="slmbench gate" tests="1" failures="0" errors="1" skipped="0">',
+    '  <testsuite name="slmbench gate" tests="1" failures="0" errors="1" skipped="0">',
+    '    <testcase classname="slmbench gate" name="comparable" time="0">',
+    `      <error message="${escapeXml(message)}" type="${escapeXml(code)}"/>`,
+    '    </testcase>',
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
 }

@@ -8,6 +8,7 @@ import type { MetricComparison } from '../compare/compareMetric.js';
 import { describeMetric } from '../result/describeMetric.js';
 import { formatNumber } from '../../reports/formatNumber.js';
 import { describeEvidence } from './evaluateGate.js';
+import { describeMatch } from '../compare/entryMatchKey.js';
 import { escapeMarkdown } from '../../reports/markdown/escapeMarkdown.js';
 import type { GateReport, GateVerdict, Verdict } from './GateReport.js';
 
@@ -17,15 +18,22 @@ const ORDER: Record<Verdict, number> = { fail: 0, warn: 1, pass: 2, skip: 3 };
 export function renderGateMarkdown(report: GateReport): string {
   const c = report.counts;
   const o = report.options;
-  const testName = o.test === 'mann-whitney' ? 'one-sided Mann-Whitney U test' : `bootstrap ${Math.round((1 - 2 * o.alpha) * 100)}% interval of the ratio of medians`;
+  const testName = `${Math.round((1 - 2 * o.alpha) * 100)}% interval of the ratio of medians over worker processes (two-stage bootstrap, widened for few processes)`;
   const lines: string[] = [
     `## slmbench gate: ${MARK[report.verdict].replace(/ (\w+)$/, (_, w: string) => ` ${w.toUpperCase()}`)}`,
     '',
     `${c.fail} fail · ${c.warn} warn · ${c.pass} pass · ${c.skip} skip — baseline \`${report.baseline.source}\` (device ${report.baseline.devices.join(', ') || '?'}) · current \`${report.current.source}\` (device ${report.current.devices.join(', ') || '?'})`,
     '',
-    `A verdict fails when the ${testName} finds the current run worse at α = ${o.alpha} and the change passes the rule's limit; single numbers (peak RSS, energy, load time) are judged on the limit alone. Rules${o.defaultRules ? ' (defaults)' : ''}: ${o.rules.map((r) => `\`${r}\``).join(', ')}.`,
+    `A verdict fails when the ${testName} lies wholly on the worse side and the change passes the rule's limit and the smallest change this runner resolves; single numbers (peak RSS, energy, load time) and accuracy are judged on the limit alone. Rules${o.defaultRules ? ' (defaults)' : ''}: ${o.rules.map((r) => `\`${r}\``).join(', ')}.${o.match.length < 4 ? ` Entries matched on ${describeMatch(o.match)}.` : ''}`,
+    '',
+    `Evidence: ${report.evidence.mode}${report.evidence.interleaving ? ` (order seed ${report.evidence.interleaving.seed}, ${report.evidence.interleaving.launches.length} processes)` : ''}: ${report.evidence.note}.`,
     '',
   ];
+  const detectable = Object.entries(report.minimumDetectable);
+  if (detectable.length > 0) {
+    const shown = detectable.map(([metric, ratio]) => `${describeMetric(metric).label} ${signed((ratio - 1) * 100, 2)}%`);
+    lines.push(`Smallest change this comparison resolves (α = ${o.alpha}, power ${o.power}), worst entry per metric: ${shown.join(' · ')}.`, '');
+  }
   if (report.verdicts.length > 0) {
     lines.push('| verdict | entry | metric | baseline | current | change | evidence | limits warn / fail |', '| --- | --- | --- | ---: | ---: | ---: | --- | --- |');
     const sorted = [...report.verdicts].sort((a, b) => ORDER[a.verdict] - ORDER[b.verdict]);
@@ -41,7 +49,7 @@ export function renderGateMarkdown(report: GateReport): string {
   }
   const { baselineOnly, currentOnly } = report.unmatched;
   if (baselineOnly.length > 0 || currentOnly.length > 0) {
-    lines.push('Not matched (compared by model sha256, backend id and options, workload):', '');
+    lines.push(`Not matched (compared by ${describeMatch(o.match)}):`, '');
     for (const e of baselineOnly) lines.push(`- only in the baseline: ${e.entry} (${e.status})`);
     for (const e of currentOnly) lines.push(`- only in the current run: ${e.entry} (${e.status})`);
     lines.push('');
@@ -62,7 +70,8 @@ function row(v: GateVerdict, alpha: number): string {
   const value = (side: MetricComparison['baseline']) => `${formatNumber(side.value * d.scale)}${side.n !== null && side.n !== 1 ? ` (n=${side.n})` : ''}`;
   const evidence = c.significant === null ? `threshold only: ${c.note ?? 'no test'}` : describeEvidence(c, alpha);
   const relative = (v.limits.fail ?? v.limits.warn ?? '%').endsWith('%');
-  return `| ${MARK[v.verdict]} | ${cell(v.entry)} | ${cell(d.label)} | ${value(c.baseline)} | ${value(c.current)} | ${change(c, relative)} | ${cell(evidence)} | ${limits} |`;
+  const entry = v.setting ? `${v.entry} (${v.setting})` : v.entry;
+  return `| ${MARK[v.verdict]} | ${cell(entry)} | ${cell(d.label)} | ${value(c.baseline)} | ${value(c.current)} | ${change(c, relative)} | ${cell(evidence)} | ${limits} |`;
 }
 
 /**

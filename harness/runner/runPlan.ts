@@ -29,6 +29,7 @@ import { planSweep, type SweepPlan } from './planSweep.js';
 import { isFinished, runSweep, type SweepEvents } from './runSweep.js';
 import { MANIFEST_FILE, readSweepManifest, writeSweepManifest, type SweepManifest } from './SweepManifest.js';
 import { checkBackendPackages } from './checkBackendPackages.js';
+import type { LaunchTurns } from './InterleavedTurns.js';
 import { reconcileResume, type ReconciledResume } from './reconcileResume.js';
 import { OutputLock } from '../result/OutputLock.js';
 import { checkTaskData } from '../../suites/checkTaskData.js';
@@ -81,6 +82,8 @@ export interface RunPlanOptions {
   events?: RunEvents;
   /** Write `report.html` beside `result.json`. Default: true. */
   report?: boolean;
+  /** Turns to take before each worker launch, shared with a sweep running beside this one (`gate --ab`). Default: none. */
+  turns?: LaunchTurns;
 }
 
 /** Options of {@link resumeSweep}. */
@@ -227,6 +230,7 @@ async function continueSweep(reconciled: ReconciledResume, manifest: SweepManife
     launchers: options.launchers,
     signal: options.signal,
     events,
+    ...(options.turns ? { turns: options.turns } : {}),
   });
   const backendVersions: Record<string, string> = {};
   for (const record of records) Object.assign(backendVersions, record.backend.versions);

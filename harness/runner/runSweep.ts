@@ -23,6 +23,7 @@ import type { MemoryBandwidth } from '../roofline/probeMemoryBandwidth.js';
 import type { EnergyReading } from '../trackers/energy/EnergyTypes.js';
 import { launcherFor, launcherRegistry, type LauncherFactory } from './launchers/launcherRegistry.js';
 import type { PhaseMessage, ScenarioSettings, WorkerMeasurement } from './messages.js';
+import type { LaunchTurns } from './InterleavedTurns.js';
 
 /** Options of {@link runSweep}. */
 export interface SweepOptions {
@@ -52,6 +53,8 @@ export interface SweepOptions {
   signal?: AbortSignal;
   /** Progress. Default: none. */
   events?: SweepEvents;
+  /** Turns to take before each worker launch, shared with sweeps running beside this one (an A/B gate). Default: none. */
+  turns?: LaunchTurns;
 }
 
 /** What the sweep tells its caller about each entry (every hook optional). */
@@ -99,11 +102,17 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
         quality: p === 0 ? options.quality : null,
         samplesFile: p === 0 && options.samplesDir ? join(options.samplesDir, `${entry.id}.jsonl`) : null,
       };
-      const outcome = await launcher.launch(
-        { entry, settings, timeoutSeconds: options.measure.timeoutSeconds, sampleIntervalMs: options.measure.memorySampleMs },
-        { onPhase: (phase) => events.onPhase?.(entry, phase), onProcesses: (pids) => events.onProcesses?.(entry, pids) },
-        options.signal,
-      );
+      const release = options.turns ? await options.turns.take(entry.id, p) : null;
+      let outcome;
+      try {
+        outcome = await launcher.launch(
+          { entry, settings, timeoutSeconds: options.measure.timeoutSeconds, sampleIntervalMs: options.measure.memorySampleMs },
+          { onPhase: (phase) => events.onPhase?.(entry, phase), onProcesses: (pids) => events.onProcesses?.(entry, pids) },
+          options.signal,
+        );
+      } finally {
+        release?.();
+      }
       if (!outcome.ok && outcome.interrupted) throw interrupted(options.outDir, options.signal?.reason);
       if (outcome.peakRssSampledBytes !== null) peakRssSampledBytes = Math.max(peakRssSampledBytes ?? 0, outcome.peakRssSampledBytes);
       if (outcome.ok) measurements.push(outcome.measurement);

@@ -47,20 +47,8 @@ export function hierarchicalBootstrapMedian(
   const estimate = percentileSorted(all, 0.5);
   const uniform = seededUniform(seed);
   const distribution = new Float64Array(resamples);
-  const drawn = new Float64Array(all.length);
-  for (let r = 0; r < resamples; r++) {
-    let k = 0;
-    let size = 0;
-    // Draw as many processes as there are, each with as many repetitions as it has.
-    const picks = nonEmpty.map(() => nonEmpty[Math.floor(uniform() * nonEmpty.length)]!);
-    for (const group of picks) size += group.length;
-    const values = size === drawn.length ? drawn : new Float64Array(size);
-    for (const group of picks) {
-      for (let i = 0; i < group.length; i++) values[k++] = group[Math.floor(uniform() * group.length)]!;
-    }
-    values.sort();
-    distribution[r] = percentileSorted(values as unknown as number[], 0.5);
-  }
+  const scratch = new Float64Array(all.length);
+  for (let r = 0; r < resamples; r++) distribution[r] = resampleTwoStageMedian(nonEmpty, uniform, scratch);
   const interval = finishInterval('median', estimate, distribution, confidence, resamples, seed, all.length);
   const factor = options.fewProcessesCorrection === false ? 1 : fewProcessesFactor(nonEmpty.length, confidence);
   const low = estimate - factor * (estimate - interval.low);
@@ -73,4 +61,22 @@ export function hierarchicalBootstrapMedian(
         ? 'two-stage percentile bootstrap (processes, then repetitions), widened for few processes'
         : 'two-stage percentile bootstrap (processes, then repetitions)',
   };
+}
+
+/**
+ * The median of one two-stage resample of `groups` (non-empty groups of finite values): as many groups
+ * as there are, drawn with replacement, then within each drawn group as many values as it has, drawn
+ * with replacement. `scratch` is reused when the draw has its length (the total of all groups).
+ */
+export function resampleTwoStageMedian(groups: readonly (readonly number[])[], uniform: () => number, scratch: Float64Array): number {
+  const picks = groups.map(() => groups[Math.floor(uniform() * groups.length)]!);
+  let size = 0;
+  for (const group of picks) size += group.length;
+  const values = size === scratch.length ? scratch : new Float64Array(size);
+  let k = 0;
+  for (const group of picks) {
+    for (let i = 0; i < group.length; i++) values[k++] = group[Math.floor(uniform() * group.length)]!;
+  }
+  values.sort();
+  return percentileSorted(values as unknown as number[], 0.5);
 }

@@ -115,7 +115,7 @@ describe('compareResults by device', () => {
       '| entry | metric | AMD EPYC 7763 64-Core Processor · 4 threads · linux x64 [dev-a-] (reference) | Apple M2 · 8 threads · linux x64 [dev-b-] | Intel Xeon · 2 threads · linux x64 [dev-c-] |',
     );
     const decode = lines.find((l) => l.includes('| decode tok/s |'))!;
-    expect(decode).toMatch(/\| x · llama-cpp threads=1 · pp64\+tg64 \| decode tok\/s \| \d+(\.\d+)? \| \d+(\.\d+)? \(×2\.\d+ \[\d\.\d+, \d\.\d+\], p < 1e-6\) \*\*better\*\* \| \d+(\.\d+)? \(×0\.\d+ \[0\.\d+, 0\.\d+\], p < 1e-6\) \*\*worse\*\* \|/);
+    expect(decode).toMatch(/\| x · llama-cpp threads=1 · pp64\+tg64 \| decode tok\/s \| \d+(\.\d+)? \| \d+(\.\d+)? \(×2\.\d+ \[\d\.\d+, \d\.\d+\]\) \*\*better\*\* \| \d+(\.\d+)? \(×0\.\d+ \[0\.\d+, 0\.\d+\]\) \*\*worse\*\* \|/);
     expect(lines.find((l) => l.includes('peak RSS MiB'))).toBe('| x · llama-cpp threads=1 · pp64+tg64 | peak RSS MiB | 100 | 100 (×1.00, no test) | 100 (×1.00, no test) |');
   });
 });
@@ -131,5 +131,33 @@ describe('quality estimates', () => {
     expect(cell.difference).toBeCloseTo(0.05, 15);
     expect(cell.change).toBe('better');
     expect(renderComparisonMarkdown(comparison)).toMatch(/\| 0\.6 \| 0\.65 \(\+0\.05 \[\+0\.0223, \+0\.0777\], p = 0\.00041\) \*\*better\*\* \|/);
+  });
+});
+
+describe('a setting change', () => {
+  const threads = (n: number, mean: number, seed: number) =>
+    loaded(result([entry({ options: { threads: n }, samples: { decodeTps: normalSamples(seed, 12, mean, 0.01) } })]), `threads-${n}.json`);
+
+  it('entries that differ only in backend options do not match, and the note says how to compare them', () => {
+    const comparison = compareResults([threads(1, 100, 1), threads(2, 50, 2)]);
+    expect(comparison.rows.every((r) => r.cells[1] === null)).toBe(true);
+    expect(comparison.notes).toEqual([
+      'threads-2.json vs threads-1.json: 1 unmatched entry differs from the reference only in backend options: pass --match model,backend,workload to compare the settings',
+    ]);
+  });
+
+  it('--match model,backend,workload pairs them; the cell says what differs, and worse only when the interval excludes no change', () => {
+    const comparison = compareResults([threads(1, 100, 1), threads(2, 50, 2)], { match: ['model', 'backend', 'workload'], metrics: ['decodeTps'] });
+    const cell = comparison.rows[0]!.cells[1]!;
+    expect(cell.setting).toBe('threads 1 → 2');
+    expect(cell.comparison!.interval!.high).toBeLessThan(1);
+    expect(cell.comparison!.change).toBe('worse');
+    expect(renderComparisonMarkdown(comparison)).toMatch(/\*\*worse\*\* — threads 1 → 2 \|$/m);
+    // Within noise: no verdict word.
+    const same = compareResults([threads(1, 100, 1), threads(2, 100, 2)], { match: ['model', 'backend', 'workload'], metrics: ['decodeTps'] });
+    const c = same.rows[0]!.cells[1]!.comparison!;
+    expect(c.interval!.low).toBeLessThan(1);
+    expect(c.interval!.high).toBeGreaterThan(1);
+    expect(c.change).toBeNull();
   });
 });

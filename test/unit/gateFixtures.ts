@@ -21,6 +21,23 @@ export function normalSamples(seed: number, n: number, mean: number, cv: number)
   return out;
 }
 
+/**
+ * Samples of `processes` worker processes with `repetitions` each, as a list with the process of each
+ * (for `processOf`): each process has its own level, normal around `mean` with coefficient of variation
+ * `processCv` (what one process's memory layout and clocks do), and its repetitions vary around that level
+ * with `cv`.
+ */
+export function processSamples(seed: number, processes: number, repetitions: number, mean: number, cv: number, processCv: number): { values: number[]; processOf: number[] } {
+  const levels = normalSamples(seed * 7919 + 1, processes, mean, processCv);
+  const values: number[] = [];
+  const processOf: number[] = [];
+  levels.forEach((level, p) => {
+    values.push(...normalSamples(seed * 7919 + 2 + p, repetitions, level, cv));
+    processOf.push(...Array.from({ length: repetitions }, () => p));
+  });
+  return { values, processOf };
+}
+
 /** A device fingerprint with the fields the device id is made of. */
 export function fingerprint(id: string, overrides: { brand?: string; logicalCores?: number; memoryGiB?: number; gpus?: string[] } = {}) {
   return {
@@ -48,6 +65,14 @@ export interface EntrySpec {
   status?: 'ok' | 'errored' | 'skipped';
   /** Raw samples per metric (statistics objects are made from them). */
   samples?: Record<string, number[] | number[][]>;
+  /**
+   * Worker processes the samples were measured in: the repetitions are split into this many contiguous,
+   * equal blocks (`samples.process`), as slmbench records them. Default: 3. `processOf` gives the
+   * indices instead.
+   */
+  processes?: number;
+  /** The process index of each repetition. Default: from `processes`. */
+  processOf?: number[];
   peakRssBytes?: number;
   /** Quality estimates: `{task: {metric: {value, stderr, n}}}`. */
   quality?: Record<string, Record<string, { value: number; stderr: number | null; n: number; higherIsBetter?: boolean }>>;
@@ -66,9 +91,15 @@ export function entry(spec: EntrySpec = {}): DeviceEntryRecord {
   const label = `${model} · ${backend} ${Object.entries(options).map(([k, v]) => `${k}=${String(v)}`).join(' ')} · pp${promptTokens}+tg${genTokens}`;
   const metrics: Record<string, unknown> = {};
   const samples: Record<string, unknown> = {};
+  let repetitions = 0;
   for (const [name, values] of Object.entries(spec.samples ?? {})) {
     samples[name] = values;
     metrics[name] = summarize((values as (number | number[])[]).flat());
+    repetitions = Math.max(repetitions, values.length);
+  }
+  if (repetitions > 0) {
+    const p = Math.min(spec.processes ?? 3, repetitions);
+    samples.process = spec.processOf ?? Array.from({ length: repetitions }, (_, i) => Math.floor((i * p) / repetitions));
   }
   if (spec.peakRssBytes !== undefined) metrics.peakRssBytes = spec.peakRssBytes;
   if (spec.quality) metrics.quality = spec.quality;

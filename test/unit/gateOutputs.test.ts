@@ -30,7 +30,8 @@ describe('JUnit XML', () => {
     expect(xml.match(/<testcase /g)).toHaveLength(4);
     expect(xml.match(/<failure /g)).toHaveLength(1);
     expect(xml).toContain('<testcase classname="a&lt;b&gt;&amp;&quot;c&quot; · llama-cpp threads=1 · pp64+tg64" name="metrics.decodeTps" time="0">');
-    expect(xml).toContain('<failure message="−10% passes the fail limit -5%; p = 0.0040 ≤ α = 0.05" type="regression">');
+    expect(xml).toContain('<failure message="−10% passes the fail limit -5%; 90% interval of the ratio over 3 + 3 processes [0.8587, 0.9259]" type="regression">');
+    expect(xml).toContain('<property name="evidence" value="separate runs"/>');
     expect(xml).toContain('<system-out>WARN: entry: pipe|name');
     expect(xml).toContain('name="entry" time="0">\n      <system-out>WARN: ');
     // Nothing unescaped: every < starts a tag, every & an entity.
@@ -50,7 +51,13 @@ describe('Markdown summary', () => {
     expect(lines[2]).toBe('1 fail · 2 warn · 1 pass · 0 skip — baseline `base.json` (device dev-a) · current `cur.json` (device dev-a)');
     const table = lines.filter((l) => l.startsWith('| '));
     expect(table[0]).toBe('| verdict | entry | metric | baseline | current | change | evidence | limits warn / fail |');
-    expect(table[2]).toMatch(/^\| ❌ fail \| a<b>&"c" · llama-cpp threads=1 · pp64\+tg64 \| decode tok\/s \| 102 \(n=5\) \| 91\.8 \(n=5\) \| −10% \[−\S+%, −\S+%\] \| p = 0\.0040 ≤ α = 0\.05 \| -2% \/ -5% \|$/);
+    expect(table[2]).toBe(
+      '| ❌ fail | a<b>&"c" · llama-cpp threads=1 · pp64+tg64 | decode tok/s | 102 (n=5) | 91.8 (n=5) | −10% [−14.1%, −7.41%] | 90% interval of the ratio over 3 + 3 processes [0.8587, 0.9259] | -2% / -5% |',
+    );
+    expect(md).toContain(
+      'Evidence: separate runs: the baseline was measured in another run: drift between runs (5–20% on shared VMs) is not in the intervals, so this evidence is weaker than an interleaved gate (gate --ab).',
+    );
+    expect(md).toContain('Smallest change this comparison resolves (α = 0.05, power 0.8), worst entry per metric: decode tok/s −5.3%.');
     expect(table[3]).toMatch(/^\| ⚠️ warn \| pipe\\\|name · llama-cpp threads=1 · pp64\+tg64 \| decode tok\/s \| 102 \(n=5\) \| 98\.94 \(n=5\) \| −3% /);
     expect(table[4]).toBe('| ⚠️ warn | gone · llama-cpp threads=1 · pp64+tg64 | entry | — | — | — | ran in the baseline, absent from the current run | — |');
     expect(table[5]).toBe('| ✅ pass | a<b>&"c" · llama-cpp threads=1 · pp64+tg64 | peak RSS MiB | 100 | 103 | +3% | threshold only: one number per run | — / +5% |');

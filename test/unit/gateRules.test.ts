@@ -104,7 +104,7 @@ describe('rules files', () => {
     const file = parseGateRulesData(
       {
         alpha: 0.01,
-        test: 'bootstrap',
+        test: 'processes',
         allowMismatch: ['device'],
         missing: 'fail',
         rules: ['decodeTps:-5%,-10%', { metric: 'ttftMs', warn: '+10%', fail: '+20%' }, { metric: 'quality.arc_easy.acc', fail: -0.02 }],
@@ -112,7 +112,7 @@ describe('rules files', () => {
       'rules.yaml',
     );
     expect(file.alpha).toBe(0.01);
-    expect(file.test).toBe('bootstrap');
+    expect(file.test).toBe('processes');
     expect(file.allowMismatch).toEqual(['device']);
     expect(file.missing).toBe('fail');
     expect(file.rules.map((r) => r.text)).toEqual(['decodeTps:-5%,-10%', 'ttftMs:warn=+10%,fail=+20%', 'quality.arc_easy.acc:fail=-0.02']);
@@ -122,6 +122,10 @@ describe('rules files', () => {
   it.each([
     [{ rules: [] }, 'rules.yaml: rules: expected a non-empty list'],
     [{ rules: ['decodeTps:-5%'], alpha: 0.7 }, 'rules.yaml: alpha: expected a number in (0, 0.5)'],
+    [
+      { rules: ['decodeTps:-5%'], test: 'mann-whitney' },
+      'rules.yaml: test: mann-whitney: no longer offered: it pooled the repetitions of every process as if they were independent, and called most pairs of identical runs different; the gate and compare now test processes (test: processes, the default)',
+    ],
     [{ rules: ['decodeTps:-5%'], colour: 1 }, 'rules.yaml: colour: unknown field (known: rules, alpha, test, allowMismatch, missing)'],
     [{ rules: [{ metric: 'ttftMs', fail: '+2x' }] }, 'rules.yaml: rules[0].fail: "+2x" is not a limit: expected [+|-]NUMBER[%], e.g. -5% or -0.02'],
     [{ rules: [{ metric: 'ttftMs' }] }, 'rules.yaml: rules[0]: no limit given'],
