@@ -3,6 +3,7 @@
  * (each keeps its device), display labels, the ranking, and the flat rows. Renderers (HTML, Markdown,
  * CSV) only format this model.
  */
+import { describeDevice as deviceName } from '../harness/device/describeDevice.js';
 import type { EntryRecord } from '../harness/result/EntryRecord.js';
 import type { RunResult } from '../harness/result/RunResult.js';
 import { varyingOptions } from '../harness/result/varyingOptions.js';
@@ -25,7 +26,7 @@ export interface ReportSource {
 export interface ReportDevice {
   /** Fingerprint id (or `unknown`). */
   id: string;
-  /** Human name, e.g. `AMD EPYC · 2 threads · linux x64`. */
+  /** Human name, e.g. `AMD EPYC · 2 logical cores · linux x64`. */
   name: string;
   /** Short name for labels, e.g. `AMD EPYC` (the GPU's model when there is one). */
   short: string;
@@ -173,13 +174,9 @@ function describeDevice(fingerprint: Record<string, unknown> | undefined): Repor
   };
   const cpu = f.cpu?.brand ?? 'unknown CPU';
   const gpus = (f.gpus ?? []).map((g) => g.model).filter((m): m is string => Boolean(m));
-  const parts = [cpu];
-  if (f.cpu?.logicalCores) parts.push(`${f.cpu.logicalCores} threads`);
-  parts.push(...gpus);
-  if (f.os?.platform) parts.push([f.os.platform, f.os.arch].filter(Boolean).join(' '));
   return {
     id: typeof f.id === 'string' ? f.id : 'unknown',
-    name: parts.join(' · '),
+    name: deviceName(fingerprint ?? {}),
     short: gpus[0] ?? cpu,
     fingerprint: fingerprint ?? {},
   };

@@ -22,6 +22,7 @@ import type { KeyedEntry } from './matchEntries.js';
 import { metricDirection, type MetricDirection } from './metricDirection.js';
 import { readMetric } from './readMetric.js';
 import { resolveMetricPaths } from './resolveMetricPaths.js';
+import { describeDevice } from '../device/describeDevice.js';
 
 /** Metrics compared when none are named (those no entry has are left out). */
 export const DEFAULT_COMPARE_METRICS: readonly string[] = ['decodeTps', 'prefillTps', 'ttftMs', 'tpotMs', 'peakRssBytes', 'acc'];
@@ -53,7 +54,7 @@ export interface CompareOptions {
 export interface ComparisonGroup {
   /** Source path (by source) or device id (by device). */
   key: string;
-  /** Display name: the path, or the device in short (`AMD EPYC · 2 threads · linux x64 [137741]`). */
+  /** Display name: the path, or the device in short (`AMD EPYC · 2 logical cores · linux x64 [137741]`). */
   label: string;
   /** Input files contributing entries. */
   sources: string[];
@@ -125,7 +126,7 @@ export function compareResults(inputs: readonly LoadedResult[], options: Compare
       const device = entryDevice(result, entry);
       const key = by === 'source' ? `${i + 1}` : device.id;
       let group = groups.find((g) => g.key === key);
-      group ??= newGroup(key, describeDevice(device.id, device.fingerprint));
+      group ??= newGroup(key, describeGroupDevice(device.id, device.fingerprint));
       if (!group.sources.includes(source)) group.sources.push(source);
       if (!group.devices.includes(device.id)) group.devices.push(device.id);
       group.fingerprints.set(device.id, device.fingerprint);
@@ -237,12 +238,7 @@ function findReference(groups: readonly ComparisonGroup[], wanted: string | unde
   throw new UsageError(`--reference ${wanted}: no such group; groups: ${groups.map((g, i) => `${i + 1} = ${g.label}`).join(', ')}`);
 }
 
-/** `AMD EPYC · 2 threads · linux x64 [137741]`. */
-function describeDevice(id: string, f: Record<string, unknown>): string {
-  const fp = f as { cpu?: { brand?: string; logicalCores?: number }; os?: { platform?: string; arch?: string }; gpus?: { model?: string }[] };
-  const parts = [fp.cpu?.brand ?? 'unknown CPU'];
-  if (fp.cpu?.logicalCores) parts.push(`${fp.cpu.logicalCores} threads`);
-  for (const gpu of fp.gpus ?? []) if (gpu.model) parts.push(gpu.model);
-  if (fp.os?.platform) parts.push([fp.os.platform, fp.os.arch].filter(Boolean).join(' '));
-  return `${parts.join(' · ')} [${id.slice(0, 6)}]`;
+/** `AMD EPYC · 2 logical cores · linux x64 [137741]`. */
+function describeGroupDevice(id: string, f: Record<string, unknown>): string {
+  return `${describeDevice(f)} [${id.slice(0, 6)}]`;
 }

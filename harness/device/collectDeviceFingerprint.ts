@@ -12,6 +12,7 @@ import type { CpuFingerprint, DeviceFingerprint, GpuFingerprint } from './Device
 import { NVIDIA_SMI_ARGS, parseNvidiaSmiCsv } from './parseNvidiaSmiCsv.js';
 import { parseCpuinfo, type CpuinfoSummary } from './parseCpuinfo.js';
 import { runNvidiaSmi } from '../trackers/runNvidiaSmi.js';
+import { deviceIdOf } from './deviceIdOf.js';
 
 /** Options of {@link collectDeviceFingerprint}. */
 export interface CollectDeviceFingerprintOptions {
@@ -80,17 +81,7 @@ export async function collectDeviceFingerprint(options: CollectDeviceFingerprint
     arch: siOs?.arch || arch(),
   };
   const gpus = mergeGpus(siGraphics?.controllers ?? [], smiGpus);
-  const id = sha256(
-    JSON.stringify([
-      cpu.brand,
-      cpu.physicalCores,
-      cpu.logicalCores,
-      Math.round(memoryBytes / 2 ** 30),
-      os.platform,
-      os.arch,
-      gpus.map((g) => g.model).sort(),
-    ]),
-  ).slice(0, 16);
+  const id = deviceIdOf({ cpu, memory: { totalBytes: memoryBytes }, os, gpus })!;
   return {
     id,
     hostnameHash: sha256(hostname()).slice(0, 12),

@@ -24,6 +24,7 @@
  * - entries are ordered by matrix position (`index`), then input order: merged shards come out in the
  *   order of the unsharded matrix.
  */
+import { deviceIdOf } from '../device/deviceIdOf.js';
 import { EXIT_USAGE, SlmbenchError } from '../errors.js';
 import type { ShardInfo } from '../matrix/selectShard.js';
 import { RESULT_SCHEMA_VERSION } from '../result/RunResult.js';
@@ -56,10 +57,25 @@ export function mergeResults(inputs: readonly LoadedResult[], options: MergeOpti
 
   for (const { result, source } of inputs) {
     if (result.schemaVersion !== RESULT_SCHEMA_VERSION) throw conflict(`${source}: schemaVersion ${String(result.schemaVersion)} is not ${RESULT_SCHEMA_VERSION}`);
-    for (const [id, fingerprint] of Object.entries(result.devices ?? {})) devices[id] ??= fingerprint;
+    // A fingerprint whose fields no longer give its id (changed by hand, or copied from another runner)
+    // takes the id its fields give: devices are told apart by what they are, not by a stale label. Ids
+    // that slmbench did not make (not 16 hex digits: names a user gave) are kept.
+    const idOf = (id: string, fingerprint: Record<string, unknown>): string => {
+      const computed = /^[0-9a-f]{16}$/.test(id) ? deviceIdOf(fingerprint) : null;
+      if (computed === null || computed === id) return id;
+      const note = `${source}: device ${id}'s fingerprint gives id ${computed}: its fields were changed; merged as ${computed}`;
+      if (!notes.includes(note)) notes.push(note);
+      return computed;
+    };
+    for (const [id, fingerprint] of Object.entries(result.devices ?? {})) {
+      const fixed = idOf(id, fingerprint);
+      devices[fixed] ??= { ...fingerprint, id: fixed };
+    }
     const sourceDevices: string[] = [];
     for (const entry of result.entries) {
-      const device = entryDevice(result, entry);
+      const found = entryDevice(result, entry);
+      const fixedId = idOf(found.id, found.fingerprint);
+      const device = fixedId === found.id ? found : { id: fixedId, fingerprint: { ...found.fingerprint, id: fixedId } };
       devices[device.id] ??= device.fingerprint;
       if (!sourceDevices.includes(device.id)) sourceDevices.push(device.id);
       const key = `${entry.id}@${device.id}`;

@@ -173,11 +173,11 @@ export function rankEntries(entries: readonly RankableEntry[], options: RankingO
   // Weighted score and medals.
   // Each entry's score is over the objectives that apply to it.
   const weightSumOf = (i: number) => weights.reduce((sum, w, k) => (applies(i, k) ? sum + w : sum), 0);
-  const values = entries.map((_, i) => used.map((_, k) => table[i]![k]?.value ?? null));
   const rankedSet = new Set(ranked);
   const medals = awardMedals(
-    values.map((row, i) => (rankedSet.has(i) ? row : row.map(() => null))),
+    entries.map((_, i) => used.map((_, k) => (rankedSet.has(i) ? (table[i]![k] ?? null) : null))),
     used,
+    significance,
   );
 
   const rankedEntries: RankedEntry[] = entries.map((e, i) => {
@@ -192,7 +192,7 @@ export function rankEntries(entries: readonly RankableEntry[], options: RankingO
       hypervolumeContribution: contribution[i]!,
       weightedScore: score,
       medals: medals[i]!,
-      values: Object.fromEntries(used.map((o, k) => [o.metric, values[i]![k]!])),
+      values: Object.fromEntries(used.map((o, k) => [o.metric, table[i]![k]?.value ?? null])),
       dominatedBy: x < 0 ? [] : sorted.dominators[x]!.map((y) => entries[ranked[y]!]!.id),
       excluded: excluded[i]!,
     };

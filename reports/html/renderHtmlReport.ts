@@ -5,6 +5,7 @@
  * page's own scripts (by hash), no network, and no inline event handlers: a result cannot inject HTML or
  * script, and even markup that slipped through would not run.
  */
+import { describeDeviceDifferences } from '../../harness/device/describeDevice.js';
 import { createHash } from 'node:crypto';
 import type { EntryRecord } from '../../harness/result/EntryRecord.js';
 import { describeMetric } from '../../harness/result/describeMetric.js';
@@ -83,7 +84,7 @@ export function renderHtmlReport(model: ReportModel, options: HtmlReportOptions 
     chartSection('distributions', 'Latency distributions', 'Time to first token per repetition, and inter-token latency over every gap.', charts),
     chartSection('sequence', 'Over the sequence', 'How the time per token changes as the sequence grows.', charts),
     sizeSection(charts),
-    chartSection('devices', 'Devices', 'The same configurations measured on different devices.', charts),
+    chartSection('devices', 'Devices', ['The same configurations measured on different devices.', ...describeDeviceDifferences(model.devices.map((d) => d.fingerprint))].join(' '), charts),
     entriesSection(model, metrics),
     errorsSection(failed),
     metadataSection(model),

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../harness/result/RunResult.js';
 import { runCli } from '../helpers/cli.js';
@@ -33,6 +34,10 @@ describe('slmbench run with no arguments', () => {
     expect(run.summary).toMatchObject({ entries: 5, ok: 5, errored: 0, skipped: 0 });
     expect(run.unpaired).toHaveLength(7);
     expect(new Set(ok.map((e) => e.model.quant))).toEqual(new Set(['F32', 'Q8_0', 'Q4_0', 'fp32']));
+    // The committed baseline of the CI gate was measured on the models this checkout forges: every entry
+    // matches (a forge change that alters model bytes must re-record it, or the workflow's gate is refused).
+    const baseline = JSON.parse(readFileSync(fileURLToPath(new URL('../../bench/baselines/quick-ubuntu.json', import.meta.url)), 'utf8')) as RunResult;
+    expect(baseline.entries.map((e) => `${e.model.name} ${e.model.sha256}`).sort()).toEqual(ok.map((e) => `${e.model.name} ${e.model.sha256}`).sort());
     for (const entry of ok) {
       expect(entry.workload).toMatchObject({ promptTokens: 64, genTokens: 64, promptTokenCount: 64 });
       expect(entry.outputs!.tokenIds).toHaveLength(64);

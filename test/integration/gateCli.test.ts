@@ -195,7 +195,7 @@ describe('slmbench merge and compare on real results', () => {
     out.length = 0;
     expect(await compareCommand({ results: [merged], by: 'device', reference: String(base.device.id) })).toBe(0);
     const table = out.join('');
-    expect(table).toMatch(/^## slmbench compare by device: reference AMD EPYC · 2 threads · linux x64 \[137741\]/);
+    expect(table).toMatch(/^## slmbench compare by device: reference AMD EPYC · 2 logical cores · linux x64 \[137741\]/);
     const row = table.split('\n').find((l) => l.startsWith(`| ${base.entries[f32]!.label} | decode tok/s |`))!;
     expect(row).toMatch(/\(×2\.00 \[\d\.\d+, \d\.\d+\]\) \*\*better\*\* \|$/);
   });

@@ -85,9 +85,9 @@ describe('compareResults by device', () => {
   it('groups the entries of a merged result by device, ratios to a chosen reference device', () => {
     const comparison = compareResults([loaded(merged, 'merged.json')], { by: 'device', reference: 'dev-c' });
     expect(comparison.groups.map((g) => g.label)).toEqual([
-      'AMD EPYC 7763 64-Core Processor · 4 threads · linux x64 [dev-a-]',
-      'Apple M2 · 8 threads · linux x64 [dev-b-]',
-      'Intel Xeon · 2 threads · linux x64 [dev-c-]',
+      'AMD EPYC 7763 64-Core Processor · 4 logical cores · linux x64 [dev-a-]',
+      'Apple M2 · 8 logical cores · linux x64 [dev-b-]',
+      'Intel Xeon · 2 logical cores · linux x64 [dev-c-]',
     ]);
     expect(comparison.reference).toBe(2);
     const decode = comparison.rows.find((r) => r.metric === 'metrics.decodeTps')!;
@@ -110,9 +110,9 @@ describe('compareResults by device', () => {
   it('renders a Markdown table with a column per device', () => {
     const md = renderComparisonMarkdown(compareResults([loaded(merged, 'merged.json')], { by: 'device' }));
     const lines = md.split('\n');
-    expect(lines[0]).toBe('## slmbench compare by device: reference AMD EPYC 7763 64-Core Processor · 4 threads · linux x64 [dev-a-]');
+    expect(lines[0]).toBe('## slmbench compare by device: reference AMD EPYC 7763 64-Core Processor · 4 logical cores · linux x64 [dev-a-]');
     expect(lines).toContain(
-      '| entry | metric | AMD EPYC 7763 64-Core Processor · 4 threads · linux x64 [dev-a-] (reference) | Apple M2 · 8 threads · linux x64 [dev-b-] | Intel Xeon · 2 threads · linux x64 [dev-c-] |',
+      '| entry | metric | AMD EPYC 7763 64-Core Processor · 4 logical cores · linux x64 [dev-a-] (reference) | Apple M2 · 8 logical cores · linux x64 [dev-b-] | Intel Xeon · 2 logical cores · linux x64 [dev-c-] |',
     );
     const decode = lines.find((l) => l.includes('| decode tok/s |'))!;
     expect(decode).toMatch(/\| x · llama-cpp threads=1 · pp64\+tg64 \| decode tok\/s \| \d+(\.\d+)? \| \d+(\.\d+)? \(×2\.\d+ \[\d\.\d+, \d\.\d+\]\) \*\*better\*\* \| \d+(\.\d+)? \(×0\.\d+ \[0\.\d+, 0\.\d+\]\) \*\*worse\*\* \|/);

@@ -22,7 +22,7 @@ describe('visibleFields', () => {
     expect(constant.map((c) => [c.field.key, c.text])).toEqual([
       ['version', '1.0.0'],
       ['workload', 'pp32+tg16'],
-      ['device', 'Test CPU A · 8 threads · linux x64'],
+      ['device', 'Test CPU A · 8 logical cores · linux x64'],
     ]);
   });
 
@@ -70,10 +70,10 @@ describe('every table takes its headings from the field list', () => {
     const markdown = (await renderMarkdownReport(model)).markdown;
     const mdHead = markdown.split('\n').find((l) => l.startsWith('| entry | model'))!;
     expect(mdHead.startsWith('| entry | model | quant | backend | status | front |')).toBe(true);
-    expect(markdown).toContain('All entries: workload pp32+tg16 · device Test CPU A · 8 threads · linux x64.');
+    expect(markdown).toContain('All entries: workload pp32+tg16 · device Test CPU A · 8 logical cores · linux x64.');
     const html = renderHtmlReport(model);
     const table = /<table class="sortable" id="entries-table"><thead><tr>(.*?)<\/tr><\/thead>/.exec(html)![1]!;
     expect([...table.matchAll(/<th>([^<]*)<\/th>/g)].slice(0, 8).map((m) => m[1])).toEqual(['entry', 'status', 'model', 'quant', 'params', 'backend', 'reps', 'front']);
-    expect(html).toContain('All entries: version <b>1.0.0</b> · workload <b>pp32+tg16</b> · device <b>Test CPU A · 8 threads · linux x64</b>.');
+    expect(html).toContain('All entries: version <b>1.0.0</b> · workload <b>pp32+tg16</b> · device <b>Test CPU A · 8 logical cores · linux x64</b>.');
   });
 });

@@ -54,9 +54,29 @@ describe('.github/workflows/bench.yml', () => {
     expect(script).toContain('npx slmbench report merged.json -o report.html');
     expect(script).toContain('baseline=bench/baselines/quick-ubuntu.json');
     expect(script).toMatch(/npx slmbench gate --baseline "\$baseline" --current merged\.json \\\n\s+--rule decodeTps:-10% \\\n\s+--allow-mismatch "\$SLMBENCH_ALLOW_MISMATCH" \\\n\s+--junit gate\.xml --verdicts gate\.json/);
+    // A refusal (exit 2) passes with a notice; a regression (exit 3) fails the job.
+    expect(script).toContain('if [ "$code" = 2 ]; then');
+    expect(script).toContain('exit "$code"');
     const upload = gate.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
     expect(upload.if).toBe('always()');
     expect(String(upload.with!.path).split('\n').filter(Boolean)).toEqual(['report.html', 'gate.xml', 'gate.json', 'merged.json']);
+  });
+
+  it('keys the recorded baseline on what makes the forged models, so a forge change re-baselines on main', () => {
+    const key = "${{ hashFiles('harness/forge/**', 'suites/sweeps/quick.yaml', 'package-lock.json') }}";
+    const restoreStep = gate.steps.find((s) => s.uses?.startsWith('actions/cache/restore@'))!;
+    const saveStep = gate.steps.find((s) => s.uses?.startsWith('actions/cache/save@'))!;
+    expect(restoreStep.with!.key).toBe(`slmbench-baseline-\${{ runner.os }}-${key}-\${{ github.sha }}`);
+    expect(restoreStep.with!['restore-keys']).toBe(`slmbench-baseline-\${{ runner.os }}-${key}-`);
+    expect(saveStep.with!.key).toBe(restoreStep.with!.key);
+    expect(saveStep.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
+  });
+
+  it('on pull requests, gates the quick sweep interleaved against the base branch’s config', () => {
+    const ab = workflow.jobs.ab!;
+    expect((ab as Job & { if?: string }).if).toBe("github.event_name == 'pull_request'");
+    expect(ab.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!.with).toEqual({ 'fetch-depth': 0 });
+    expect(runs(ab)).toMatch(/npx slmbench gate --ab "origin\/\$\{\{ github\.base_ref \}\}:suites\/sweeps\/quick\.yaml" suites\/sweeps\/quick\.yaml \\\n\s+--rule decodeTps:-10% \\\n\s+--out out\/ab --junit ab\.xml --verdicts ab\.json/);
   });
 
   it('uses rules and mismatch kinds the gate understands', () => {

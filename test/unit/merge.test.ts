@@ -6,6 +6,8 @@ import { mergeResults } from '../../harness/merge/mergeResults.js';
 import { checkResult } from '../../harness/result/readResultFile.js';
 import type { AnyRunResult } from '../../harness/result/AnyRunResult.js';
 import { entry, fingerprint, loaded, result } from './gateFixtures.js';
+import { deviceIdOf } from '../../harness/device/deviceIdOf.js';
+import { describeDevice, describeDeviceDifferences } from '../../harness/device/describeDevice.js';
 
 const devA = fingerprint('dev-a');
 const devB = fingerprint('dev-b', { brand: 'Apple M2', logicalCores: 8 });
@@ -135,5 +137,35 @@ describe('reading results', () => {
     [{ schemaVersion: 1, entries: [{}], device: {} }, 'r.json: entries[0].id: expected a string'],
   ])('refuses %j', (data, message) => {
     expect(() => checkResult(data, 'r.json')).toThrow(message);
+  });
+});
+
+describe('a changed device fingerprint', () => {
+  it('merge gives it the id its fields make (one rule: deviceIdOf), with a note; user-chosen ids are kept', () => {
+    const real = fingerprint('x');
+    const realId = deviceIdOf(real)!;
+    expect(realId).toMatch(/^[0-9a-f]{16}$/);
+    const same = result([entry({ model: 'x', samples: { decodeTps: [1, 2] } })], { ...real, id: realId });
+    // A copy of the result edited to say 8 logical cores, its id left as it was.
+    const edited = result([entry({ model: 'x', samples: { decodeTps: [3, 4] } })], { ...real, id: realId, cpu: { ...real.cpu, logicalCores: 8 } });
+    const newId = deviceIdOf({ ...real, cpu: { ...real.cpu, logicalCores: 8 } })!;
+    expect(newId).not.toBe(realId);
+    const merged = mergeResults([loaded(same, 'a.json'), loaded(edited, 'b.json')]);
+    expect(merged.entries.map((e) => e.device)).toEqual([realId, newId]);
+    expect(Object.keys(merged.devices).sort()).toEqual([realId, newId].sort());
+    expect(merged.devices[newId]!.id).toBe(newId);
+    expect(merged.merged.notes).toContain(`b.json: device ${realId}'s fingerprint gives id ${newId}: its fields were changed; merged as ${newId}`);
+    // Ids slmbench did not make are names: kept.
+    expect(mergeResults([loaded(result([entry()], fingerprint('dev-a')), 'c.json')]).entries[0]!.device).toBe('dev-a');
+  });
+
+  it('the device differences are said in words, and the device name counts logical cores', () => {
+    expect(describeDevice(devB)).toBe('Apple M2 · 8 logical cores · linux x64');
+    expect(describeDeviceDifferences([devA, devB])).toEqual([
+      'Device 2 (Apple M2 · 8 logical cores · linux x64) differs from device 1 (AMD EPYC 7763 64-Core Processor · 4 logical cores · linux x64) in cpu brand "AMD EPYC 7763 64-Core Processor" vs "Apple M2", logical cores 4 vs 8.',
+    ]);
+    expect(describeDeviceDifferences([devA, { ...devA, id: 'other' }])).toEqual([
+      'Device 2 (AMD EPYC 7763 64-Core Processor · 4 logical cores · linux x64) differs from device 1 (AMD EPYC 7763 64-Core Processor · 4 logical cores · linux x64) only in its fingerprint id.',
+    ]);
   });
 });

@@ -92,6 +92,26 @@ describe('rankEntries on a hand-computed set (2 objectives, point values)', () =
     ]);
   });
 
+  it('no medal is won on a gap whose intervals overlap: such entries share the place', () => {
+    const overlapping = rankEntries(
+      [
+        entry('x', { decodeTps: stat(102, [95, 109]) }),
+        entry('y', { decodeTps: stat(100, [93, 107]) }),
+        entry('z', { decodeTps: stat(60, [58, 62]) }),
+        entry('w', { decodeTps: stat(40, [39, 41]) }),
+      ],
+      { objectives: [{ metric: 'metrics.decodeTps', direction: 'max' }] },
+    );
+    const medal = (id: string) => overlapping.entries.find((r) => r.id === id)!.medals.byObjective['metrics.decodeTps'];
+    expect([medal('x'), medal('y'), medal('z'), medal('w')]).toEqual(['gold', 'gold', 'bronze', undefined]);
+    // Without significance the point values decide.
+    const points = rankEntries(
+      [entry('x', { decodeTps: stat(102, [95, 109]) }), entry('y', { decodeTps: stat(100, [93, 107]) })],
+      { objectives: [{ metric: 'metrics.decodeTps', direction: 'max' }], significance: false },
+    );
+    expect(points.entries.map((r) => r.medals.byObjective['metrics.decodeTps'])).toEqual(['gold', 'silver']);
+  });
+
   it('weights change the weighted score only', () => {
     const weighted = rankEntries(entries, { objectives: TPS_TTFT, weights: { 'metrics.decodeTps': 3 } });
     expect(weighted.entries.map((r) => r.weightedScore)).toEqual([
