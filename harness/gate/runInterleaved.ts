@@ -65,6 +65,8 @@ export async function runInterleaved(options: InterleavedRunOptions): Promise<In
     ...(options.launchers ? { launchers: options.launchers } : {}),
   });
 
+  // The first failure is the cause; the other side then stops with an interruption of its own.
+  let cause: { error: unknown } | null = null;
   let startCurrent!: (go: boolean) => void;
   const currentMayStart = new Promise<boolean>((resolve) => (startCurrent = resolve));
   const baseline = runPlan(options.baseline.config, {
@@ -81,6 +83,7 @@ export async function runInterleaved(options: InterleavedRunOptions): Promise<In
       return outcome;
     },
     (error: unknown) => {
+      cause ??= { error };
       startCurrent(false);
       stop.abort('the baseline side failed');
       throw error;
@@ -90,14 +93,14 @@ export async function runInterleaved(options: InterleavedRunOptions): Promise<In
   const current = currentMayStart
     .then((go) => (go ? runPlan(options.current.config, { ...common(options.current, 'current'), turns: currentTurns }) : null))
     .catch((error: unknown) => {
+      cause ??= { error };
       stop.abort('the current side failed');
       throw error;
     })
     .finally(() => currentTurns.finish());
   try {
     const [a, b] = await Promise.allSettled([baseline, current]);
-    if (a.status === 'rejected') throw a.reason;
-    if (b.status === 'rejected') throw b.reason;
+    if (a.status === 'rejected' || b.status === 'rejected') throw (cause as { error: unknown } | null)?.error ?? (a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason);
     return {
       baseline: a.value,
       current: b.value!,

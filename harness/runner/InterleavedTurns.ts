@@ -79,9 +79,12 @@ export class InterleavedTurns {
       if (!live.every((i) => this.waiting.has(i))) return;
       this.started = true;
     }
-    // Skip the turns of sides that have finished.
-    while (this.order.length > 0 && this.finished.has(this.order[0]!)) this.order.shift();
-    if (this.order.length === 0) this.order = this.drawPair();
+    // Skip the turns of sides that have finished, in this pair and in the pairs drawn after it.
+    for (;;) {
+      while (this.order.length > 0 && this.finished.has(this.order[0]!)) this.order.shift();
+      if (this.order.length > 0) break;
+      this.order = this.drawPair();
+    }
     const next = this.order[0]!;
     const request = this.waiting.get(next);
     if (!request) return; // its side is between launches: wait for it to ask (or finish)

@@ -103,6 +103,11 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
         samplesFile: p === 0 && options.samplesDir ? join(options.samplesDir, `${entry.id}.jsonl`) : null,
       };
       const release = options.turns ? await options.turns.take(entry.id, p) : null;
+      if (options.signal?.aborted) {
+        // Stopped while waiting for the turn (the other side of an A/B gate failed, or Ctrl-C).
+        release?.();
+        throw interrupted(options.outDir, options.signal.reason);
+      }
       let outcome;
       try {
         outcome = await launcher.launch(

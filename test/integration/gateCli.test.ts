@@ -14,6 +14,7 @@ import { gateCommand } from '../../harness/cli/gateCommand.js';
 import { mergeCommand } from '../../harness/cli/mergeCommand.js';
 import { EXIT_GATE_FAILED, SlmbenchError } from '../../harness/errors.js';
 import type { GateReport } from '../../harness/gate/GateReport.js';
+import { deviceIdOf } from '../../harness/device/deviceIdOf.js';
 import { selectShard, shardInfo } from '../../harness/matrix/selectShard.js';
 import type { AnyRunResult } from '../../harness/result/AnyRunResult.js';
 import { runCli } from '../helpers/cli.js';
@@ -187,7 +188,10 @@ describe('slmbench merge and compare on real results', () => {
 
   it('a device comparison: merged runs of two devices, compared by device', async () => {
     const other = variant('other.json', (r) => {
-      (r.device as { id: string }).id = 'fedcba9876543210';
+      // Another device: a field the id is made of differs, and the id is the one those fields give.
+      const device = r.device as { id: string; cpu: { brand: string } };
+      device.cpu.brand = 'Other CPU';
+      device.id = deviceIdOf(device)!;
       for (const e of r.entries) if (e.samples) e.samples.decodeTps = e.samples.decodeTps.map((x) => x * 2);
     });
     const merged = join(dir, 'devices.json');
@@ -281,6 +285,25 @@ describe('slmbench gate --ab: both sides run here, processes interleaved', () =>
     const missing = await runCli(['gate', '--ab', 'HEAD:nope.yaml', 'ci.yaml'], { cwd: repo });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/gate --ab: HEAD:nope\.yaml: git cannot show it \(fatal: /);
+  });
+
+  it('a side that cannot run stops the other, and its own error is the one reported (either side)', async () => {
+    const ok = join(dir, 'ok.yaml');
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(ok, tinyConfig(1));
+    writeFileSync(broken, tinyConfig(1).replace('forge:tiny/F32', 'no-such-model.gguf'));
+    for (const [sides, name] of [[[ok, broken], 'current-broken'], [[broken, ok], 'baseline-broken']] as const) {
+      const r = await runCli(['gate', '--ab', ...sides, '--order-seed', '2', '--rule', 'decodeTps:-90%', '--out', name], {
+        cwd: dir,
+        env: { SLMBENCH_CACHE: join(dir, 'cache') },
+      });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/model not found: no-such-model\.gguf/);
+      expect(r.stderr).not.toMatch(/interrupted|EPIPE/);
+      // The side that was stopped recorded no entry as errored: nothing was measured, nothing is blamed.
+      const entries = join(dir, name, 'baseline', 'entries.jsonl');
+      if (existsSync(entries)) expect(readFileSync(entries, 'utf8')).toBe('');
+    }
   });
 
   it('--calibrate N: N interleaved A/A gates, the false-alarm rate and the minimum detectable change per metric', async () => {

@@ -75,6 +75,23 @@ describe('InterleavedTurns', () => {
     expect(turns.launches.map((l) => l.side).filter((s) => s === 'B')).toHaveLength(4);
     expect(turns.launches).toHaveLength(5);
   });
+
+  it('whatever the seed, the remaining side gets every turn: after the other finished early or before it asked', async () => {
+    const stuck = Symbol('stuck');
+    for (let seed = 0; seed < 32; seed++) {
+      for (const aLaunches of [0, 1]) {
+        const turns = new InterleavedTurns(['A', 'B'], seed);
+        const log: string[] = [];
+        const a = turns.side(0);
+        const b = turns.side(1);
+        const both = Promise.all([sweep('A', a, aLaunches, log, 2).finally(() => a.finish()), sweep('B', b, 6, log).finally(() => b.finish())]);
+        const outcome = await Promise.race([both, new Promise((resolve) => setTimeout(() => resolve(stuck), 500))]);
+        expect(outcome, `seed ${seed}, A launches ${aLaunches}`).not.toBe(stuck);
+        expect(turns.launches.filter((l) => l.side === 'B').map((l) => l.process)).toEqual([0, 1, 2, 3, 4, 5]);
+        expect(turns.launches.filter((l) => l.side === 'A')).toHaveLength(aLaunches);
+      }
+    }
+  });
 });
 
 describe('gating a setting change with --match', () => {

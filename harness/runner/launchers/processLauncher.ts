@@ -29,6 +29,7 @@ export function processLauncher(workerPath: string = distPath('harness', 'runner
           peakRssSampledBytes: null,
         });
       }
+      if (signal?.aborted) return Promise.resolve(interruptedOutcome());
       return new Promise<LaunchOutcome>((resolve) => {
         // No execArgv: flags such as --input-type=module break node-llama-cpp's binary self-test in the child.
         const child = fork(workerPath, [], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
@@ -90,9 +91,8 @@ export function processLauncher(workerPath: string = distPath('harness', 'runner
               // already gone
             }
           }
-          if (interrupted && !outcome) {
-            outcome = { ok: false, error: { code: 'INTERRUPTED', message: 'the sweep was interrupted' }, peakRssSampledBytes: null, interrupted: true };
-          }
+          // Killed on purpose: what the dying worker's pipe said (EPIPE) is not the entry's error.
+          if (interrupted && !outcome?.ok) outcome = interruptedOutcome();
           if (timedOut && !outcome) {
             outcome = { ok: false, error: toErrorRecord(new EntryTimeoutError(request.timeoutSeconds)), peakRssSampledBytes: null };
           }
@@ -104,6 +104,10 @@ export function processLauncher(workerPath: string = distPath('harness', 'runner
       });
     },
   };
+}
+
+function interruptedOutcome(): LaunchOutcome {
+  return { ok: false, error: { code: 'INTERRUPTED', message: 'the sweep was interrupted' }, peakRssSampledBytes: null, interrupted: true };
 }
 
 function crashReason(code: number | null, signal: NodeJS.Signals | null, stderr: string): WorkerCrashedError {
