@@ -328,7 +328,11 @@ function judge(c: MetricComparison, rule: GateRule, direction: MetricDirection, 
   const kind = (rule.fail ?? rule.warn)!.kind;
   const change = describeChange(c, kind);
   const evidence = describeEvidence(c, alpha);
-  if (c.significant === false) return { verdict: 'pass', reason: `${change}; not a significant worsening (${evidence})` };
+  if (c.significant === false) {
+    // Past the fail limit yet not resolved: neither a regression shown nor a pass to trust; say so.
+    if (failBeyond) return { verdict: 'warn', reason: `${change} passes the fail limit ${rule.fail!.text}, but the interval reaches no change (${evidence}): inconclusive, rerun with more processes or gate --ab` };
+    return { verdict: 'pass', reason: `${change}; not a significant worsening (${evidence})` };
+  }
   const thresholdOnly = c.significant === null ? `; threshold only (${c.note ?? 'no test possible'})` : `; ${evidence}`;
   if (failBeyond) {
     const floor = resolvable(rule.fail!);

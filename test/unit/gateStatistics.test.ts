@@ -99,6 +99,23 @@ describe('limits below what the runner resolves', () => {
     expect(found!.reason).toMatch(/passes the fail limit -3%, but this runner cannot resolve changes below \d+(\.\d+)?% \(minimum detectable at α = 0\.05\): the limit cannot be judged here/);
   });
 
+  it('a drop past the fail limit whose interval reaches no change warns as inconclusive; within the fail limit it passes', () => {
+    let inconclusive: GateVerdict | null = null;
+    let quiet: GateVerdict | null = null;
+    for (let trial = 0; trial < 400 && !(inconclusive && quiet); trial++) {
+      const v = only(gateOne(noisy(70_000 + trial, 100), noisy(80_000 + trial, 92), ['decodeTps:-5%,-10%']).verdicts, 'metrics.decodeTps');
+      if (v.comparison!.significant !== false) continue;
+      if (1 - v.comparison!.ratio! > 0.1) inconclusive ??= v;
+      else quiet ??= v;
+    }
+    expect(inconclusive).not.toBeNull();
+    expect(inconclusive!.verdict).toBe('warn');
+    expect(inconclusive!.reason).toMatch(/passes the fail limit -10%, but the interval reaches no change \(.*\): inconclusive, rerun with more processes or gate --ab$/);
+    expect(quiet).not.toBeNull();
+    expect(quiet!.verdict).toBe('pass');
+    expect(quiet!.reason).toMatch(/not a significant worsening/);
+  });
+
   it('a calibration raises the floor: the same change fails without it and warns with it', () => {
     const base = side(3, 100);
     const cur = side(4, 85);
