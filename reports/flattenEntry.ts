@@ -59,6 +59,7 @@ export function flattenEntry(entry: EntryRecord, context: FlattenContext = {}): 
     deviceId: context.deviceId ?? null,
     repetitions: entry.measurement?.repetitions ?? null,
     tokenHandover: entry.measurement?.tokenHandover ?? null,
+    firstHandoverTokens: entry.measurement?.firstHandoverTokens ?? null,
     composite: composite?.kind ?? null,
     threshold: threshold === null ? null : Number.isFinite(threshold) ? threshold : composite!.threshold,
     escalationRate: composite?.escalationRate ?? null,

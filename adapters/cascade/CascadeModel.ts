@@ -181,7 +181,7 @@ export class CascadeModel implements LoadedModel {
         }
       }
     } finally {
-      if (answered !== null) this.#record('generate', answered, signals, false, clock());
+      if (answered !== null) this.#record('generate', answered, signals, false, promptTokenIds.length, clock());
     }
   }
 
@@ -208,7 +208,7 @@ export class CascadeModel implements LoadedModel {
       const pair = await this.#retokenize(view, contextTokenIds, continuationTokenIds);
       result = pair.continuation.length === 0 ? { logprobs: [], isGreedy: true } : await model.score!(pair.context, pair.continuation);
     }
-    this.#record('score', decision.stage, decision.signals, cached, clock());
+    this.#record('score', decision.stage, decision.signals, cached, contextTokenIds.length + continuationTokenIds.length, clock());
     return result;
   }
 
@@ -323,8 +323,8 @@ export class CascadeModel implements LoadedModel {
     return view.shared ? 0 : view.stage.index;
   }
 
-  #record(kind: CompositeRequest['kind'], stage: number, signals: number[], cached: boolean, times: { ms: number; cpuMs: number }): void {
-    this.#log.record({ kind, stage, signals, cached, ms: times.ms, cpuMs: times.cpuMs });
+  #record(kind: CompositeRequest['kind'], stage: number, signals: number[], cached: boolean, promptTokens: number, times: { ms: number; cpuMs: number }): void {
+    this.#log.record({ kind, stage, signals, cached, ms: times.ms, cpuMs: times.cpuMs, promptTokens });
   }
 
   /** The stages and every request served so far. */

@@ -33,6 +33,8 @@ export interface CompositeRequest {
   ms: number;
   /** CPU time this process spent during the request (ms, user + system, all threads). */
   cpuMs: number;
+  /** Tokens of the request's prompt (scoring: context + continuation), in stage 0's ids. Absent where not recorded. */
+  promptTokens?: number;
 }
 
 /** What a composite model's `endPhase` returns: its stages and the requests served since the last call. */

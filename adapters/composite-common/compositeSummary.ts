@@ -25,11 +25,15 @@ export function compositeSummary(
 ): EntryComposite {
   const loopCpuMs = measured.reduce((n, r) => n + r.cpuMs, 0);
   const joulesPerCpuMs = energy && loopCpuMs > 0 ? energy.joules / loopCpuMs : null;
+  // One prompt: every measured request takes the same branch; the last one gave the recorded outputs.
+  const answered = measured.length ? Math.max(0, measured[measured.length - 1]!.stage) : null;
+  const answering = answered === null ? undefined : info.stages[answered];
   return {
     kind: info.kind,
     stages: info.stages,
     measured: phase(info, measured, joulesPerCpuMs),
     tasks: tasks && tasks.length ? phase(info, tasks, joulesPerCpuMs) : null,
+    ...(answering ? { outputs: { stage: answered!, name: answering.name, vocabSize: answering.vocabSize } } : {}),
     energyMethod: joulesPerCpuMs === null ? null : `apportioned by CPU time from ${energy!.method}`,
     energyEstimated: true,
   };
@@ -52,11 +56,16 @@ function phase(info: { kind: CompositeModelInfo['kind']; stages: readonly Compos
   });
   const cascade = info.kind === 'cascade';
   const escalated = cascade ? requests.filter((r) => r.stage > 0).length : null;
+  const remote = (stage: number) => (stage >= 0 ? info.stages[stage]?.remote === true : info.stages.some((s) => s.remote));
+  const local = requests.filter((r) => !remote(r.stage));
+  const tokens = (list: readonly CompositeRequest[]) => list.reduce((n, r) => n + (r.promptTokens ?? 0), 0);
+  const counted = requests.length > 0 && requests.every((r) => r.promptTokens !== undefined) && tokens(requests) > 0;
   return {
     requests: requests.length,
     escalated,
     escalationRate: escalated !== null && requests.length ? escalated / requests.length : null,
     cachedDecisions: requests.filter((r) => r.cached).length,
     branches,
+    ...(requests.length ? { local: { requests: local.length / requests.length, promptTokens: counted ? tokens(local) / tokens(requests) : null } } : {}),
   };
 }

@@ -71,7 +71,7 @@ export class EnsembleModel implements LoadedModel {
       }
     } finally {
       await closeAll(sessions);
-      this.#record('generate', clock());
+      this.#record('generate', promptTokenIds.length, clock());
     }
   }
 
@@ -97,7 +97,7 @@ export class EnsembleModel implements LoadedModel {
       return { logprobs, isGreedy };
     } finally {
       await closeAll(sessions);
-      this.#record('score', clock());
+      this.#record('score', contextTokenIds.length + continuationTokenIds.length, clock());
     }
   }
 
@@ -119,8 +119,8 @@ export class EnsembleModel implements LoadedModel {
     );
   }
 
-  #record(kind: CompositeRequest['kind'], times: { ms: number; cpuMs: number }): void {
-    this.#log.record({ kind, stage: -1, signals: [], cached: false, ms: times.ms, cpuMs: times.cpuMs });
+  #record(kind: CompositeRequest['kind'], promptTokens: number, times: { ms: number; cpuMs: number }): void {
+    this.#log.record({ kind, stage: -1, signals: [], cached: false, ms: times.ms, cpuMs: times.cpuMs, promptTokens });
   }
 
   /** The stages and every request served so far. */

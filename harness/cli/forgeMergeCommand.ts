@@ -88,7 +88,7 @@ export async function forgeMergeCommand(flags: ForgeMergeCommandFlags): Promise<
   if (flags.json) {
     const onnx = result.transformersJs ? { onnxDir: result.transformersJs.outDir, onnxFiles: result.transformersJs.record.files } : {};
     process.stdout.write(
-      `${JSON.stringify({ ...record, outFile: result.outFile, bytes: result.bytes, sha256: result.sha256, tensorTypes: result.tensorTypes, parameters: result.parameters, ...onnx, seconds: result.seconds }, null, 2)}\n`,
+      `${JSON.stringify({ ...record, outFile: result.outFile, bytes: result.bytes, sha256: result.sha256, tensorTypes: result.tensorTypes, parameters: result.parameters, parametersStored: result.parametersStored, ...onnx, seconds: result.seconds }, null, 2)}\n`,
     );
     return 0;
   }

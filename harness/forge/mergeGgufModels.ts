@@ -31,6 +31,7 @@ import type { GgufFileType } from './buildGgufMetadata.js';
 import { encodeGgmlTensor, forgeGgmlType, GGML_BLOCKS, type GgmlTypeName } from './encodeGgmlTensor.js';
 import { encodeGgufHeader, type GgufValue } from './encodeGgufHeader.js';
 import { HashingFileWriter } from './HashingFileWriter.js';
+import { ggufParameterCount } from '../../adapters/formats/gguf/ggufParameterCount.js';
 import { readGgufHeader, type GgufHeader, type GgufReadValue, type GgufTensor } from '../../adapters/formats/gguf/readGgufHeader.js';
 import { ggmlTypeName } from '../../adapters/formats/gguf/ggmlTypes.js';
 import { makeDir } from '../util/makeDir.js';
@@ -123,8 +124,10 @@ export interface MergeResult {
   record: MergeRecord;
   /** Tensors written per type. */
   tensorTypes: Record<string, number>;
-  /** Values written (every tensor's elements). */
+  /** Parameters as `inspect` counts them (a tied output head stored twice counts once: {@link ggufParameterCount}). */
   parameters: number;
+  /** Values written (every tensor's elements). */
+  parametersStored: number;
   /** The conversion, when `transformersJs` was given; else null. */
   transformersJs: ConvertResult | null;
   /** Wall-clock seconds, conversion included. */
@@ -252,7 +255,7 @@ export async function mergeGgufModels(options: MergeOptions): Promise<MergeResul
   }
   const handles = new Map<string, FileHandle>();
   const tensorTypes: Record<string, number> = {};
-  let parameters = 0;
+  let parametersStored = 0;
   let written: { bytes: number; sha256: string };
   try {
     for (const key of headers.keys()) handles.set(key, await open(key, 'r'));
@@ -297,7 +300,7 @@ export async function mergeGgufModels(options: MergeOptions): Promise<MergeResul
       await writer.write(bytes);
       await writer.padTo(reference.alignment);
       tensorTypes[type] = (tensorTypes[type] ?? 0) + 1;
-      parameters += tensor.elements;
+      parametersStored += tensor.elements;
       options.onProgress?.({ tensorsDone: index + 1, tensorsTotal: reference.tensors.length, tensor: tensor.name });
     }
     written = await writer.close();
@@ -311,6 +314,8 @@ export async function mergeGgufModels(options: MergeOptions): Promise<MergeResul
     for (const handle of handles.values()) await handle.close();
   }
 
+  // Counted on the written file, by inspect's rule: a merge of tied models keeps the head tied.
+  const { params: parameters } = await ggufParameterCount((await readGgufHeader(outFile)).tensors);
   const transformersJs =
     options.transformersJs === undefined
       ? null
@@ -322,6 +327,7 @@ export async function mergeGgufModels(options: MergeOptions): Promise<MergeResul
     record,
     tensorTypes,
     parameters,
+    parametersStored,
     transformersJs,
     seconds: (performance.now() - started) / 1000,
   };

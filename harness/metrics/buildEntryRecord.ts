@@ -136,6 +136,7 @@ export function okEntryRecord(
       repetitions: measurements.reduce((n, x) => n + x.repetitions.length, 0),
       measuredSeconds: measurements.reduce((n, x) => n + x.measuredSeconds, 0),
       tokenHandover: m.runtime.tokenHandover,
+      firstHandoverTokens: Math.max(1, ...measurements.flatMap((x) => x.repetitions.map((r) => r.firstHandoverTokens))),
       launcher: context.launcher?.id ?? 'process',
       clock: context.launcher?.clock ?? 'performance.now() in the worker',
       eos: 'ignored',

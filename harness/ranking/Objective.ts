@@ -35,3 +35,11 @@ export const DEFAULT_OBJECTIVES: readonly Objective[] = [
   { metric: 'metrics.peakRssBytes', direction: 'min' },
   { metric: 'metrics.energy.joulesPerOutputToken', direction: 'min' },
 ];
+
+/**
+ * Added to the default objectives (after TTFT) when the ranked entries hold a composite strategy: end-to-end
+ * time per request. For single models at a fixed output length it follows from TTFT and the decode rate and
+ * would only weigh them twice; a composite's hand-over (a cascade's probe held back, then a stream) makes
+ * the whole request the figure a user waits for, and neither TTFT nor the decode rate alone says it.
+ */
+export const COMPOSITE_E2E_OBJECTIVE: Objective = { metric: 'metrics.e2eMs', direction: 'min' };

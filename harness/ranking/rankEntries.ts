@@ -22,7 +22,7 @@ import { describeMetric } from '../result/describeMetric.js';
 import { expandObjectives } from './expandObjectives.js';
 import { hypervolume } from './hypervolume.js';
 import { nonDominatedSort } from './nonDominatedSort.js';
-import { DEFAULT_OBJECTIVES, type Objective } from './Objective.js';
+import { COMPOSITE_E2E_OBJECTIVE, DEFAULT_OBJECTIVES, type Objective } from './Objective.js';
 import type { MedalRow, MissingPolicy, RankedEntry, RankedObjective, Ranking } from './Ranking.js';
 import { notMeasuredReason } from '../result/notMeasuredReason.js';
 import { resolveMetric, type MetricValue } from './resolveMetric.js';
@@ -36,7 +36,8 @@ export interface RankableEntry {
 
 export interface RankingOptions {
   /**
-   * Objectives in order. Default: {@link DEFAULT_OBJECTIVES}, of which those that not every ok entry has
+   * Objectives in order. Default: {@link DEFAULT_OBJECTIVES} (with {@link COMPOSITE_E2E_OBJECTIVE} after TTFT when an
+   * entry is a composite strategy), of which those that not every ok entry has
    * are skipped (and listed with the reason), so that the default ranking covers every ok entry.
    */
   objectives?: readonly Objective[];
@@ -67,7 +68,10 @@ export function rankEntries(entries: readonly RankableEntry[], options: RankingO
   const notes: string[] = [];
 
   const eligible = entries.filter((e) => (e.status ?? 'ok') === 'ok');
-  const expanded = expandObjectives(options.objectives ?? DEFAULT_OBJECTIVES, eligible);
+  const composites = eligible.some((e) => (e as { model?: { format?: string } }).model?.format === 'composite');
+  const defaults = composites ? withEndToEnd(DEFAULT_OBJECTIVES) : DEFAULT_OBJECTIVES;
+  if (!options.objectives && composites) notes.push('objective metrics.e2eMs (min) added: the entries hold composite strategies, whose whole request neither TTFT nor the decode rate says alone');
+  const expanded = expandObjectives(options.objectives ?? defaults, eligible);
   const skipped = expanded.skipped;
   let used = expanded.used;
   if (!options.objectives) {
@@ -228,4 +232,12 @@ export function rankEntries(entries: readonly RankableEntry[], options: RankingO
     medalTable,
     notes,
   };
+}
+
+/** The objectives with end-to-end time inserted after TTFT (at the end when TTFT is not among them). */
+function withEndToEnd(objectives: readonly Objective[]): Objective[] {
+  const at = objectives.findIndex((o) => o.metric === 'metrics.ttftMs');
+  const list = [...objectives];
+  list.splice(at === -1 ? list.length : at + 1, 0, COMPOSITE_E2E_OBJECTIVE);
+  return list;
 }

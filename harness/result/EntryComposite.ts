@@ -53,6 +53,12 @@ export interface CompositePhase {
   /** Score requests whose decision came from the cache (several choices of one question share it). */
   cachedDecisions: number;
   branches: CompositeBranch[];
+  /**
+   * What stayed on the device: the share of requests answered by a local stage (not `remote`), and the share
+   * of their prompt tokens (null where requests did not record them). An ensemble's requests are local when
+   * every stage is. 1 for a composite without a served stage. Absent in results written before it was recorded.
+   */
+  local?: { requests: number; promptTokens: number | null };
 }
 
 /** A composite entry's own section of its record. */
@@ -64,6 +70,13 @@ export interface EntryComposite {
   measured: CompositePhase;
   /** Requests of the accuracy tasks (generation and scoring, many prompts); null when no task ran. */
   tasks: CompositePhase | null;
+  /**
+   * Whose vocabulary `outputs.tokenIds` are in: the stage that answered the measured loop (an escalated
+   * cascade answers in its later stage's ids, which `model.vocabSize`, stage 0's, does not describe) and
+   * that stage's vocabulary size. An ensemble's stages share stage 0's. Absent in results written before it
+   * was recorded, or without a measured request.
+   */
+  outputs?: { stage: number; name: string; vocabSize: number };
   /** How branch energy was obtained, e.g. `apportioned by CPU time from estimate (cpu-time × W/core + memory)`; null without energy. */
   energyMethod: string | null;
   /** Always true where there is a figure: apportioning is a model. */

@@ -186,6 +186,12 @@ export interface EntryMeasurement {
   measuredSeconds: number;
   /** `stream`: a timestamp per token; `batch`: per hand-over. */
   tokenHandover: 'stream' | 'batch';
+  /**
+   * Tokens handed over in the first hand-over (the most over the repetitions): 1 for a stream, a cascade's
+   * held-back probe for it. Decode tok/s, TPOT and ITL count the tokens after it. Absent in results written
+   * before it was recorded (whose decode figures counted a batch's tokens as 0 ms apart).
+   */
+  firstHandoverTokens?: number;
   /** The launcher that ran the entry (`process`, `in-process`, or one a backend brings); absent in results written before it was recorded (the process launcher). */
   launcher?: string;
   /** Clock of the timestamps: `performance.now()` where the launcher's scenario runs (`in the worker` for the process launcher). */

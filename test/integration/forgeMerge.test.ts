@@ -10,6 +10,8 @@ import type { BackendDefinition, LoadedModel } from '../../adapters/types.js';
 import { forgeModel } from '../../harness/forge/forgeModel.js';
 import { mergeGgufModels, type MergeResult } from '../../harness/forge/mergeGgufModels.js';
 import { detectModelFormat } from '../../harness/model/detectModelFormat.js';
+import { inspectGguf } from '../../adapters/formats/gguf/inspectGguf.js';
+import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
 import { tempDir } from '../helpers/tempDir.js';
 
 const llamaCpp = (await import('../../adapters/llama-cpp/index.js')).default as BackendDefinition;
@@ -85,5 +87,18 @@ describe('forge merge: the merged model runs', () => {
     } finally {
       await model.dispose();
     }
+  });
+});
+
+describe.skipIf(!hasShared)(`forge merge counts parameters as inspect does ${hasShared ? '' : `(${sharedSkipReason})`}`, () => {
+  it('stories260K merged with itself: 260,032 parameters (its tied head once), 292,800 values stored, as inspect says', async () => {
+    const source = sharedPath('models/stories260K/gguf/stories260K-f32.gguf');
+    const outDir = tempDir('merge-params');
+    const merged = await mergeGgufModels({ inputs: [{ path: source }, { path: source }], outFile: join(outDir, 'soup.gguf') });
+    const inspected = await inspectGguf(join(outDir, 'soup.gguf'));
+    const original = await inspectGguf(source);
+    expect([merged.parameters, merged.parametersStored]).toEqual([260_032, 292_800]);
+    expect([inspected.params, inspected.paramsStored]).toEqual([merged.parameters, merged.parametersStored]);
+    expect(original.params).toBe(260_032);
   });
 });

@@ -52,4 +52,26 @@ describe('compositeSummary', () => {
     expect(summary.measured.escalationRate).toBeNull();
     expect(summary.measured.branches.map((b) => [b.stage, b.name, b.requests, b.share, b.joulesPerRequest])).toEqual([[-1, 'small + big', 2, 1, null]]);
   });
+
+  it('names the vocabulary of the recorded outputs: the stage that answered the measured loop', () => {
+    const stages = [{ ...stage('small'), vocabSize: 512 }, { ...stage('big'), vocabSize: 32000 }];
+    const escalated = compositeSummary({ kind: 'cascade', stages }, [request(1, 30, 20), request(1, 31, 21)], null, null);
+    expect(escalated.outputs).toEqual({ stage: 1, name: 'big', vocabSize: 32000 });
+    const kept = compositeSummary({ kind: 'cascade', stages }, [request(0, 3, 2)], null, null);
+    expect(kept.outputs).toEqual({ stage: 0, name: 'small', vocabSize: 512 });
+    expect(compositeSummary({ kind: 'ensemble', stages }, [request(-1, 3, 2)], null, null).outputs).toEqual({ stage: 0, name: 'small', vocabSize: 512 });
+    expect(compositeSummary({ kind: 'cascade', stages }, [], null, null).outputs).toBeUndefined();
+  });
+
+  it('the local share: requests and prompt tokens answered without the served stage', () => {
+    const served = { kind: 'cascade' as const, stages: [stage('small'), stage('server', true)], requests: [] };
+    const withTokens = (r: CompositeRequest, promptTokens: number): CompositeRequest => ({ ...r, promptTokens });
+    const tasks = [withTokens(request(0, 1, 1), 10), withTokens(request(1, 9, 1), 30), withTokens(request(0, 1, 1), 20), withTokens(request(0, 1, 1), 40)];
+    const summary = compositeSummary(served, [withTokens(request(1, 9, 1), 5)], tasks, null);
+    expect(summary.tasks!.local).toEqual({ requests: 0.75, promptTokens: 70 / 100 });
+    expect(summary.measured.local).toEqual({ requests: 0, promptTokens: 0 });
+    // Without token counts (older logs) the token share is unknown; with no served stage everything is local.
+    expect(compositeSummary(info('cascade'), [request(1, 5, 4)], null, null).measured.local).toEqual({ requests: 1, promptTokens: null });
+    expect(compositeSummary({ ...served, kind: 'ensemble' }, [withTokens(request(-1, 5, 4), 8)], null, null).measured.local).toEqual({ requests: 0, promptTokens: 0 });
+  });
 });

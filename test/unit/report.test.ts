@@ -42,7 +42,7 @@ describe('flattenEntry', () => {
     expect(row['quality.arc_easy.acc.stderr']).toBe(0.01);
     expect(row['quality.arc_easy.acc.ci95Low']).toBe(0.52 - Z95 * 0.01);
     expect(row.options).toBe('');
-    expect(Object.keys(row).slice(20, 23)).toEqual(['composite', 'threshold', 'escalationRate']);
+    expect(Object.keys(row).slice(19, 24)).toEqual(['tokenHandover', 'firstHandoverTokens', 'composite', 'threshold', 'escalationRate']);
     expect([row.composite, row.threshold, row.escalationRate]).toEqual([null, null, null]); // a single model
     expect(row.errorCode).toBeNull();
     expect(row.front).toBeUndefined(); // no ranking given

@@ -16,7 +16,8 @@ import { buildCharts } from '../../reports/html/buildCharts.js';
 import type { ChartDefinition } from '../../reports/html/ChartDefinition.js';
 import { renderHtmlReport } from '../../reports/html/renderHtmlReport.js';
 import { renderMarkdownReport } from '../../reports/markdown/renderMarkdownReport.js';
-import { fixtureResultA, fixtureResultComposite } from '../browser/reportFixture.js';
+import { fixtureResultA, fixtureResultComposite, LEGACY_ZERO_GAPS } from '../browser/reportFixture.js';
+import { itlDistributionChart } from '../../reports/html/charts/itlDistributionChart.js';
 
 /** Ids of the composite fixture's entries. */
 const ID = {
@@ -131,6 +132,7 @@ describe('Pareto charts with composites', () => {
     expect(pareto.map((c) => c.title)).toEqual([
       'arc_easy acc against decode tok/s',
       'arc_easy acc against TTFT ms',
+      'arc_easy acc against end-to-end ms',
       'arc_easy acc against peak RSS MiB',
       'arc_easy acc against energy J/output token',
     ]);
@@ -183,6 +185,8 @@ describe('Pareto charts with composites', () => {
     const expected: Record<string, [string, (e: EntryRecord) => number]> = {
       'arc_easy acc against decode tok/s': ['m_decodeTps', (e) => e.metrics!.decodeTps!.median],
       'arc_easy acc against TTFT ms': ['m_ttftMs', (e) => e.metrics!.ttftMs.median],
+      // Composites in the run: end-to-end time is an objective (COMPOSITE_E2E_OBJECTIVE).
+      'arc_easy acc against end-to-end ms': ['m_e2eMs', (e) => e.metrics!.e2eMs.median],
       'arc_easy acc against peak RSS MiB': ['m_peakRssBytes', (e) => e.metrics!.peakRssBytes / (1024 * 1024)],
       'arc_easy acc against energy J/output token': ['m_energy_joulesPerOutputToken', (e) => e.metrics!.energy!.joulesPerOutputToken!],
     };
@@ -247,6 +251,29 @@ describe('Pareto charts with composites', () => {
   });
 });
 
+describe('charts on a log axis with zero values', () => {
+  it('the ITL chart leaves 0 ms gaps off (a legacy batched hand-over), says how many, and still draws every entry', () => {
+    const model = compositeModel();
+    const chart = buildCharts(model).find((c) => c.id === 'chart-itl')!;
+    const boxes = points(chart) as { label: string; min: number; n: number }[];
+    expect(boxes).toHaveLength(6);
+    expect(chart.expectedMarks).toBe(6);
+    expect(boxes.every((b) => b.min > 0)).toBe(true);
+    const legacy = boxes.find((b) => b.label.endsWith('threshold=-inf'))!;
+    const reps = entry(ID.negInf).samples!.itlMs.length;
+    expect(legacy.n).toBe(reps * (15 - LEGACY_ZERO_GAPS));
+    expect(chart.description).toMatch(new RegExp(`${reps * LEGACY_ZERO_GAPS} gaps of 0 ms \\(or not a number\\) left off the log axis\\.$`));
+  });
+
+  it('an entry with only 0 ms gaps is named, not drawn as NaN', () => {
+    const model = compositeModel();
+    const only = model.entries.map((e) => (e.entry.id === ID.mid && e.entry.status === 'ok' ? { ...e, entry: { ...e.entry, samples: { ...e.entry.samples!, itlMs: [[0, 0]] } } } : e));
+    const chart = itlDistributionChart('chart-itl', only)!;
+    expect(points(chart)).toHaveLength(5);
+    expect(chart.description).toContain('no gap left to draw for stories260K → stories15M · cascade threshold=-1.5.');
+  });
+});
+
 describe('cascade trade-off chart', () => {
   const chart = buildCharts(compositeModel()).find((c) => c.id === 'chart-cascade-1')!;
 
@@ -295,7 +322,7 @@ describe('CSV and flat rows with composites', () => {
     const csv = renderCsvReport(compositeModel());
     const [header, ...rows] = csv.split('\r\n').filter(Boolean).map((l) => l.split(','));
     const at = (name: string) => header!.indexOf(name);
-    expect(header!.slice(at('tokenHandover'), at('tokenHandover') + 4)).toEqual(['tokenHandover', 'composite', 'threshold', 'escalationRate']);
+    expect(header!.slice(at('tokenHandover'), at('tokenHandover') + 5)).toEqual(['tokenHandover', 'firstHandoverTokens', 'composite', 'threshold', 'escalationRate']);
     expect(rows.map((r) => [r[0], r[at('composite')], r[at('threshold')], r[at('escalationRate')]])).toEqual([
       [ID.small, '', '', ''],
       [ID.big, '', '', ''],
@@ -333,11 +360,11 @@ describe('Markdown report with composites', () => {
     expect(lines).toContain(`**Cascade sweep: ${FAMILY_LABEL}.**`);
     const sweep = lines.slice(lines.indexOf(`**Cascade sweep: ${FAMILY_LABEL}.**`) + 2, lines.indexOf(`**Cascade sweep: ${FAMILY_LABEL}.**`) + 7);
     expect(sweep).toEqual([
-      '| threshold | escalation rate | arc\\_easy acc ↑ | decode tok/s ↑ | TTFT ms ↓ | peak RSS MiB ↓ | energy J/output token ↓ | front |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-      '| -inf | 0% | 0.25 [0.231, 0.269] | 2,056 [1,998, 2,091] | 8.468 [8.181, 8.855] | 248 | 0.0105 | 1 |',
-      '| -1.5 | 40% | 0.31 [0.2898, 0.3302] | 1,983 [1,951, 1,997] | 8.744 [8.331, 8.988] | 250 | 0.011 | **0** ★ |',
-      '| inf | 100% | 0.33 [0.3094, 0.3506] | 255.6 [248.6, 260] | 79.5 [77.36, 80.48] | 250 | 0.0185 | 1 |',
+      '| threshold | escalation rate | arc\\_easy acc ↑ | decode tok/s ↑ | TTFT ms ↓ | end-to-end ms ↓ | peak RSS MiB ↓ | energy J/output token ↓ | front |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| -inf | 0% | 0.25 [0.231, 0.269] | 2,056 [1,998, 2,091] | 8.468 [8.181, 8.855] | 15.78 [15.48, 16.19] | 248 | 0.0105 | 1 |',
+      '| -1.5 | 40% | 0.31 [0.2898, 0.3302] | 1,983 [1,951, 1,997] | 8.744 [8.331, 8.988] | 16.31 [15.87, 16.54] | 250 | 0.011 | **0** ★ |',
+      '| inf | 100% | 0.33 [0.3094, 0.3506] | 255.6 [248.6, 260] | 79.5 [77.36, 80.48] | 138 [136.2, 139.5] | 250 | 0.0185 | 1 |',
     ]);
     expect(lines).toContain('### Who answered');
     expect(lines).toContain('| entry | phase | answered by | requests | share | median ms | median CPU ms | J/request (apportioned, estimated) |');
@@ -366,7 +393,7 @@ describe('Markdown report with composites', () => {
 
   it('links the trade-off chart image in the composite section', async () => {
     const { markdown, images } = await renderMarkdownReport(compositeModel(), { images: { base: 'charts' } });
-    expect(images.map((i) => i.file)).toEqual(['pareto-1.svg', 'pareto-2.svg', 'pareto-3.svg', 'pareto-4.svg', 'cascade-1.svg', 'metric-1.svg', 'metric-2.svg', 'metric-7.svg', 'metric-8.svg', 'metric-10.svg']);
+    expect(images.map((i) => i.file)).toEqual(['pareto-1.svg', 'pareto-2.svg', 'pareto-3.svg', 'pareto-4.svg', 'pareto-5.svg', 'cascade-1.svg', 'metric-1.svg', 'metric-2.svg', 'metric-5.svg', 'metric-7.svg', 'metric-8.svg', 'metric-10.svg']);
     const section = markdown.slice(markdown.indexOf('## Composite strategies'), markdown.indexOf('## All entries'));
     expect(section).toContain(`![Cascade trade-off: ${FAMILY_LABEL}](charts/cascade-1.svg)`);
     // The static SVG of a Pareto chart draws the sweep line.

@@ -11,8 +11,11 @@ import { entryTooltip, type EntryDatum } from './entryDatum.js';
 export function accuracySizeChart(id: string, data: readonly EntryDatum[], metric: ChartMetric, metrics: readonly ChartMetric[]): ChartDefinition | null {
   const f = fieldName(metric.path);
   const sizeField = data.some((d) => typeof d.params === 'number' && d.params > 0) ? 'params' : 'sizeMiB';
-  const values = data.filter((d) => typeof d[f] === 'number' && typeof d[sizeField] === 'number' && (d[sizeField] as number) > 0);
+  const scored = data.filter((d) => typeof d[f] === 'number');
+  // The axis is logarithmic: an entry without a size above 0 has no place on it (left off, and said so).
+  const values = scored.filter((d) => typeof d[sizeField] === 'number' && (d[sizeField] as number) > 0);
   if (values.length === 0) return null;
+  const unsized = scored.length - values.length;
   const x = {
     field: sizeField,
     type: 'quantitative',
@@ -50,7 +53,9 @@ export function accuracySizeChart(id: string, data: readonly EntryDatum[], metri
     id,
     section: 'size',
     title: `${metric.label} against model size`,
-    description: 'Each point is an entry; the whisker is the 95% interval of the metric.',
+    description: `Each point is an entry; the whisker is the 95% interval of the metric.${
+      unsized > 0 ? ` ${unsized} ${unsized === 1 ? 'entry' : 'entries'} without a ${sizeField === 'params' ? 'parameter count' : 'model size'} left off the log axis.` : ''
+    }`,
     spec,
     markName: 'points_marks',
     expectedMarks: values.length,

@@ -22,6 +22,39 @@ export function fieldName(path: string): string {
   return `m_${path.replace(/^metrics\./, '').replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 
+/** Characters of an entry label an axis or legend shows; longer labels lose their middle. */
+export const ENTRY_LABEL_CHARS = 56;
+
+/**
+ * Vega expression of an entry label as axes and legends show it (`datum.label` is the label's text):
+ * a label longer than {@link ENTRY_LABEL_CHARS} keeps its start and its end with `…` between, since the end
+ * holds what tells entries of one model apart (a cascade's threshold, an ensemble's weights, the workload),
+ * where cutting the end (Vega's `labelLimit`) would leave several entries reading alike. Tooltips keep the
+ * whole label.
+ */
+export const ENTRY_LABEL_EXPR = entryLabelExpr(ENTRY_LABEL_CHARS);
+
+/** Characters kept at the start of a label shortened to `chars`; the end keeps the rest (one goes to `…`). */
+function headChars(chars: number): number {
+  return Math.min(16, Math.floor(chars / 3));
+}
+
+/** The Vega expression of {@link shortEntryLabel} for `chars`. */
+export function entryLabelExpr(chars: number): string {
+  const head = headChars(chars);
+  return `length(datum.label) > ${chars} ? slice(datum.label, 0, ${head}) + '…' + slice(datum.label, ${-(chars - head - 1)}) : datum.label`;
+}
+
+/** `label` in at most `chars` characters, its middle left out (as {@link ENTRY_LABEL_EXPR} shows it in a chart). */
+export function shortEntryLabel(label: string, chars: number = ENTRY_LABEL_CHARS): string {
+  if (label.length <= chars) return label;
+  const head = headChars(chars);
+  return `${label.slice(0, head)}…${label.slice(-(chars - head - 1))}`;
+}
+
+/** The axis of entry labels (a nominal y axis): no title, labels shortened in the middle. */
+export const ENTRY_AXIS = { title: null, labelExpr: ENTRY_LABEL_EXPR, labelLimit: 340 } as const;
+
 /** d3 format for numbers in axes and tooltips: three significant digits, thousands separators. */
 export const NUMBER_FORMAT = ',.3~r';
 

@@ -1,18 +1,27 @@
 /**
  * Inter-token latency over every gap of every repetition, as a box per entry: whisker min–max, box
- * p25–p75, white tick at the median, dot at p99.
+ * p25–p75, white tick at the median, dot at p99. The axis is logarithmic: gaps of 0 ms (tokens handed over
+ * together, as results written before a hand-over counted as one gap hold them) have no place on it and
+ * are left off, counted in the description; an entry with no gap above 0 ms is named there.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { percentileSorted } from '../../../harness/stats/summarize.js';
 import type { ReportEntry } from '../../buildReportModel.js';
 import type { ChartDefinition } from '../ChartDefinition.js';
-import { CHART_CONFIG, NUMBER_FORMAT, TOOLTIP_FORMAT } from './chartConfig.js';
+import { CHART_CONFIG, ENTRY_AXIS, NUMBER_FORMAT, TOOLTIP_FORMAT } from './chartConfig.js';
 
 export function itlDistributionChart(id: string, entries: readonly ReportEntry[]): ChartDefinition | null {
   const boxes = [];
+  let dropped = 0;
+  const empty: string[] = [];
   for (const e of entries) {
-    const gaps = e.entry.status === 'ok' ? (e.entry.samples?.itlMs ?? []).flat() : [];
-    if (gaps.length === 0) continue;
+    const all = e.entry.status === 'ok' ? (e.entry.samples?.itlMs ?? []).flat() : [];
+    const gaps = all.filter((g) => Number.isFinite(g) && g > 0);
+    dropped += all.length - gaps.length;
+    if (gaps.length === 0) {
+      if (all.length > 0) empty.push(e.label);
+      continue;
+    }
     const sorted = [...gaps].sort((a, b) => a - b);
     const p = (q: number) => percentileSorted(sorted, q);
     boxes.push({
@@ -29,7 +38,7 @@ export function itlDistributionChart(id: string, entries: readonly ReportEntry[]
     });
   }
   if (boxes.length === 0) return null;
-  const y = { field: 'label', type: 'nominal', axis: { title: null, labelLimit: 260 } };
+  const y = { field: 'label', type: 'nominal', axis: ENTRY_AXIS };
   const tooltip = [
     { field: 'label', title: 'entry' },
     { field: 'n', title: 'gaps' },
@@ -66,9 +75,16 @@ export function itlDistributionChart(id: string, entries: readonly ReportEntry[]
     id,
     section: 'distributions',
     title: 'Inter-token latency',
-    description: 'Every gap of every repetition: whisker min to max, box p25 to p75, white tick median, diamond p99.',
+    description: `Every gap of every repetition: whisker min to max, box p25 to p75, white tick median, diamond p99.${leftOff(dropped, empty)}`,
     spec,
     markName: 'boxes_marks',
     expectedMarks: boxes.length,
   };
+}
+
+/** What the log axis could not show, in words (empty when it showed everything). */
+function leftOff(dropped: number, empty: readonly string[]): string {
+  if (dropped === 0) return '';
+  const gaps = `${dropped} ${dropped === 1 ? 'gap' : 'gaps'} of 0 ms (or not a number) left off the log axis`;
+  return ` ${gaps}${empty.length ? `; no gap left to draw for ${empty.join(', ')}` : ''}.`;
 }

@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartDefinition } from '../ChartDefinition.js';
-import { CHART_CONFIG, fieldName, NUMBER_FORMAT } from './chartConfig.js';
+import { CHART_CONFIG, ENTRY_AXIS, fieldName, NUMBER_FORMAT } from './chartConfig.js';
 import type { ChartMetric } from './chartMetrics.js';
 import { entryTooltip, type EntryDatum } from './entryDatum.js';
 
@@ -14,7 +14,7 @@ export function metricBarsChart(id: string, data: readonly EntryDatum[], metric:
   const hasInterval = values.some((d) => d[`${f}_lo`] !== d[`${f}_hi`]);
   const sign = metric.direction === 'min' ? 1 : -1;
   const order = [...values].sort((a, b) => sign * ((a[`${f}_mean`] as number) - (b[`${f}_mean`] as number))).map((d) => d.label as string);
-  const y = { field: 'label', type: 'nominal', sort: order, axis: { title: null, labelLimit: 260 } };
+  const y = { field: 'label', type: 'nominal', sort: order, axis: ENTRY_AXIS };
   const methods = [...new Set(values.map((d) => d.energyMethod).filter((m): m is string => typeof m === 'string'))];
   const method = metric.path.startsWith('metrics.energy.') && methods.length ? ` Energy method: ${methods.join(', ')}.` : '';
   const better = metric.direction === 'min' ? 'shorter is better' : metric.direction === 'max' ? 'longer is better' : '';

@@ -14,7 +14,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RankedObjective } from '../../../harness/ranking/Ranking.js';
 import type { ChartDefinition } from '../ChartDefinition.js';
-import { axisTitle, CHART_CONFIG, fieldName, NUMBER_FORMAT } from './chartConfig.js';
+import { axisTitle, CHART_CONFIG, fieldName, NUMBER_FORMAT, shortEntryLabel } from './chartConfig.js';
 import { FRONT, KIND, KIND_SHAPE, entryTooltip, type EntryDatum } from './entryDatum.js';
 import type { ChartMetric } from './chartMetrics.js';
 import { sizeLegendValues } from './sizeLegendValues.js';
@@ -290,7 +290,8 @@ function placeLabels(
     .map((d) => ({ d, first: onFrontier.has(d) ? 0 : 1, ...toScreen(d) }))
     .sort((a, b) => a.first - b.first || a.sx - b.sx || a.sy - b.sy);
   for (const { d, sx, sy } of front) {
-    const label = String(d.label);
+    // The end of a label tells a cascade's thresholds apart: shortened in the middle, not cut at the end.
+    const label = shortEntryLabel(String(d.label), Math.floor(LABEL_LIMIT / CHAR_PX));
     const w = Math.min(label.length * CHAR_PX, LABEL_LIMIT);
     const candidates: [number, number, 'left' | 'right'][] = [
       [sx + 10, sy, 'left'],

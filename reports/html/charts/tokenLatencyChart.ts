@@ -6,7 +6,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { percentileSorted } from '../../../harness/stats/summarize.js';
 import type { ReportEntry } from '../../buildReportModel.js';
 import type { ChartDefinition } from '../ChartDefinition.js';
-import { CHART_CONFIG, NUMBER_FORMAT, TOOLTIP_FORMAT } from './chartConfig.js';
+import { CHART_CONFIG, ENTRY_LABEL_EXPR, NUMBER_FORMAT, TOOLTIP_FORMAT } from './chartConfig.js';
 
 export function tokenLatencyChart(id: string, entries: readonly ReportEntry[]): ChartDefinition | null {
   const rows: { label: string; token: number; itlMs: number; repetitions: number }[] = [];
@@ -35,7 +35,7 @@ export function tokenLatencyChart(id: string, entries: readonly ReportEntry[]): 
         encoding: {
           x: { field: 'token', type: 'quantitative', title: 'generated token (position after the first)', scale: { nice: false } },
           y: { field: 'itlMs', type: 'quantitative', title: 'ms since the previous token (median over repetitions)', scale: { zero: false }, axis: { format: NUMBER_FORMAT } },
-          color: { field: 'label', type: 'nominal', title: 'entry', legend: { orient: 'bottom', columns: 2, labelLimit: 420 } },
+          color: { field: 'label', type: 'nominal', title: 'entry', legend: { orient: 'bottom', columns: 2, labelLimit: 420, labelExpr: ENTRY_LABEL_EXPR } },
         },
       },
       {

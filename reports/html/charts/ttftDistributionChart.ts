@@ -5,7 +5,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ReportEntry } from '../../buildReportModel.js';
 import type { ChartDefinition } from '../ChartDefinition.js';
-import { CHART_CONFIG, NUMBER_FORMAT, TOOLTIP_FORMAT } from './chartConfig.js';
+import { CHART_CONFIG, ENTRY_AXIS, NUMBER_FORMAT, TOOLTIP_FORMAT } from './chartConfig.js';
 
 export function ttftDistributionChart(id: string, entries: readonly ReportEntry[]): ChartDefinition | null {
   const rows: { label: string; backend: string; ttftMs: number; repetition: number; jitter: number }[] = [];
@@ -22,7 +22,7 @@ export function ttftDistributionChart(id: string, entries: readonly ReportEntry[
     if (typeof median === 'number') medians.push({ label: e.label, backend: e.entry.backend.id, median });
   }
   if (rows.length === 0) return null;
-  const y = { field: 'label', type: 'nominal', axis: { title: null, labelLimit: 260 } };
+  const y = { field: 'label', type: 'nominal', axis: ENTRY_AXIS };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CHART_CONFIG,
