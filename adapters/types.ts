@@ -144,6 +144,12 @@ export interface LoadedModel {
    * {@link BackendDefinition.describeEntry}. Optional: most backends record nothing.
    */
   endPhase?(phase: WorkPhase): unknown;
+  /**
+   * A model that routes each request to one of several models (a cascade's stages, in order): the worker
+   * runs the accuracy tasks on every route alone too, and with `lastRoute` (the route that answered the
+   * last request) learns which answered each row, for the oracle bound ({@link oracleRouting}). Optional.
+   */
+  readonly routing?: { routes: ReadonlyArray<{ name: string; model: LoadedModel }>; lastRoute(): number | null };
   /** Frees the model and everything the backend allocated for it. */
   dispose(): Promise<void>;
 }

@@ -81,6 +81,9 @@ export class CascadeModel implements LoadedModel {
   readonly #settings: CascadeSettings;
   readonly #outputs = new StageOutputs();
   readonly #decisions = new LruMap<string, Decision>(DECISIONS_KEPT);
+  #lastStage: number | null = null;
+  /** The stages as routes (the worker's oracle runs each alone), and the stage that answered the last request. */
+  readonly routing: NonNullable<LoadedModel['routing']>;
 
   private constructor(stages: LoadedStages, views: StageView[], settings: CascadeSettings) {
     this.#stages = stages;
@@ -89,6 +92,7 @@ export class CascadeModel implements LoadedModel {
     // Held-back tokens come at once (see index.ts): hand-over is `batch`.
     this.info = stages.runtimeInfo({ signal: settings.signal, signalTokens: settings.signalTokens, threshold: settings.threshold }, 'batch');
     this.#log = new CompositeRequestLog('cascade', stages);
+    this.routing = { routes: stages.list.map((s) => ({ name: s.spec.model.name, model: s.model })), lastRoute: () => this.#lastStage };
     if (stages.list.every((s) => typeof s.model.score === 'function')) {
       this.score = (context, continuation) => this.#score(context, continuation);
     }
@@ -324,6 +328,7 @@ export class CascadeModel implements LoadedModel {
   }
 
   #record(kind: CompositeRequest['kind'], stage: number, signals: number[], cached: boolean, promptTokens: number, times: { ms: number; cpuMs: number }): void {
+    this.#lastStage = stage;
     this.#log.record({ kind, stage, signals, cached, ms: times.ms, cpuMs: times.cpuMs, promptTokens });
   }
 

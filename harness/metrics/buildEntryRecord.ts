@@ -148,6 +148,7 @@ export function okEntryRecord(
     },
     metrics,
     ...(m.quality ? { quality: m.quality.map(({ metrics: _metrics, ...rest }) => rest) } : {}),
+    ...(m.oracle ? { oracle: m.oracle } : {}),
     ...(description.record as Partial<OkEntryRecord> | undefined),
     samples: {
       loadMs: measurements.map((x) => x.loadMs),

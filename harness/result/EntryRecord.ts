@@ -1,4 +1,5 @@
 /** The record of one matrix entry, as appended to `entries.jsonl` and listed in `result.json`. */
+import type { RouteOracle } from '../oracle/oracleRouting.js';
 import type { ErrorRecord } from '../errors.js';
 import type { MeasuredStats } from '../stats/measuredStats.js';
 import type { Stats } from '../stats/summarize.js';
@@ -254,6 +255,11 @@ export interface OkEntryRecord extends EntryRecordBase {
   composite?: EntryComposite;
   /** Every accuracy task run: version, data used (with sha256), policy, rows, truncations, or why skipped. */
   quality?: Array<Omit<TaskResult, 'metrics'>>;
+  /**
+   * Cascades with accuracy tasks: per task with per-row scores, every stage alone, the cascade as routed,
+   * the per-row best (oracle) and the bound at every escalation rate, with the cascade's headroom.
+   */
+  oracle?: RouteOracle[];
   error?: undefined;
 }
 

@@ -22,6 +22,8 @@ import { resolveQualityTasks } from '../../suites/resolveQualityTasks.js';
 import { buildPromptTokens } from './buildPromptTokens.js';
 import type { PhaseMessage, ScenarioSettings, WorkerMeasurement } from './messages.js';
 import { runQualityTasks } from './runQualityTasks.js';
+import { runOracle, type RoutedSample } from '../oracle/runOracle.js';
+import type { TaskSample } from '../../suites/runTask.js';
 
 /** What the scenario tells whoever runs it. */
 export interface ScenarioHooks {
@@ -185,10 +187,16 @@ export async function measureEntry(
     // Peak memory of the speed measurement, read before the accuracy tasks (whose scoring allocates more).
     const vmHwmBytes = loopMemory.stop().peakBytes;
     endPhase('measured');
+    // A routing model (cascade): which route answered each row, read as the row ends.
+    const routing = model.routing;
+    const routed: RoutedSample[] = [];
+    const onSample = routing ? (sample: TaskSample) => routed.push({ sample, route: routing.lastRoute() }) : undefined;
     const qualityResults = tasks.length
-      ? await runQualityTasks(model, tasks, samplesFile, (task) => phase({ phase: 'quality', task }))
+      ? await runQualityTasks(model, tasks, samplesFile, (task) => phase({ phase: 'quality', task }), onSample)
       : null;
     if (qualityResults) endPhase('quality');
+    // After the routed phase ended: the routes' own runs are no requests of the composite.
+    const oracle = qualityResults && routing ? await runOracle(routing.routes, tasks, routed, (task) => phase({ phase: 'quality', task })) : null;
     const last = repetitions[repetitions.length - 1]!;
     const text = await model.detokenize(last.tokenIds);
     return {
@@ -207,6 +215,7 @@ export async function measureEntry(
       energy: energyReading,
       energyError,
       quality: qualityResults,
+      ...(oracle && oracle.length ? { oracle } : {}),
       memory: { vmHwmBytes, rssBeforeLoadBytes: loaded.rssStartBytes, rssAfterLoadBytes: loaded.rssEndBytes, gpuBytes },
     };
   } finally {

@@ -4,6 +4,7 @@ import type { EnergySettings, MeasurePolicy, QualitySettings } from '../config/c
 import type { ErrorRecord } from '../errors.js';
 import type { PlannedEntry } from '../matrix/PlannedEntry.js';
 import type { EnergyReading } from '../trackers/energy/EnergyTypes.js';
+import type { RouteOracle } from '../oracle/oracleRouting.js';
 import type { RepetitionSample } from '../trackers/latencySample.js';
 import type { TaskResult } from '../../suites/runTask.js';
 
@@ -70,6 +71,8 @@ export interface WorkerMeasurement {
   energyError: string | null;
   /** Accuracy task results, in task order; null when the entry runs none. */
   quality: TaskResult[] | null;
+  /** Routing models (cascades) with accuracy tasks: the oracle bound per task that has per-row scores. */
+  oracle?: RouteOracle[];
   /** Measured repetitions in order; the first is the coldest. */
   repetitions: RepetitionSample[];
   /** Seconds spent in the measured loop. */

@@ -8,7 +8,7 @@
  */
 import { describeMetric } from '../../harness/result/describeMetric.js';
 import type { ReportEntry, ReportModel } from '../buildReportModel.js';
-import { cascadeFamilies } from '../cascadeFamilies.js';
+import { cascadeFamilies, type CascadeFamily } from '../cascadeFamilies.js';
 import { compositeFields } from '../compositeFields.js';
 import { formatNumber } from '../formatNumber.js';
 import { formatPercent } from '../formatPercent.js';
@@ -124,6 +124,7 @@ export async function renderMarkdownReport(
         );
       }
       lines.push('');
+      lines.push(...oracleLines(family));
     }
     for (const chart of charts.filter((c) => c.section === 'composites')) lines.push(await image(chart), '');
     lines.push(...whoAnswered(composites), '');
@@ -250,4 +251,32 @@ function cell(f: EntryField, e: ReportEntry): string {
 /** `median [low, high]` of the metric in display units, or the value alone when it has no interval. */
 function statText(e: ReportEntry, path: string, scale: number): string {
   return metricField(path, path, scale).text(e);
+}
+
+/**
+ * The oracle bound of a cascade sweep, per task: the stages alone, the per-row best with its escalation
+ * rate, and each threshold's headroom (the bound at its escalation rate minus its score). Nothing when no
+ * entry of the sweep holds an oracle.
+ */
+function oracleLines(family: CascadeFamily): string[] {
+  const members = family.members.flatMap(({ entry, fields }) => (entry.entry.status === 'ok' && entry.entry.oracle ? [{ threshold: fields.threshold ?? '—', oracle: entry.entry.oracle }] : []));
+  const first = members[0];
+  if (!first) return [];
+  const out: string[] = [];
+  for (const task of first.oracle) {
+    const value = (x: number) => formatNumber(x);
+    const stages = task.stages.map((s) => `${md(s.name)} ${value(s.score)}`).join(', ');
+    const headroom = members
+      .map((m) => {
+        const o = m.oracle.find((x) => x.task === task.task && x.metric === task.metric);
+        return o ? `${md(m.threshold)} ${o.headroom >= 0 ? '+' : ''}${value(o.headroom)}` : null;
+      })
+      .filter((x): x is string => x !== null)
+      .join(', ');
+    out.push(
+      `Oracle bound, ${md(task.task)} ${md(task.metric)} over ${task.rows} rows: per-row best ${value(task.oracle.score)} at ${formatPercent(task.oracle.escalationRate)} escalated; alone: ${stages}; headroom to the bound at each threshold's escalation rate: ${headroom}.`,
+      '',
+    );
+  }
+  return out;
 }

@@ -184,6 +184,8 @@ if (!hasChromium && browserRequired) {
           ['quality_line_marks', 1],
           ['latency_points_marks', 3],
           ['latency_line_marks', 1],
+          ['oracle_bound_marks', 1],
+          ['oracle_point_marks', 1],
         ],
       ]);
       for (const chart of report.charts) {

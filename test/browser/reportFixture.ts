@@ -9,6 +9,7 @@ import type { EntryModel, EntryRecord, OkEntryRecord } from '../../harness/resul
 import type { RunResult } from '../../harness/result/RunResult.js';
 import { percentileSorted, summarize, type Stats } from '../../harness/stats/summarize.js';
 import { summarizeEntries } from '../../harness/result/summarizeEntries.js';
+import { oracleRouting, type RouteOracle } from '../../harness/oracle/oracleRouting.js';
 import { compositeSummary } from '../../adapters/composite-common/compositeSummary.js';
 import type { CompositeModelInfo, CompositeRequest } from '../../adapters/composite-common/CompositeModelInfo.js';
 import type { StageRef } from '../../harness/matrix/expandMatrix.js';
@@ -273,6 +274,7 @@ function compositeEntry(c: CompositeConfig, index: number, stages: readonly OkEn
       quality: accuracy(c.acc),
     },
     composite,
+    ...(c.kind === 'cascade' ? { oracle: [fixtureOracle(c.escalatedQuestions)] } : {}),
   };
 }
 
@@ -287,4 +289,17 @@ export function fixtureResultComposite(): RunResult {
   });
   const entries = [...singles, ...COMPOSITES.map((c, i) => compositeEntry(c, singles.length + i, singles))];
   return result(entries, device('devicecccc000003', 'Test CPU C'));
+}
+
+/**
+ * The arc_easy oracle of a cascade of the fixture, made by the harness's own {@link oracleRouting} from
+ * per-row scores: stage 0 right on every 4th question, stage 1 on every 3rd; the cascade escalates its
+ * first `escalated` questions.
+ */
+function fixtureOracle(escalated: number): RouteOracle {
+  const rows = Array.from({ length: COMPOSITE_QUESTIONS }, (_, i) => i);
+  const s0 = new Map(rows.map((i) => [i, i % 4 === 0 ? 1 : 0]));
+  const s1 = new Map(rows.map((i) => [i, i % 3 === 0 ? 1 : 0]));
+  const routed = new Map(rows.map((i) => [i, i < escalated ? { stage: 1, score: s1.get(i)! } : { stage: 0, score: s0.get(i)! }]));
+  return oracleRouting('arc_easy', 'acc', [{ name: 'stories260K', scores: s0 }, { name: 'stories15M', scores: s1 }], routed);
 }

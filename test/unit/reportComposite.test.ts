@@ -290,11 +290,11 @@ describe('cascade trade-off chart', () => {
     expect([mid.e2eLo, mid.e2eHi]).toEqual(entry(ID.mid).metrics!.e2eMs.medianCi95);
     const spec = chart.spec as unknown as { hconcat: { layer: Layer[]; encoding: { x: { field: string; scale: unknown } } }[] };
     expect(spec.hconcat.map((p) => p.layer.map((l) => l.name))).toEqual([
-      ['quality_whiskers', 'quality_line', 'quality_points', 'quality_thresholds'],
+      ['oracle_bound', 'oracle_point', 'quality_whiskers', 'quality_line', 'quality_points', 'quality_thresholds'],
       ['latency_whiskers', 'latency_line', 'latency_points', 'latency_thresholds'],
     ]);
     expect(spec.hconcat[0]!.encoding.x.field).toBe('escalationRate');
-    expect(spec.hconcat[0]!.layer[1]!.encoding.y!.field).toBe('quality');
+    expect(spec.hconcat[0]!.layer[3]!.encoding.y!.field).toBe('quality');
     expect(spec.hconcat[1]!.layer[1]!.encoding.y!.field).toBe('e2e');
     expect([chart.markName, chart.expectedMarks, chart.otherMarks]).toEqual([
       'quality_points_marks',
@@ -303,8 +303,21 @@ describe('cascade trade-off chart', () => {
         { markName: 'quality_line_marks', expected: 1 },
         { markName: 'latency_points_marks', expected: 3 },
         { markName: 'latency_line_marks', expected: 1 },
+        { markName: 'oracle_bound_marks', expected: 1 },
+        { markName: 'oracle_point_marks', expected: 1 },
       ],
     ]);
+  });
+
+  it('draws the oracle bound and the per-row best from the entries\' oracle of the plotted task', () => {
+    const oracle = (entry(ID.mid) as { oracle?: { bound: { escalationRate: number; score: number }[]; oracle: { score: number; escalationRate: number }; rows: number }[] }).oracle![0]!;
+    const spec = chart.spec as unknown as { hconcat: { layer: (Layer & { data?: { values: Record<string, number>[] } })[] }[] };
+    const [bound, best] = spec.hconcat[0]!.layer;
+    expect(bound!.data!.values).toEqual(oracle.bound.map((p) => ({ escalationRate: p.escalationRate, quality: p.score })));
+    expect(bound!.data!.values).toHaveLength(101);
+    // Stage 0 right on every 4th of 2,000 rows, stage 1 on every 3rd: the best of both is right on half.
+    expect(best!.data!.values).toEqual([{ escalationRate: oracle.oracle.escalationRate, quality: 0.5, rows: 2000 }]);
+    expect(chart.description).toContain('Dashed green: the oracle bound over 2000 rows of arc_easy');
   });
 
   it('is left out without quality metrics', () => {
@@ -358,6 +371,11 @@ describe('Markdown report with composites', () => {
     const section = markdown.slice(markdown.indexOf('## Composite strategies'), markdown.indexOf('## All entries'));
     const lines = section.split('\n');
     expect(lines).toContain(`**Cascade sweep: ${FAMILY_LABEL}.**`);
+    // Stage 0 right on every 4th row, stage 1 on every 3rd: the best of both on half, 500 of 2,000 rows
+    // needing stage 1; the bound at 40% escalated is 0.5, at 0% stage 0's 0.25.
+    expect(lines).toContain(
+      "Oracle bound, arc\\_easy acc over 2000 rows: per-row best 0.5 at 25% escalated; alone: stories260K 0.25, stories15M 0.3335; headroom to the bound at each threshold's escalation rate: -inf +0, -1.5 +0.2165, inf +0.1665.",
+    );
     const sweep = lines.slice(lines.indexOf(`**Cascade sweep: ${FAMILY_LABEL}.**`) + 2, lines.indexOf(`**Cascade sweep: ${FAMILY_LABEL}.**`) + 7);
     expect(sweep).toEqual([
       '| threshold | escalation rate | arc\\_easy acc ↑ | decode tok/s ↑ | TTFT ms ↓ | end-to-end ms ↓ | peak RSS MiB ↓ | energy J/output token ↓ | front |',

@@ -5,10 +5,13 @@
  * thresholds written beside the points. The escalation rate is the entry's `metrics.escalationRate`, over
  * the accuracy tasks' requests (those the quality is measured on). The latency is the measured loop's, whose one prompt either
  * escalates or not, so it steps between the stages' latencies rather than following the rate; the
- * description says so.
+ * description says so. Where the entries hold the oracle of the plotted task metric (`oracle`, from the
+ * stages run alone), the quality panel adds the bound (dashed, green: the best any router escalating that
+ * share of rows could score) and the per-row best (a cross): the gap to the sweep's line is its headroom.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { resolveMetric } from '../../../harness/ranking/resolveMetric.js';
+import type { RouteOracle } from '../../../harness/oracle/oracleRouting.js';
 import type { CascadeFamily } from '../../cascadeFamilies.js';
 import type { ChartDefinition } from '../ChartDefinition.js';
 import { CHART_CONFIG, NUMBER_FORMAT, TOOLTIP_FORMAT } from './chartConfig.js';
@@ -18,6 +21,18 @@ const WIDTH = 220;
 const HEIGHT = 200;
 const COLOR = '#8250df';
 const E2E = 'metrics.e2eMs';
+const ORACLE_COLOR = '#1a7f37';
+
+/** The oracle of the plotted task metric (`metrics.quality.<task>.<metric>`) from the family's first entry that holds it. */
+function oracleOf(family: CascadeFamily, quality: ChartMetric): RouteOracle | null {
+  const match = /^metrics\.quality\.(.+)\.([^.]+)$/.exec(quality.path);
+  if (!match) return null;
+  for (const { entry } of family.members) {
+    const found = entry.entry.status === 'ok' ? entry.entry.oracle?.find((o) => o.task === match[1] && o.metric === match[2]) : undefined;
+    if (found) return found;
+  }
+  return null;
+}
 
 /** One threshold of the sweep. */
 interface TradeoffDatum {
@@ -59,6 +74,9 @@ export function cascadeTradeoffChart(id: string, family: CascadeFamily, quality:
   const withQuality = values.filter((d) => d.quality !== null).length;
   if (withQuality < 2) return null;
   const withLatency = values.filter((d) => d.e2e !== null).length;
+  const oracle = oracleOf(family, quality);
+  const boundRows = oracle ? oracle.bound.map((p) => ({ escalationRate: p.escalationRate, quality: p.score * quality.scale })) : [];
+  const oracleRow = oracle ? [{ escalationRate: oracle.oracle.escalationRate, quality: oracle.oracle.score * quality.scale, rows: oracle.rows }] : [];
   const x = {
     field: 'escalationRate',
     type: 'quantitative',
@@ -74,19 +92,21 @@ export function cascadeTradeoffChart(id: string, family: CascadeFamily, quality:
     { field: 'quality', title: quality.label, type: 'quantitative', format: TOOLTIP_FORMAT },
     { field: 'e2e', title: 'end-to-end ms (median)', type: 'quantitative', format: TOOLTIP_FORMAT },
   ];
-  const panel = (prefix: string, field: string, title: string, zero: boolean) => ({
+  const panel = (prefix: string, field: string, title: string, zero: boolean, extra: object[] = []) => ({
     width: WIDTH,
     height: HEIGHT,
-    transform: [{ filter: `isValid(datum.${field})` }],
     encoding: { x },
     layer: [
+      ...extra,
       {
         name: `${prefix}_whiskers`,
+        transform: [{ filter: `isValid(datum.${field})` }],
         mark: { type: 'rule', color: '#8c959f' },
         encoding: { y: { field: `${field}Lo`, type: 'quantitative' }, y2: { field: `${field}Hi` } },
       },
       {
         name: `${prefix}_line`,
+        transform: [{ filter: `isValid(datum.${field})` }],
         mark: { type: 'line', color: COLOR, strokeWidth: 1.5 },
         encoding: {
           y: { field, type: 'quantitative', title, scale: { zero, nice: true }, axis: { format: NUMBER_FORMAT } },
@@ -95,11 +115,13 @@ export function cascadeTradeoffChart(id: string, family: CascadeFamily, quality:
       },
       {
         name: `${prefix}_points`,
+        transform: [{ filter: `isValid(datum.${field})` }],
         mark: { type: 'point', filled: true, size: 70, color: COLOR, shape: 'diamond', cursor: 'pointer' },
         encoding: { y: { field, type: 'quantitative' }, tooltip },
       },
       {
         name: `${prefix}_thresholds`,
+        transform: [{ filter: `isValid(datum.${field})` }],
         mark: { type: 'text', align: 'center', baseline: 'bottom', dy: -7, fontSize: 10, color: '#59636e' },
         encoding: { y: { field, type: 'quantitative' }, text: { field: 'threshold', type: 'nominal' } },
       },
@@ -110,7 +132,27 @@ export function cascadeTradeoffChart(id: string, family: CascadeFamily, quality:
     config: CHART_CONFIG,
     data: { values },
     hconcat: [
-      panel('quality', 'quality', `${quality.label}${quality.direction === 'max' ? ' (better ↑)' : quality.direction === 'min' ? ' (lower is better)' : ''}`, false),
+      panel('quality', 'quality', `${quality.label}${quality.direction === 'max' ? ' (better ↑)' : quality.direction === 'min' ? ' (lower is better)' : ''}`, false, oracle ? [
+        {
+          name: 'oracle_bound',
+          data: { values: boundRows },
+          mark: { type: 'line', color: ORACLE_COLOR, strokeDash: [4, 3], strokeWidth: 1.2 },
+          encoding: { y: { field: 'quality', type: 'quantitative' } },
+        },
+        {
+          name: 'oracle_point',
+          data: { values: oracleRow },
+          mark: { type: 'point', shape: 'cross', filled: true, size: 90, color: ORACLE_COLOR },
+          encoding: {
+            y: { field: 'quality', type: 'quantitative' },
+            tooltip: [
+              { field: 'quality', title: `oracle ${quality.label} (per-row best)`, type: 'quantitative', format: TOOLTIP_FORMAT },
+              { field: 'escalationRate', title: 'its escalation rate', type: 'quantitative', format: '.1%' },
+              { field: 'rows', title: 'rows' },
+            ],
+          },
+        },
+      ] : []),
       ...(withLatency ? [panel('latency', 'e2e', 'end-to-end ms, median (lower is better)', true)] : []),
     ],
   } as unknown as TopLevelSpec;
@@ -120,13 +162,17 @@ export function cascadeTradeoffChart(id: string, family: CascadeFamily, quality:
     title: `Cascade trade-off: ${family.label}`,
     description:
       `One point per threshold (written above it), joined from -inf (never escalate) to inf (always escalate); whiskers are 95% intervals. ` +
-      `The escalation rate is over the accuracy tasks' requests, those the quality is measured on; the latency is the measured loop's median, whose single prompt is either escalated or not, so it steps between the stages' latencies rather than following the rate.`,
+      `The escalation rate is over the accuracy tasks' requests, those the quality is measured on; the latency is the measured loop's median, whose single prompt is either escalated or not, so it steps between the stages' latencies rather than following the rate.` +
+      (oracle
+        ? ` Dashed green: the oracle bound over ${oracle.rows} rows of ${oracle.task} (the best score escalating that share of rows could reach, from the stages run alone); the cross is the per-row best.`
+        : ''),
     spec,
     markName: 'quality_points_marks',
     expectedMarks: withQuality,
     otherMarks: [
       { markName: 'quality_line_marks', expected: 1 },
       ...(withLatency ? [{ markName: 'latency_points_marks', expected: withLatency }, { markName: 'latency_line_marks', expected: 1 }] : []),
+      ...(oracle ? [{ markName: 'oracle_bound_marks', expected: 1 }, { markName: 'oracle_point_marks', expected: 1 }] : []),
     ],
   };
 }
