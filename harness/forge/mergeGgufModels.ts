@@ -255,7 +255,6 @@ export async function mergeGgufModels(options: MergeOptions): Promise<MergeResul
   }
   const handles = new Map<string, FileHandle>();
   const tensorTypes: Record<string, number> = {};
-  let parametersStored = 0;
   let written: { bytes: number; sha256: string };
   try {
     for (const key of headers.keys()) handles.set(key, await open(key, 'r'));
@@ -300,7 +299,6 @@ export async function mergeGgufModels(options: MergeOptions): Promise<MergeResul
       await writer.write(bytes);
       await writer.padTo(reference.alignment);
       tensorTypes[type] = (tensorTypes[type] ?? 0) + 1;
-      parametersStored += tensor.elements;
       options.onProgress?.({ tensorsDone: index + 1, tensorsTotal: reference.tensors.length, tensor: tensor.name });
     }
     written = await writer.close();
@@ -315,7 +313,7 @@ export async function mergeGgufModels(options: MergeOptions): Promise<MergeResul
   }
 
   // Counted on the written file, by inspect's rule: a merge of tied models keeps the head tied.
-  const { params: parameters } = await ggufParameterCount((await readGgufHeader(outFile)).tensors);
+  const { params: parameters, paramsStored: parametersStored } = await ggufParameterCount((await readGgufHeader(outFile)).tensors);
   const transformersJs =
     options.transformersJs === undefined
       ? null

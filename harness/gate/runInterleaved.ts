@@ -66,7 +66,7 @@ export async function runInterleaved(options: InterleavedRunOptions): Promise<In
   });
 
   // The first failure is the cause; the other side then stops with an interruption of its own.
-  let cause: { error: unknown } | null = null;
+  const failures: unknown[] = [];
   let startCurrent!: (go: boolean) => void;
   const currentMayStart = new Promise<boolean>((resolve) => (startCurrent = resolve));
   const baseline = runPlan(options.baseline.config, {
@@ -83,7 +83,7 @@ export async function runInterleaved(options: InterleavedRunOptions): Promise<In
       return outcome;
     },
     (error: unknown) => {
-      cause ??= { error };
+      failures.push(error);
       startCurrent(false);
       stop.abort('the baseline side failed');
       throw error;
@@ -93,14 +93,15 @@ export async function runInterleaved(options: InterleavedRunOptions): Promise<In
   const current = currentMayStart
     .then((go) => (go ? runPlan(options.current.config, { ...common(options.current, 'current'), turns: currentTurns }) : null))
     .catch((error: unknown) => {
-      cause ??= { error };
+      failures.push(error);
       stop.abort('the current side failed');
       throw error;
     })
     .finally(() => currentTurns.finish());
   try {
     const [a, b] = await Promise.allSettled([baseline, current]);
-    if (a.status === 'rejected' || b.status === 'rejected') throw (cause as { error: unknown } | null)?.error ?? (a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason);
+    // Both sides' rejections pass through the handlers above, so the first failure is recorded.
+    if (a.status === 'rejected' || b.status === 'rejected') throw failures[0];
     return {
       baseline: a.value,
       current: b.value!,

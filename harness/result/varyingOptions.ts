@@ -5,23 +5,22 @@
  * of the backend leave unset varies too (unset reads as `default`).
  */
 export function varyingOptions(entries: readonly { backend: { id: string; options: Record<string, unknown> } }[]): Map<string, string[]> {
-  const values = new Map<string, Map<string, Set<string>>>();
-  const counts = new Map<string, number>();
+  /** Per backend: its entries, and per option key the values set and how many entries set it. */
+  const backends = new Map<string, { entries: number; keys: Map<string, { values: Set<string>; set: number }> }>();
   for (const { backend } of entries) {
-    counts.set(backend.id, (counts.get(backend.id) ?? 0) + 1);
-    const perKey = values.get(backend.id) ?? new Map<string, Set<string>>();
-    values.set(backend.id, perKey);
+    const seen = backends.get(backend.id) ?? { entries: 0, keys: new Map<string, { values: Set<string>; set: number }>() };
+    backends.set(backend.id, seen);
+    seen.entries++;
     const composite = Array.isArray(backend.options.stages);
     for (const [key, value] of Object.entries(backend.options)) {
-      if (composite && (key === 'stages' || key === 'name')) continue;
-      const set = perKey.get(key) ?? new Set<string>();
-      if (value === undefined) continue;
-      set.add(JSON.stringify(value));
-      perKey.set(key, set);
+      if (value === undefined || (composite && (key === 'stages' || key === 'name'))) continue;
+      const option = seen.keys.get(key) ?? { values: new Set<string>(), set: 0 };
+      seen.keys.set(key, option);
+      option.values.add(JSON.stringify(value));
+      option.set++;
     }
   }
-  const setIn = (id: string, key: string) => entries.filter((e) => e.backend.id === id && e.backend.options[key] !== undefined).length;
   const out = new Map<string, string[]>();
-  for (const [id, perKey] of values) out.set(id, [...perKey].filter(([key, set]) => set.size > 1 || setIn(id, key) < counts.get(id)!).map(([key]) => key));
+  for (const [id, seen] of backends) out.set(id, [...seen.keys].filter(([, o]) => o.values.size > 1 || o.set < seen.entries).map(([key]) => key));
   return out;
 }
