@@ -1,6 +1,6 @@
 /**
  * What the reports show of a composite entry (a `cascade` or `ensemble` backend): its kind, its stages,
- * the cascade's threshold and confidence signal, and its escalation rate. Read from the record's
+ * the cascade's threshold and confidence signal, its escalation rate and the share answered on the device. Read from the record's
  * `composite` section where there is one (ok entries), else from the backend id and options (an entry
  * that failed before measuring).
  */
@@ -30,6 +30,12 @@ export interface CompositeFields {
   weights: number[] | null;
   /** Cascade: `metrics.escalationRate` (share of requests answered by a later stage); null otherwise. */
   escalationRate: number | null;
+  /**
+   * What stayed on the device, over the same requests as the escalation rate (the accuracy tasks' when tasks
+   * ran, else the measured loop's): the share of requests a local stage answered, and the share of their
+   * prompt tokens (null where not recorded). Null for a record without it (failed, or written before it was recorded).
+   */
+  localShare: { requests: number; promptTokens: number | null } | null;
 }
 
 const KINDS: readonly CompositeKind[] = ['cascade', 'ensemble'];
@@ -52,6 +58,7 @@ export function compositeFields(entry: EntryRecord): CompositeFields | null {
     combine: kind === 'ensemble' && typeof options.combine === 'string' ? options.combine : null,
     weights: kind === 'ensemble' && Array.isArray(options.weights) && options.weights.every((w) => typeof w === 'number') ? (options.weights as number[]) : null,
     escalationRate: kind === 'cascade' && typeof entry.metrics?.escalationRate === 'number' ? entry.metrics.escalationRate : null,
+    localShare: entry.composite ? ((entry.composite.tasks ?? entry.composite.measured).local ?? null) : null,
   };
 }
 

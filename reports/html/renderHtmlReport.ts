@@ -15,6 +15,7 @@ import type { ReportEntry, ReportModel } from '../buildReportModel.js';
 import { cascadeFamilies } from '../cascadeFamilies.js';
 import { compositeFields } from '../compositeFields.js';
 import { formatNumber } from '../formatNumber.js';
+import { formatLocalShare } from '../formatLocalShare.js';
 import { formatPercent } from '../formatPercent.js';
 import type { ChartDefinition } from './ChartDefinition.js';
 import { buildCharts, type ChartOptions } from './buildCharts.js';
@@ -308,12 +309,13 @@ function compositesSection(model: ReportModel, composites: readonly ReportEntry[
       ({ entry, fields }) => `<tr data-key="${h(entry.key)}">
 <td class="num">${h(fields.threshold ?? '—')}</td>
 <td class="num" data-sort="${fields.escalationRate ?? ''}">${h(formatPercent(fields.escalationRate))}</td>
+<td class="num" data-sort="${fields.localShare?.requests ?? ''}">${h(formatLocalShare(fields.localShare))}</td>
 ${model.ranking.objectives.map((o) => objectiveCell(entry, o)).join('')}
 <td class="num">${entry.ranking.front === null ? '—' : entry.ranking.front === 0 ? '★ 0' : entry.ranking.front}</td>
 </tr>`,
     );
     return `<h3>Cascade sweep: ${h(f.label)}</h3>
-<div class="table-wrap"><table class="cascade-sweep" data-family="${h(f.id)}"><thead><tr><th>threshold</th><th>escalation rate</th>${model.ranking.objectives
+<div class="table-wrap"><table class="cascade-sweep" data-family="${h(f.id)}"><thead><tr><th>threshold</th><th>escalation rate</th><th>answered on the device</th>${model.ranking.objectives
       .map((o) => `<th>${h(o.label)} ${o.direction === 'max' ? '↑' : '↓'}</th>`)
       .join('')}<th>front</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></div>`;

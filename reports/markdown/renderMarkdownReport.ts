@@ -11,6 +11,7 @@ import type { ReportEntry, ReportModel } from '../buildReportModel.js';
 import { cascadeFamilies, type CascadeFamily } from '../cascadeFamilies.js';
 import { compositeFields } from '../compositeFields.js';
 import { formatNumber } from '../formatNumber.js';
+import { formatLocalShare } from '../formatLocalShare.js';
 import { formatPercent } from '../formatPercent.js';
 import { buildCharts, type ChartOptions } from '../html/buildCharts.js';
 import { chartMetrics } from '../html/charts/chartMetrics.js';
@@ -111,13 +112,14 @@ export async function renderMarkdownReport(
     );
     for (const family of cascadeFamilies(model.entries)) {
       lines.push(`**Cascade sweep: ${md(family.label)}.**`, '');
-      const head = ['threshold', 'escalation rate', ...r.objectives.map((o) => `${o.label} ${o.direction === 'max' ? '↑' : '↓'}`), 'front'];
+      const head = ['threshold', 'escalation rate', 'answered on the device', ...r.objectives.map((o) => `${o.label} ${o.direction === 'max' ? '↑' : '↓'}`), 'front'];
       lines.push(row(head.map(md)), row(head.map(() => '---:')));
       for (const { entry, fields } of family.members) {
         lines.push(
           row([
             md(fields.threshold ?? '—'),
             formatPercent(fields.escalationRate),
+            md(formatLocalShare(fields.localShare)),
             ...r.objectives.map((o) => statText(entry, o.metric, describeMetric(o.metric).scale)),
             frontText(entry),
           ]),

@@ -186,6 +186,9 @@ if (!hasChromium && browserRequired) {
           ['latency_line_marks', 1],
           ['oracle_bound_marks', 1],
           ['oracle_point_marks', 1],
+          ['local_points_marks', 3],
+          ['local_line_marks', 1],
+          ['local_tokens_line_marks', 1],
         ],
       ]);
       for (const chart of report.charts) {

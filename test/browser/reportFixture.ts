@@ -193,6 +193,10 @@ export const CASCADE_THRESHOLDS = ['inf', -1.5, '-inf'] as const;
 /** Zero gaps per repetition in the -inf cascade's ITL samples (a legacy batched hand-over). */
 export const LEGACY_ZERO_GAPS = 7;
 
+/** Prompt tokens of each choice of the first half of the questions (those a cascade escalates first), and of the rest. */
+export const LONG_PROMPT = 60;
+export const SHORT_PROMPT = 20;
+
 /** One composite entry of the fixture. */
 interface CompositeConfig extends Config {
   kind: 'cascade' | 'ensemble';
@@ -230,18 +234,18 @@ function compositeEntry(c: CompositeConfig, index: number, stages: readonly OkEn
     c.kind === 'cascade' ? { stages: stageSpecs, signal: 'meanLogprob', signalTokens: 16, threshold: c.threshold } : { stages: stageSpecs, combine: 'mean', weights: [1, 1] };
   const info: CompositeModelInfo = {
     kind: c.kind,
-    stages: stageModels.map((m) => ({ name: m.name, backend: 'llama-cpp', versions: { 'node-llama-cpp': '3.21.1' }, resolvedOptions: { threads: 1 }, device: 'cpu', vocabSize: m.name === 'stories260K' ? 512 : 32000, remote: false })),
+    stages: stageModels.map((m) => ({ name: m.name, backend: 'llama-cpp', versions: { 'node-llama-cpp': '3.21.1' }, resolvedOptions: { threads: 1 }, device: 'cpu', vocabSize: m.name === 'stories260K' ? 512 : 32000, remote: c.kind === 'cascade' && m.name === 'stories15M' })),
     requests: [],
   };
   // The measured loop: one request per repetition, all answered alike (one prompt).
-  const measured: CompositeRequest[] = record.samples!.e2eMs.map((ms) => ({ kind: 'generate', stage: c.measuredStage, signals: c.kind === 'cascade' ? [-1.2] : [], cached: false, ms, cpuMs: ms * 0.96 }));
+  const measured: CompositeRequest[] = record.samples!.e2eMs.map((ms) => ({ kind: 'generate', stage: c.measuredStage, signals: c.kind === 'cascade' ? [-1.2] : [], cached: false, ms, cpuMs: ms * 0.96, promptTokens: 32 }));
   // The accuracy task: four scored choices per question; the first computes the decision, the rest reuse it.
   const tasks: CompositeRequest[] = [];
   for (let q = 0; q < COMPOSITE_QUESTIONS; q++) {
     const stage = c.kind === 'ensemble' ? -1 : q < c.escalatedQuestions ? 1 : 0;
     for (let choice = 0; choice < 4; choice++) {
       const ms = (stage === 0 ? 3 : 17) * (choice === 0 ? 1 : 0.3) * (1 + 0.05 * Math.sin(q * 1.7 + choice));
-      tasks.push({ kind: 'score', stage, signals: [], cached: choice > 0, ms, cpuMs: ms * 0.95 });
+      tasks.push({ kind: 'score', stage, signals: [], cached: choice > 0, ms, cpuMs: ms * 0.95, promptTokens: q < COMPOSITE_QUESTIONS / 2 ? LONG_PROMPT : SHORT_PROMPT });
     }
   }
   const composite = compositeSummary(info, measured, tasks, { joules: record.metrics!.energy!.joules, method: 'rapl' });
@@ -280,7 +284,8 @@ function compositeEntry(c: CompositeConfig, index: number, stages: readonly OkEn
 
 /**
  * Device C: stories260K and stories15M alone, a cascade of the two at thresholds `inf`, `-1.5`, `-inf`
- * (listed in that order; the tasks escalate 100%, 40% and 0% of their requests), and their ensemble.
+ * (listed in that order; the tasks escalate 100%, 40% and 0% of their requests) whose stories15M is served
+ * (`remote`: what escalates leaves the device), and their ensemble (both stages local).
  */
 export function fixtureResultComposite(): RunResult {
   const singles = STAGES.map((c, i) => {

@@ -3,13 +3,14 @@
  * (stories260K on onnxruntime first, llama-2-tiny-random after it, never asked) it decodes no faster than
  * stage 0 alone. Before hand-overs were counted as one gap its 16 held-back tokens came 0 ms apart and
  * doubled its decode rate at 32 output tokens (5,136 against 2,620 tok/s reported). End-to-end time is a
- * ranking objective of a run with composites.
+ * ranking objective of a run with composites, and the Pareto fronts on it and on the decode rate agree.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseConfig } from '../../harness/config/parseConfig.js';
 import { runInterleaved } from '../../harness/gate/runInterleaved.js';
+import type { Objective } from '../../harness/ranking/Objective.js';
 import { rankEntries } from '../../harness/ranking/rankEntries.js';
 import type { OkEntryRecord } from '../../harness/result/EntryRecord.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
@@ -66,5 +67,16 @@ describe.skipIf(!hasShared)(`cascade timing ${hasShared ? '' : `(${sharedSkipRea
     expect(ranking.objectives.map((o) => o.metric).slice(0, 4)).toEqual(['metrics.decodeTps', 'metrics.ttftMs', 'metrics.e2eMs', 'metrics.peakRssBytes']);
     expect(ranking.notes).toContain('objective metrics.e2eMs (min) added: the entries hold composite strategies, whose whole request neither TTFT nor the decode rate says alone');
     expect(rankEntries([alone]).objectives.map((o) => o.metric)).not.toContain('metrics.e2eMs');
+
+    // The fronts on the corrected decode rate and on end-to-end time agree (with memory, which the cascade's
+    // second model costs): stage 0 alone dominates the never-escalating cascade on both. The uncounted
+    // probe's 0 ms gaps put the cascade on front 0 by decode rate alone.
+    const fronts = (speed: Objective) =>
+      rankEntries([alone, cascade], { objectives: [speed, { metric: 'metrics.peakRssBytes', direction: 'min' }] }).entries.map((e) => e.front);
+    const byDecode = fronts({ metric: 'metrics.decodeTps', direction: 'max' });
+    const byE2e = fronts({ metric: 'metrics.e2eMs', direction: 'min' });
+    const seen = `decode ${cascade.metrics.decodeTps!.median} vs ${alone.metrics.decodeTps!.median} tok/s, e2e ${cascade.metrics.e2eMs!.median} vs ${alone.metrics.e2eMs!.median} ms, RSS ${cascade.metrics.peakRssBytes} vs ${alone.metrics.peakRssBytes} bytes`;
+    expect(byDecode, seen).toEqual(byE2e);
+    expect(byE2e, seen).toEqual([0, 1]);
   }, 240_000);
 });

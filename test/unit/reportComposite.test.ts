@@ -16,7 +16,7 @@ import { buildCharts } from '../../reports/html/buildCharts.js';
 import type { ChartDefinition } from '../../reports/html/ChartDefinition.js';
 import { renderHtmlReport } from '../../reports/html/renderHtmlReport.js';
 import { renderMarkdownReport } from '../../reports/markdown/renderMarkdownReport.js';
-import { fixtureResultA, fixtureResultComposite, LEGACY_ZERO_GAPS } from '../browser/reportFixture.js';
+import { fixtureResultA, fixtureResultComposite, LEGACY_ZERO_GAPS, LONG_PROMPT, SHORT_PROMPT } from '../browser/reportFixture.js';
 import { itlDistributionChart } from '../../reports/html/charts/itlDistributionChart.js';
 
 /** Ids of the composite fixture's entries. */
@@ -49,7 +49,7 @@ const layer = (chart: ChartDefinition, name: string) => layers(chart).find((l) =
 const points = (chart: ChartDefinition) => (chart.spec as unknown as { data: { values: Record<string, unknown>[] } }).data.values;
 
 describe('compositeFields and cascadeFamilies', () => {
-  it('reads kind, stages, threshold, signal and escalation rate; null for a single model', () => {
+  it('reads kind, stages, threshold, signal, escalation rate and local share; null for a single model', () => {
     expect(compositeFields(entry(ID.small))).toBeNull();
     expect(compositeFields(entry(ID.mid))).toEqual({
       kind: 'cascade',
@@ -62,13 +62,17 @@ describe('compositeFields and cascadeFamilies', () => {
       combine: null,
       weights: null,
       escalationRate: 0.4,
+      // Stage 1 is served: the 40% of requests it answers leave the device. They are the first 800 of 2,000
+      // questions, whose prompts are 60 tokens against the rest's 20: 800·60 of 1,000·60 + 1,000·20 tokens leave.
+      localShare: { requests: 0.6, promptTokens: 1 - (800 * LONG_PROMPT) / (1000 * LONG_PROMPT + 1000 * SHORT_PROMPT) },
     });
-    expect(compositeFields(entry(ID.negInf))).toMatchObject({ threshold: '-inf', thresholdValue: -Infinity, escalationRate: 0 });
-    expect(compositeFields(entry(ID.inf))).toMatchObject({ threshold: 'inf', thresholdValue: Infinity, escalationRate: 1 });
-    expect(compositeFields(entry(ID.ensemble))).toMatchObject({ kind: 'ensemble', stagesText: 'stories260K + stories15M', threshold: null, signal: null, combine: 'mean', weights: [1, 1], escalationRate: null });
+    expect(compositeFields(entry(ID.mid))!.localShare!.promptTokens).toBeCloseTo(0.4, 12);
+    expect(compositeFields(entry(ID.negInf))).toMatchObject({ threshold: '-inf', thresholdValue: -Infinity, escalationRate: 0, localShare: { requests: 1, promptTokens: 1 } });
+    expect(compositeFields(entry(ID.inf))).toMatchObject({ threshold: 'inf', thresholdValue: Infinity, escalationRate: 1, localShare: { requests: 0, promptTokens: 0 } });
+    expect(compositeFields(entry(ID.ensemble))).toMatchObject({ kind: 'ensemble', stagesText: 'stories260K + stories15M', threshold: null, signal: null, combine: 'mean', weights: [1, 1], escalationRate: null, localShare: { requests: 1, promptTokens: 1 } });
     // An entry that failed before measuring has no composite section: kind and stages come from its options.
     const failed = { ...entry(ID.mid), status: 'errored', composite: undefined, metrics: undefined, model: { spec: 'cascade:x', path: 'cascade:x', name: 'x' } } as EntryRecord;
-    expect(compositeFields(failed)).toMatchObject({ kind: 'cascade', stages: ['stories260K', 'stories15M'], threshold: '-1.5', escalationRate: null });
+    expect(compositeFields(failed)).toMatchObject({ kind: 'cascade', stages: ['stories260K', 'stories15M'], threshold: '-1.5', escalationRate: null, localShare: null });
   });
 
   it('groups the cascade thresholds into one family ordered -inf, -1.5, inf (the fixture lists them inf, -1.5, -inf)', () => {
@@ -288,14 +292,15 @@ describe('cascade trade-off chart', () => {
     const mid = values[1]!;
     expect(mid.qualityLo).toBeCloseTo(0.31 - 1.959963984540054 * 0.0103, 12);
     expect([mid.e2eLo, mid.e2eHi]).toEqual(entry(ID.mid).metrics!.e2eMs.medianCi95);
-    const spec = chart.spec as unknown as { hconcat: { layer: Layer[]; encoding: { x: { field: string; scale: unknown } } }[] };
-    expect(spec.hconcat.map((p) => p.layer.map((l) => l.name))).toEqual([
+    const spec = chart.spec as unknown as { concat: { layer: Layer[]; encoding: { x: { field: string; scale: unknown } } }[] };
+    expect(spec.concat.map((p) => p.layer.map((l) => l.name))).toEqual([
       ['oracle_bound', 'oracle_point', 'quality_whiskers', 'quality_line', 'quality_points', 'quality_thresholds'],
       ['latency_whiskers', 'latency_line', 'latency_points', 'latency_thresholds'],
+      ['local_line', 'local_points', 'local_tokens_line'],
     ]);
-    expect(spec.hconcat[0]!.encoding.x.field).toBe('escalationRate');
-    expect(spec.hconcat[0]!.layer[3]!.encoding.y!.field).toBe('quality');
-    expect(spec.hconcat[1]!.layer[1]!.encoding.y!.field).toBe('e2e');
+    expect(spec.concat[0]!.encoding.x.field).toBe('escalationRate');
+    expect(spec.concat[0]!.layer[3]!.encoding.y!.field).toBe('quality');
+    expect(spec.concat[1]!.layer[1]!.encoding.y!.field).toBe('e2e');
     expect([chart.markName, chart.expectedMarks, chart.otherMarks]).toEqual([
       'quality_points_marks',
       3,
@@ -305,14 +310,36 @@ describe('cascade trade-off chart', () => {
         { markName: 'latency_line_marks', expected: 1 },
         { markName: 'oracle_bound_marks', expected: 1 },
         { markName: 'oracle_point_marks', expected: 1 },
+        { markName: 'local_points_marks', expected: 3 },
+        { markName: 'local_line_marks', expected: 1 },
+        { markName: 'local_tokens_line_marks', expected: 1 },
       ],
     ]);
   });
 
+  it('draws the share answered on the device per threshold: requests and prompt tokens, 100% to 0% as the served stage takes over', () => {
+    const values = points(chart);
+    expect(values.map((d) => [d.threshold, d.localRequests])).toEqual([['-inf', 1], ['-1.5', 0.6], ['inf', 0]]);
+    expect(values.map((d) => d.localTokens)).toEqual([1, compositeFields(entry(ID.mid))!.localShare!.promptTokens, 0]);
+    const spec = chart.spec as unknown as { concat: { layer: Layer[] }[] };
+    expect(spec.concat[2]!.layer.map((l) => l.encoding.y!.field)).toEqual(['localRequests', 'localRequests', 'localTokens']);
+    expect(chart.description).toContain('the share of those requests a stage on the device answered (squares) and of their prompt tokens (dashed)');
+  });
+
+  it('says every request stayed on the device when no stage is served', () => {
+    const result = fixtureResultComposite();
+    result.entries = result.entries.map((e) =>
+      e.composite ? ({ ...e, composite: { ...e.composite, tasks: e.composite.tasks && { ...e.composite.tasks, local: { requests: 1, promptTokens: 1 } } } } as EntryRecord) : e,
+    );
+    const local = buildCharts(buildReportModel([{ result, source: 'c' }])).find((c) => c.id === 'chart-cascade-1')!;
+    expect(points(local).map((d) => d.localRequests)).toEqual([1, 1, 1]);
+    expect(local.description).toContain('every stage runs on the device, so every request and prompt token stayed on it');
+  });
+
   it('draws the oracle bound and the per-row best from the entries\' oracle of the plotted task', () => {
     const oracle = (entry(ID.mid) as { oracle?: { bound: { escalationRate: number; score: number }[]; oracle: { score: number; escalationRate: number }; rows: number }[] }).oracle![0]!;
-    const spec = chart.spec as unknown as { hconcat: { layer: (Layer & { data?: { values: Record<string, number>[] } })[] }[] };
-    const [bound, best] = spec.hconcat[0]!.layer;
+    const spec = chart.spec as unknown as { concat: { layer: (Layer & { data?: { values: Record<string, number>[] } })[] }[] };
+    const [bound, best] = spec.concat[0]!.layer;
     expect(bound!.data!.values).toEqual(oracle.bound.map((p) => ({ escalationRate: p.escalationRate, quality: p.score })));
     expect(bound!.data!.values).toHaveLength(101);
     // Stage 0 right on every 4th of 2,000 rows, stage 1 on every 3rd: the best of both is right on half.
@@ -378,11 +405,11 @@ describe('Markdown report with composites', () => {
     );
     const sweep = lines.slice(lines.indexOf(`**Cascade sweep: ${FAMILY_LABEL}.**`) + 2, lines.indexOf(`**Cascade sweep: ${FAMILY_LABEL}.**`) + 7);
     expect(sweep).toEqual([
-      '| threshold | escalation rate | arc\\_easy acc ↑ | decode tok/s ↑ | TTFT ms ↓ | end-to-end ms ↓ | peak RSS MiB ↓ | energy J/output token ↓ | front |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-      '| -inf | 0% | 0.25 [0.231, 0.269] | 2,056 [1,998, 2,091] | 8.468 [8.181, 8.855] | 15.78 [15.48, 16.19] | 248 | 0.0105 | 1 |',
-      '| -1.5 | 40% | 0.31 [0.2898, 0.3302] | 1,983 [1,951, 1,997] | 8.744 [8.331, 8.988] | 16.31 [15.87, 16.54] | 250 | 0.011 | **0** ★ |',
-      '| inf | 100% | 0.33 [0.3094, 0.3506] | 255.6 [248.6, 260] | 79.5 [77.36, 80.48] | 138 [136.2, 139.5] | 250 | 0.0185 | 1 |',
+      '| threshold | escalation rate | answered on the device | arc\\_easy acc ↑ | decode tok/s ↑ | TTFT ms ↓ | end-to-end ms ↓ | peak RSS MiB ↓ | energy J/output token ↓ | front |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| -inf | 0% | 100% | 0.25 [0.231, 0.269] | 2,056 [1,998, 2,091] | 8.468 [8.181, 8.855] | 15.78 [15.48, 16.19] | 248 | 0.0105 | 1 |',
+      '| -1.5 | 40% | 60% · 40% of prompt tokens | 0.31 [0.2898, 0.3302] | 1,983 [1,951, 1,997] | 8.744 [8.331, 8.988] | 16.31 [15.87, 16.54] | 250 | 0.011 | **0** ★ |',
+      '| inf | 100% | 0% | 0.33 [0.3094, 0.3506] | 255.6 [248.6, 260] | 79.5 [77.36, 80.48] | 138 [136.2, 139.5] | 250 | 0.0185 | 1 |',
     ]);
     expect(lines).toContain('### Who answered');
     expect(lines).toContain('| entry | phase | answered by | requests | share | median ms | median CPU ms | J/request (apportioned, estimated) |');
@@ -434,10 +461,12 @@ describe('HTML report with composites', () => {
     expect(html).toContain('<section id="composites">');
     expect(html).toContain('id="chart-cascade-1"');
     const sweep = /<table class="cascade-sweep" data-family="cascade-1">[\s\S]*?<\/table>/.exec(html)![0];
-    expect([...sweep.matchAll(/<tr data-key="([^"]+)">\s*<td class="num">([^<]+)<\/td>\s*<td class="num" data-sort="([^"]*)">([^<]+)<\/td>/g)].map((m) => m.slice(1))).toEqual([
-      [ID.negInf, '-inf', '0', '0%'],
-      [ID.mid, '-1.5', '0.4', '40%'],
-      [ID.inf, 'inf', '1', '100%'],
+    expect(sweep).toContain('<th>escalation rate</th><th>answered on the device</th>');
+    const cell = '\\s*<td class="num" data-sort="([^"]*)">([^<]+)<\\/td>';
+    expect([...sweep.matchAll(new RegExp(`<tr data-key="([^"]+)">\\s*<td class="num">([^<]+)<\\/td>${cell}${cell}`, 'g'))].map((m) => m.slice(1))).toEqual([
+      [ID.negInf, '-inf', '0', '0%', '1', '100%'],
+      [ID.mid, '-1.5', '0.4', '40%', '0.6', '60% · 40% of prompt tokens'],
+      [ID.inf, 'inf', '1', '100%', '0', '0%'],
     ]);
     const table = /<table id="composite-table">[\s\S]*?<\/table>/.exec(html)![0];
     expect(table).toContain('<th>J/request (apportioned, estimated)</th>');

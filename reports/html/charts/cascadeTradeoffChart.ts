@@ -8,6 +8,8 @@
  * description says so. Where the entries hold the oracle of the plotted task metric (`oracle`, from the
  * stages run alone), the quality panel adds the bound (dashed, green: the best any router escalating that
  * share of rows could score) and the per-row best (a cross): the gap to the sweep's line is its headroom.
+ * A third panel draws the share answered on the device (requests, and their prompt tokens where recorded)
+ * over the same requests as the escalation rate: below 100% where a later stage is served (`remote`).
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { resolveMetric } from '../../../harness/ranking/resolveMetric.js';
@@ -22,6 +24,7 @@ const HEIGHT = 200;
 const COLOR = '#8250df';
 const E2E = 'metrics.e2eMs';
 const ORACLE_COLOR = '#1a7f37';
+const LOCAL_COLOR = '#0969da';
 
 /** The oracle of the plotted task metric (`metrics.quality.<task>.<metric>`) from the family's first entry that holds it. */
 function oracleOf(family: CascadeFamily, quality: ChartMetric): RouteOracle | null {
@@ -46,6 +49,10 @@ interface TradeoffDatum {
   e2e: number | null;
   e2eLo: number | null;
   e2eHi: number | null;
+  /** Share of the requests a local stage answered (same requests as the escalation rate). */
+  localRequests: number | null;
+  /** Share of their prompt tokens; null where not recorded. */
+  localTokens: number | null;
 }
 
 /**
@@ -69,11 +76,16 @@ export function cascadeTradeoffChart(id: string, family: CascadeFamily, quality:
       e2e: e2e?.value ?? null,
       e2eLo: e2e?.low ?? null,
       e2eHi: e2e?.high ?? null,
+      localRequests: fields.localShare?.requests ?? null,
+      localTokens: fields.localShare?.promptTokens ?? null,
     });
   }
   const withQuality = values.filter((d) => d.quality !== null).length;
   if (withQuality < 2) return null;
   const withLatency = values.filter((d) => d.e2e !== null).length;
+  const withLocal = values.filter((d) => d.localRequests !== null).length;
+  const withLocalTokens = values.filter((d) => d.localTokens !== null).length;
+  const allLocal = withLocal > 0 && values.every((d) => d.localRequests === null || (d.localRequests === 1 && (d.localTokens === null || d.localTokens === 1)));
   const oracle = oracleOf(family, quality);
   const boundRows = oracle ? oracle.bound.map((p) => ({ escalationRate: p.escalationRate, quality: p.score * quality.scale })) : [];
   const oracleRow = oracle ? [{ escalationRate: oracle.oracle.escalationRate, quality: oracle.oracle.score * quality.scale, rows: oracle.rows }] : [];
@@ -91,7 +103,40 @@ export function cascadeTradeoffChart(id: string, family: CascadeFamily, quality:
     { field: 'escalationRate', title: 'escalation rate', type: 'quantitative', format: '.1%' },
     { field: 'quality', title: quality.label, type: 'quantitative', format: TOOLTIP_FORMAT },
     { field: 'e2e', title: 'end-to-end ms (median)', type: 'quantitative', format: TOOLTIP_FORMAT },
+    { field: 'localRequests', title: 'requests answered on the device', type: 'quantitative', format: '.1%' },
+    { field: 'localTokens', title: 'prompt tokens kept on the device', type: 'quantitative', format: '.1%' },
   ];
+  const share = { type: 'quantitative', scale: { domain: [0, 1.08], nice: false }, axis: { format: '.0%', values: [0, 0.25, 0.5, 0.75, 1] } };
+  // The share answered on the device: requests (solid, with points) and their prompt tokens (dashed).
+  const localPanel = {
+    width: WIDTH,
+    height: HEIGHT,
+    encoding: { x },
+    layer: [
+      {
+        name: 'local_line',
+        transform: [{ filter: 'isValid(datum.localRequests)' }],
+        mark: { type: 'line', color: LOCAL_COLOR, strokeWidth: 1.5 },
+        encoding: { y: { field: 'localRequests', ...share, title: 'answered on the device (more is private ↑)' }, order: { field: 'order', type: 'quantitative' } },
+      },
+      {
+        name: 'local_points',
+        transform: [{ filter: 'isValid(datum.localRequests)' }],
+        mark: { type: 'point', filled: true, size: 60, color: LOCAL_COLOR, shape: 'square' },
+        encoding: { y: { field: 'localRequests', ...share }, tooltip },
+      },
+      ...(withLocalTokens
+        ? [
+            {
+              name: 'local_tokens_line',
+              transform: [{ filter: 'isValid(datum.localTokens)' }],
+              mark: { type: 'line', color: LOCAL_COLOR, strokeDash: [4, 3], strokeWidth: 1.2, point: false },
+              encoding: { y: { field: 'localTokens', ...share }, order: { field: 'order', type: 'quantitative' } },
+            },
+          ]
+        : []),
+    ],
+  };
   const panel = (prefix: string, field: string, title: string, zero: boolean, extra: object[] = []) => ({
     width: WIDTH,
     height: HEIGHT,
@@ -131,7 +176,9 @@ export function cascadeTradeoffChart(id: string, family: CascadeFamily, quality:
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CHART_CONFIG,
     data: { values },
-    hconcat: [
+    // Two panels a row: the third (the local share) wraps under the first, inside the figure's width.
+    columns: 2,
+    concat: [
       panel('quality', 'quality', `${quality.label}${quality.direction === 'max' ? ' (better ↑)' : quality.direction === 'min' ? ' (lower is better)' : ''}`, false, oracle ? [
         {
           name: 'oracle_bound',
@@ -154,6 +201,7 @@ export function cascadeTradeoffChart(id: string, family: CascadeFamily, quality:
         },
       ] : []),
       ...(withLatency ? [panel('latency', 'e2e', 'end-to-end ms, median (lower is better)', true)] : []),
+      ...(withLocal ? [localPanel] : []),
     ],
   } as unknown as TopLevelSpec;
   return {
@@ -165,6 +213,11 @@ export function cascadeTradeoffChart(id: string, family: CascadeFamily, quality:
       `The escalation rate is over the accuracy tasks' requests, those the quality is measured on; the latency is the measured loop's median, whose single prompt is either escalated or not, so it steps between the stages' latencies rather than following the rate.` +
       (oracle
         ? ` Dashed green: the oracle bound over ${oracle.rows} rows of ${oracle.task} (the best score escalating that share of rows could reach, from the stages run alone); the cross is the per-row best.`
+        : '') +
+      (withLocal
+        ? allLocal
+          ? ' Below: every stage runs on the device, so every request and prompt token stayed on it.'
+          : ` Below: the share of those requests a stage on the device answered (squares)${withLocalTokens ? ' and of their prompt tokens (dashed)' : ''}; the rest went to a served stage.`
         : ''),
     spec,
     markName: 'quality_points_marks',
@@ -173,6 +226,8 @@ export function cascadeTradeoffChart(id: string, family: CascadeFamily, quality:
       { markName: 'quality_line_marks', expected: 1 },
       ...(withLatency ? [{ markName: 'latency_points_marks', expected: withLatency }, { markName: 'latency_line_marks', expected: 1 }] : []),
       ...(oracle ? [{ markName: 'oracle_bound_marks', expected: 1 }, { markName: 'oracle_point_marks', expected: 1 }] : []),
+      ...(withLocal ? [{ markName: 'local_points_marks', expected: withLocal }, { markName: 'local_line_marks', expected: 1 }] : []),
+      ...(withLocalTokens ? [{ markName: 'local_tokens_line_marks', expected: 1 }] : []),
     ],
   };
 }
