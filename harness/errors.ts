@@ -129,6 +129,13 @@ export class VocabularyMismatchError extends SlmbenchError {
   }
 }
 
+/** A fidelity reference that cannot be made, read or compared with (the message names the file or the difference). */
+export class FidelityError extends SlmbenchError {
+  constructor(message: string) {
+    super('FIDELITY_REFERENCE', message, EXIT_RUNTIME);
+  }
+}
+
 /** Plain data form of an error, as stored in `result.json` and sent over IPC. */
 export interface ErrorRecord {
   code: string;

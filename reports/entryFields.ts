@@ -156,6 +156,33 @@ export function metricField(path: string, head: string, scale: number): EntryFie
   };
 }
 
+/** A divergence in nats: `0`, scientific below 0.001 (`3.2e-9`), else four significant digits. */
+export function formatNats(value: number | null): string {
+  if (value === null) return '—';
+  if (value === 0) return '0';
+  return Math.abs(value) < 1e-3 ? value.toExponential(1) : formatNumber(value);
+}
+
+/**
+ * The fidelity columns (`metrics.fidelity`, shown where some entry has it): KL divergence mean, p99 and max
+ * (nats), top-1 agreement, perplexity ratio to the reference and the share of greedy tokens as the reference's.
+ */
+export function fidelityFields(): EntryField[] {
+  const nats = (path: string, head: string) => field(path, head, 'present', column(path), (s) => formatNats(numberOr(s.row[path])), true);
+  const share = (path: string, head: string) => field(path, head, 'present', column(path), (s) => formatPercent(numberOr(s.row[path])), true);
+  return [
+    nats('fidelity.klMean', 'KL mean'),
+    nats('fidelity.klP99', 'KL p99'),
+    nats('fidelity.klMax', 'KL max'),
+    share('fidelity.top1Agreement', 'top-1 agree'),
+    field('fidelity.pplRatio', 'PPL ratio', 'present', column('fidelity.pplRatio'), (s) => {
+      const v = numberOr(s.row['fidelity.pplRatio']);
+      return v === null ? '—' : v.toFixed(4);
+    }, true),
+    share('fidelity.generation.identicalShare', 'greedy same'),
+  ];
+}
+
 /** What {@link visibleFields} decided. */
 export interface VisibleFields {
   /** The fields to show as columns, in the order given. */

@@ -27,7 +27,23 @@ export function absoluteQualityPaths(settings: QualitySettings, baseDir: string)
     tasks: settings.tasks.map(ref),
     perplexity: settings.perplexity.map((p) => ({ ...p, file: abs(p.file) })),
     ...(settings.sharedDatasets ? { sharedDatasets: abs(settings.sharedDatasets) } : {}),
+    ...(settings.fidelity
+      ? {
+          fidelity: {
+            ...settings.fidelity,
+            ...(settings.fidelity.text ? { text: abs(settings.fidelity.text) } : {}),
+            ...(settings.fidelity.cacheDir ? { cacheDir: abs(settings.fidelity.cacheDir) } : {}),
+            ...(settings.fidelity.reference ? { reference: { ...settings.fidelity.reference, model: absModel(settings.fidelity.reference.model, abs) } } : {}),
+          },
+        }
+      : {}),
   };
+}
+
+/** A model spec with its local path made absolute (`forge:`, `hf:`, `remote:` specs unchanged). */
+function absModel(model: string | { path: string; name?: string | undefined }, abs: (p: string) => string): string | { path: string; name?: string | undefined } {
+  if (typeof model !== 'string') return { ...model, path: abs(model.path) };
+  return /^[a-z][a-z0-9+-]*:/i.test(model) ? model : abs(model);
 }
 
 /** Resolves every task; throws the suites' errors (naming file, path and field) for bad input. */

@@ -48,6 +48,8 @@ export interface RunConfigFlags {
   limit?: number;
   /** Write per-sample predictions to DIR/samples/<entry id>.jsonl. Default: false. */
   logSamples?: boolean;
+  /** Fidelity against a reference: `true` (the held-out text, or the config's), or a text file. Default: the config's. */
+  fidelity?: boolean | string;
 }
 
 /** The parsed config, where it came from, and the folder its relative paths are resolved against. */
@@ -142,6 +144,10 @@ export function applyRunFlags(flags: RunConfigFlags, registry: readonly BackendD
   }
   if (flags.limit !== undefined) quality.limit = flags.limit;
   if (flags.logSamples) quality.logSamples = true;
+  if (flags.fidelity !== undefined && flags.fidelity !== false) {
+    const given = (quality.fidelity as Record<string, unknown> | undefined) ?? {};
+    quality.fidelity = typeof flags.fidelity === 'string' ? { ...given, text: resolve(flags.fidelity) } : given;
+  }
   const config = parseConfig({ ...data, sweep, measure, quality }, source === 'command line' || stored ? source : resolve(source), registry);
   return { config, source, baseDir };
 }

@@ -100,6 +100,39 @@ export const measureSchema = z
   .refine((m) => m.maxRepetitions >= m.minRepetitions, { message: 'maxRepetitions must be ≥ minRepetitions' });
 
 /**
+ * Fidelity: over a fixed text in windows, teacher-forced, every entry's next-token distributions against a
+ * reference entry's, stored once as top-k plus the remainder's mass (see harness/fidelity).
+ */
+export const fidelitySchema = z
+  .object({
+    /** Plain-text file the windows are cut from. Default: the project's held-out stories (`datasets/heldout_stories.txt`). */
+    text: z.string().min(1).optional(),
+    /**
+     * The reference: a model spec and the backend that runs it (an id, or `{ id, …options }`). Default: per
+     * family of entries (same architecture, vocabulary, context and parameter count within 1%), the variant
+     * with the most bytes per parameter, on the first backend that runs it in the sweep.
+     */
+    reference: z
+      .object({
+        /** Model spec, as in `sweep.models`. Required. */
+        model: modelSpecSchema,
+        /** Backend id or `{ id, …options }`. Required. */
+        backend: z.union([z.string().min(1), z.object({ id: z.string().min(1) }).passthrough()]),
+      })
+      .strict()
+      .optional(),
+    /** Tokens per window, the BOS included where the model has one. Default: 128. */
+    windowTokens: z.number().int().min(2).max(65_536).default(128),
+    /** Most windows (consecutive, disjoint, from the start of the text). Default: 8. */
+    windows: z.number().int().min(1).max(10_000).default(8),
+    /** Reference tokens stored per position, besides the remainder's mass. Default: 32. */
+    topK: z.number().int().min(1).max(1024).default(32),
+    /** Where reference files are kept and reused. Default: `<cache>/fidelity` (`SLMBENCH_CACHE`, …). */
+    cacheDir: z.string().min(1).optional(),
+  })
+  .strict();
+
+/**
  * Accuracy: suites, tasks and perplexity texts run on every entry after its speed measurement, their
  * metrics stored in the same entry.
  */
@@ -136,6 +169,8 @@ export const qualitySchema = z
     sharedDatasets: z.string().min(1).optional(),
     /** Write every row's prediction and scores to `DIR/samples/<entry id>.jsonl`. Default: false. */
     logSamples: z.boolean().default(false),
+    /** Fidelity against a reference entry (KL divergence, top-1 agreement, generation agreement). Default: none. */
+    fidelity: fidelitySchema.optional(),
   })
   .strict();
 
@@ -238,6 +273,7 @@ export type WorkloadSpec = z.output<typeof workloadSpecSchema>;
 export type MeasurePolicy = z.output<typeof measureSchema>;
 export type EnergySettings = z.output<typeof energySchema>;
 export type QualitySettings = z.output<typeof qualitySchema>;
+export type FidelitySettings = z.output<typeof fidelitySchema>;
 export type SweepConfig = z.output<ReturnType<typeof configSchema>>;
 /** One backend entry of a config as written: `id` plus options whose values may be lists. */
 export type BackendSpec = { id: string } & Record<string, unknown>;

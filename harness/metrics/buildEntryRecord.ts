@@ -113,6 +113,7 @@ export function okEntryRecord(
         ? entryRoofline(facts, kvBytesPerElement!, context.bandwidth, m.promptTokenIds.length, entry.workload.genTokens, decodeTps?.median ?? null)
         : null,
     ...(m.quality ? { quality: Object.fromEntries(m.quality.filter((t) => !t.skipped).map((t) => [t.taskId, t.metrics])) } : {}),
+    ...(m.fidelity?.role === 'compare' ? { fidelity: m.fidelity.fidelity } : {}),
   };
   return {
     ...base(entry, timing),
@@ -149,6 +150,7 @@ export function okEntryRecord(
     metrics,
     ...(m.quality ? { quality: m.quality.map(({ metrics: _metrics, ...rest }) => rest) } : {}),
     ...(m.oracle ? { oracle: m.oracle } : {}),
+    ...(m.fidelity?.role === 'skipped' ? { fidelitySkipped: m.fidelity.reason } : {}),
     ...(description.record as Partial<OkEntryRecord> | undefined),
     samples: {
       loadMs: measurements.map((x) => x.loadMs),

@@ -1,4 +1,5 @@
 /** The record of one matrix entry, as appended to `entries.jsonl` and listed in `result.json`. */
+import type { EntryFidelity } from '../fidelity/measureFidelity.js';
 import type { RouteOracle } from '../oracle/oracleRouting.js';
 import type { ErrorRecord } from '../errors.js';
 import type { MeasuredStats } from '../stats/measuredStats.js';
@@ -115,6 +116,13 @@ export interface EntryMetrics {
    * when the entry runs no task.
    */
   quality?: Record<string, Record<string, QualityMetric>>;
+  /**
+   * Against the run's fidelity reference (`quality.fidelity`, `--fidelity`): KL divergence per position
+   * (mean, median, p99, max, nats), top-1 agreement, the reference's top token's Δ ln p, Δ NLL and the
+   * perplexity ratio, and the measured greedy ids against the reference's. Absent without fidelity or for
+   * an entry that has no next-token distributions (`fidelitySkipped` in the record says why).
+   */
+  fidelity?: EntryFidelity;
 }
 
 /** One accuracy metric with its bootstrap standard error. */
@@ -260,6 +268,8 @@ export interface OkEntryRecord extends EntryRecordBase {
    * the per-row best (oracle) and the bound at every escalation rate, with the cascade's headroom.
    */
   oracle?: RouteOracle[];
+  /** Why the entry has no `metrics.fidelity` although the run measured fidelity. */
+  fidelitySkipped?: string;
   error?: undefined;
 }
 

@@ -55,6 +55,18 @@ const KNOWN: Record<string, Known> = {
   'energy.joulesPerOutputToken': { label: 'energy J/output token', unit: 'J/token', scale: 1, direction: 'min', resource: 'energy' },
   'roofline.fraction': { label: 'fraction of roofline', unit: '', scale: 1, direction: 'max' },
   'roofline.boundTps': { label: 'roofline bound tok/s', unit: 'tok/s', scale: 1, direction: null },
+  'fidelity.klMean': { label: 'KL mean nats', unit: 'nats', scale: 1, direction: 'min' },
+  'fidelity.klMedian': { label: 'KL median nats', unit: 'nats', scale: 1, direction: 'min' },
+  'fidelity.klP99': { label: 'KL p99 nats', unit: 'nats', scale: 1, direction: 'min' },
+  'fidelity.klMax': { label: 'KL max nats', unit: 'nats', scale: 1, direction: 'min' },
+  'fidelity.top1Agreement': { label: 'top-1 agreement', unit: '', scale: 1, direction: 'max' },
+  'fidelity.topLogprobDeltaMean': { label: 'Δ ln p of the reference top token', unit: 'nats', scale: 1, direction: null },
+  'fidelity.topLogprobDeltaMaxAbs': { label: 'max |Δ ln p| of the reference top token', unit: 'nats', scale: 1, direction: 'min' },
+  'fidelity.deltaNll': { label: 'Δ NLL nats/token', unit: 'nats', scale: 1, direction: 'min' },
+  'fidelity.nll': { label: 'NLL nats/token', unit: 'nats', scale: 1, direction: 'min' },
+  'fidelity.pplRatio': { label: 'perplexity ratio to reference', unit: '', scale: 1, direction: 'min' },
+  'fidelity.generation.identicalShare': { label: 'greedy tokens as the reference', unit: '', scale: 1, direction: 'max' },
+  'fidelity.generation.firstDivergence': { label: 'first greedy divergence', unit: 'tokens', scale: 1, direction: null },
 };
 
 /** Describes the metric at `path` (with or without the leading `metrics.`). */

@@ -24,6 +24,7 @@ import type { PhaseMessage, ScenarioSettings, WorkerMeasurement } from './messag
 import { runQualityTasks } from './runQualityTasks.js';
 import { runOracle, type RoutedSample } from '../oracle/runOracle.js';
 import type { TaskSample } from '../../suites/runTask.js';
+import { FidelityStep } from '../fidelity/FidelityStep.js';
 
 /** What the scenario tells whoever runs it. */
 export interface ScenarioHooks {
@@ -76,6 +77,8 @@ export async function measureEntry(
     const holders = [...(model.info.processIds ?? [process.pid])];
     const helpers = holders.filter((pid) => pid !== process.pid);
     if (helpers.length) await hooks.processes?.(helpers);
+    // What would refuse the entry's fidelity step (another vocabulary than the reference's) does so now.
+    const fidelityStep = settings.fidelity ? await FidelityStep.open(settings.fidelity, model, entry) : null;
 
     const tokenizeStart = performance.now();
     const promptTokenIds = await buildPromptTokens(model, workload);
@@ -198,6 +201,7 @@ export async function measureEntry(
     // After the routed phase ended: the routes' own runs are no requests of the composite.
     const oracle = qualityResults && routing ? await runOracle(routing.routes, tasks, routed, (task) => phase({ phase: 'quality', task })) : null;
     const last = repetitions[repetitions.length - 1]!;
+    const fidelity = await fidelityStep?.run(adapter, { promptTokenIds, tokenIds: last.tokenIds }, () => phase({ phase: 'quality', task: 'fidelity' }));
     const text = await model.detokenize(last.tokenIds);
     return {
       versions: await adapter.versions(),
@@ -216,6 +220,7 @@ export async function measureEntry(
       energyError,
       quality: qualityResults,
       ...(oracle && oracle.length ? { oracle } : {}),
+      ...(fidelity ? { fidelity } : {}),
       memory: { vmHwmBytes, rssBeforeLoadBytes: loaded.rssStartBytes, rssAfterLoadBytes: loaded.rssEndBytes, gpuBytes },
     };
   } finally {

@@ -7,6 +7,7 @@ import type { EnergyReading } from '../trackers/energy/EnergyTypes.js';
 import type { RouteOracle } from '../oracle/oracleRouting.js';
 import type { RepetitionSample } from '../trackers/latencySample.js';
 import type { TaskResult } from '../../suites/runTask.js';
+import type { FidelityJob, FidelityOutcome } from '../fidelity/FidelityJob.js';
 
 /** What the scenario of one entry needs besides the entry. */
 export interface ScenarioSettings {
@@ -19,6 +20,8 @@ export interface ScenarioSettings {
   quality: QualitySettings | null;
   /** Where per-sample predictions go (`--log-samples`); null for nowhere. */
   samplesFile: string | null;
+  /** Fidelity work of this process: make the reference file, or measure the entry against one. Default: none. */
+  fidelity?: FidelityJob | null;
 }
 
 /** Runner → worker: measure this entry. */
@@ -71,6 +74,8 @@ export interface WorkerMeasurement {
   energyError: string | null;
   /** Accuracy task results, in task order; null when the entry runs none. */
   quality: TaskResult[] | null;
+  /** What the fidelity job of the process gave (`ScenarioSettings.fidelity`); absent without one. */
+  fidelity?: FidelityOutcome;
   /** Routing models (cascades) with accuracy tasks: the oracle bound per task that has per-row scores. */
   oracle?: RouteOracle[];
   /** Measured repetitions in order; the first is the coldest. */

@@ -34,6 +34,8 @@ import { reconcileResume, type ReconciledResume } from './reconcileResume.js';
 import { OutputLock } from '../result/OutputLock.js';
 import { checkTaskData } from '../../suites/checkTaskData.js';
 import { describeFsError, makeDir } from '../util/makeDir.js';
+import { makeFidelityReferences } from '../fidelity/makeFidelityReferences.js';
+import { planFidelity, type FidelityPlan } from '../fidelity/planFidelity.js';
 
 export { ENTRIES_FILE, RESULT_FILE };
 
@@ -140,6 +142,8 @@ export async function runPlan(given: SweepConfig, options: RunPlanOptions = {}):
     onForge: (spec, folder) => options.events?.onForge?.(spec, folder),
   });
   checkBackendPackages(plan.entries, registry);
+  // The fidelity references are planned (and a configured one checked) before anything is written.
+  const fidelity = config.quality.fidelity ? await planFidelity(config.quality.fidelity, plan.entries, { registry, baseDir }) : null;
   const holdsSweep = (dir: string) => existsSync(join(dir, MANIFEST_FILE)) || existsSync(join(dir, ENTRIES_FILE));
   const out = options.out ?? config.out;
   // Before the lock (whose stale owner would be taken over for nothing), and again under it (a runner that
@@ -156,7 +160,7 @@ export async function runPlan(given: SweepConfig, options: RunPlanOptions = {}):
       plan,
     };
     writeSweepManifest(outDir, manifest);
-    return continueSweep({ config, notes: [] }, manifest, outDir, options);
+    return continueSweep({ config, notes: [] }, manifest, outDir, options, fidelity);
   });
 }
 
@@ -201,7 +205,7 @@ async function withLock<T>(outDir: string, options: RunPlanOptions, run: () => P
   }
 }
 
-async function continueSweep(reconciled: ReconciledResume, manifest: SweepManifest, outDir: string, options: RunPlanOptions): Promise<RunOutcome> {
+async function continueSweep(reconciled: ReconciledResume, manifest: SweepManifest, outDir: string, options: RunPlanOptions, planned: FidelityPlan | null = null): Promise<RunOutcome> {
   const { config } = reconciled;
   const { plan, startedAt, configSource } = manifest;
   const events = options.events ?? {};
@@ -214,14 +218,34 @@ async function continueSweep(reconciled: ReconciledResume, manifest: SweepManife
   events.onPlan?.(plan, outDir, recorded.filter((r) => isFinished(r, retryErrored)));
   const device = await collectDeviceFingerprint();
   const bandwidth = deviceBandwidth(device.id, events);
+  const cpu = { brand: device.cpu.brand, physicalCores: device.cpu.physicalCores ?? undefined, family: device.cpu.family, model: device.cpu.model };
+  // Fidelity: every reference made (or an earlier sweep's reused) before the first entry.
+  const fidelityPlan = planned ?? (config.quality.fidelity ? await planFidelity(config.quality.fidelity, plan.entries, { registry, baseDir: options.baseDir ?? process.cwd() }) : null);
+  const fidelity = fidelityPlan
+    ? await makeFidelityReferences(fidelityPlan, {
+        registry,
+        launchers: options.launchers,
+        measure: config.measure,
+        energy: config.energy,
+        cpu,
+        signal: options.signal,
+        onReference: (r) =>
+          events.onNote?.(
+            r.sha256
+              ? `fidelity reference ${r.label}: ${r.reused ? 'reused' : 'made'} ${r.file} (sha256 ${r.sha256.slice(0, 12)})`
+              : `fidelity reference ${r.label} could not be made (${r.error}); its entries run without fidelity figures`,
+          ),
+      })
+    : null;
   const records = await runSweep({
     entries: plan.entries,
     measure: config.measure,
     energy: config.energy,
     quality,
     samplesDir: quality?.logSamples ? ensureDir(join(outDir, 'samples')) : null,
-    cpu: { brand: device.cpu.brand, physicalCores: device.cpu.physicalCores ?? undefined, family: device.cpu.family, model: device.cpu.model },
+    cpu,
     bandwidth,
+    ...(fidelity ? { fidelity: fidelity.jobs } : {}),
     log,
     outDir,
     retryErrored,

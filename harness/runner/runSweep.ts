@@ -24,6 +24,7 @@ import type { EnergyReading } from '../trackers/energy/EnergyTypes.js';
 import { launcherFor, launcherRegistry, type LauncherFactory } from './launchers/launcherRegistry.js';
 import type { PhaseMessage, ScenarioSettings, WorkerMeasurement } from './messages.js';
 import type { LaunchTurns } from './InterleavedTurns.js';
+import type { FidelityJob } from '../fidelity/FidelityJob.js';
 
 /** Options of {@link runSweep}. */
 export interface SweepOptions {
@@ -55,6 +56,8 @@ export interface SweepOptions {
   events?: SweepEvents;
   /** Turns to take before each worker launch, shared with sweeps running beside this one (an A/B gate). Default: none. */
   turns?: LaunchTurns;
+  /** Each entry's fidelity job (`makeFidelityReferences`), run by its first process. Default: none. */
+  fidelity?: ReadonlyMap<string, FidelityJob>;
 }
 
 /** What the sweep tells its caller about each entry (every hook optional). */
@@ -101,6 +104,7 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
         // Accuracy is deterministic: the first process runs the tasks.
         quality: p === 0 ? options.quality : null,
         samplesFile: p === 0 && options.samplesDir ? join(options.samplesDir, `${entry.id}.jsonl`) : null,
+        fidelity: p === 0 ? (options.fidelity?.get(entry.id) ?? null) : null,
       };
       const release = options.turns ? await options.turns.take(entry.id, p) : null;
       if (options.signal?.aborted) {

@@ -8,7 +8,7 @@ import Table from 'cli-table3';
 import type { EntryRecord } from '../../harness/result/EntryRecord.js';
 import { varyingOptions } from '../../harness/result/varyingOptions.js';
 import { flattenEntry } from '../flattenEntry.js';
-import { ENTRY_FIELDS, energyPerTokenField, meanField, pickFields, qualityField, scaledField, visibleFields, type EntryField, type FieldSource } from '../entryFields.js';
+import { ENTRY_FIELDS, energyPerTokenField, fidelityFields, meanField, pickFields, qualityField, scaledField, visibleFields, type EntryField, type FieldSource } from '../entryFields.js';
 
 const MiB = 1024 * 1024;
 
@@ -59,8 +59,25 @@ export function renderEntriesTable(all: readonly EntryRecord[]): string {
   const quality = qualityFields(records);
   for (let i = 0; i < quality.length; i += 8) tables.push(render([...identity, ...quality.slice(i, i + 8)]));
   if (quality.length) tables.push(QUALITY_FOOTNOTE);
+  // Fidelity against the reference, where measured.
+  const fidelity = visibleFields(fidelityFields(), sources).shown;
+  if (fidelity.length) {
+    tables.push(render([...identity, ...fidelity]));
+    tables.push(fidelityFootnote(records));
+  }
   const errors = records.filter((r) => r.error).map((r) => `  ${r.label}: ${r.error!.code}: ${r.error!.message}`);
   return `${tables.join('\n')}${errors.length ? `\nerrors:\n${errors.join('\n')}` : ''}${note}`;
+}
+
+/** What the fidelity table compares with: each reference once, by label and the start of its file's sha256. */
+export function fidelityFootnote(records: readonly EntryRecord[]): string {
+  const references = new Map<string, string>();
+  for (const r of records) {
+    const ref = r.metrics?.fidelity?.reference;
+    if (ref) references.set(ref.sha256, ref.label);
+  }
+  const list = [...references].map(([sha, label]) => `${label} (reference sha256 ${sha.slice(0, 12)})`).join('; ');
+  return `fidelity: KL divergence in nats per token (a lower bound over the reference's top k), against ${list}`;
 }
 
 /** One field per accuracy task: its primary metric, value ± stderr. */
