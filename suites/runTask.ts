@@ -70,6 +70,11 @@ export interface TaskResult {
   truncated: number;
   /** Why the task did not run (the backend cannot score); metrics are then empty and `n` is 0. */
   skipped?: string;
+  /**
+   * Per-item scores for paired comparisons: the evaluated rows' indices in ascending order and, per metric,
+   * each row's score (`suites/metrics/rowScores.ts`); absent for tasks without per-item scores (perplexity).
+   */
+  rowScores?: { rows: number[]; scores: Record<string, number[]> };
 }
 
 /** Per-row record handed to `logSamples`. */

@@ -12,13 +12,22 @@
  *   identical runs different on a 2-core VM. The same interval gives the minimum detectable change.
  * - raw samples from one process on a side: no test (`method: 'none'`): repetitions of one process say
  *   nothing about how much a second process, or a second run, differs.
- * - estimates `{value, stderr}` on both sides (quality metrics): a z-test of the difference,
+ * - estimates on both sides with per-item scores on the same items (quality metrics whose tasks recorded
+ *   `rowScores`, same dataset, version and rows): paired. The interval of the mean difference current −
+ *   baseline is the percentile bootstrap over items of the per-item differences (seeded; 1 − 2α one-sided,
+ *   1 − α two-sided). Scores that are all 0 or 1 (accuracy) are tested with the exact McNemar test on the
+ *   discordant items, which decides significance (`method: mcnemar`); other scores by the interval alone
+ *   (`paired-bootstrap`, no p-value). Two entries on the same items share the items' difficulty: an unpaired
+ *   test counts it twice and misses real drops.
+ * - estimates `{value, stderr}` on both sides without paired items: a z-test of the difference,
  *   z = (current − baseline) ÷ √(se_b² + se_c²), with the normal interval of the difference.
  * - anything else — one number per run (`peakRssBytes`, energy figures), a standard error missing or
  *   zero, kinds that differ between the sides — no test: `significant` is null and `method` is `none`,
  *   so that a gate judges on the practical threshold alone and says so.
  */
 import { bootstrapRatioOfProcessMedians } from '../stats/bootstrapRatioOfProcessMedians.js';
+import { bootstrapInterval } from '../stats/bootstrapInterval.js';
+import { mcnemarExact } from '../stats/mcnemarExact.js';
 import { normalCdf } from '../stats/normalCdf.js';
 import type { MetricDirection } from './metricDirection.js';
 import { normalQuantile } from '../stats/normalQuantile.js';
@@ -53,8 +62,16 @@ export interface MetricComparison {
   ratio: number | null;
   /** current − baseline. */
   difference: number;
-  /** What decided `significant`: `processes` (raw samples), `z-test` (estimates), or `none` (no test possible). */
-  method: SampleTest | 'z-test' | 'none';
+  /**
+   * What decided `significant`: `processes` (raw samples), `mcnemar` or `paired-bootstrap` (estimates with
+   * per-item scores on the same items), `z-test` (estimates without), or `none` (no test possible).
+   */
+  method: SampleTest | 'mcnemar' | 'paired-bootstrap' | 'z-test' | 'none';
+  /**
+   * The paired comparison's items: how many, and for binary scores the discordant ones (items the current
+   * run gets wrong that the baseline got right, and the other way round); absent when not paired.
+   */
+  paired?: { items: number; discordant: { worse: number; better: number } | null };
   /** p-value of the z-test (estimates); null otherwise (see the file comment). */
   pValue: number | null;
   /** Interval of the ratio (raw samples) or of the difference (estimates); null when none. */
@@ -131,6 +148,31 @@ export function compareMetric(baseline: MetricReading, current: MetricReading, o
   }
 
   if (baseline.kind === 'estimate' && current.kind === 'estimate') {
+    const unpaired = pairedItems(baseline, current, higher);
+    if (typeof unpaired !== 'string') {
+      const { differences, discordant } = unpaired;
+      const confidence = twoSided ? 1 - alpha : 1 - 2 * alpha;
+      const interval = bootstrapInterval(differences, { statistic: 'mean', confidence, resamples: options.resamples ?? 2000, seed: options.seed ?? 1 });
+      out.interval = { of: 'difference', low: interval.low, high: interval.high, confidence };
+      out.paired = { items: differences.length, discordant };
+      if (discordant) {
+        // Worse for a higher-is-better score: right in the baseline, wrong now.
+        const { worse, better } = discordant;
+        const test = mcnemarExact(worse, better);
+        out.method = 'mcnemar';
+        out.pValue = twoSided ? test.twoSided : test.oneSided;
+        out.significant = out.pValue <= alpha;
+        if (out.significant) out.change = worse > better ? 'worse' : 'better';
+      } else {
+        out.method = 'paired-bootstrap';
+        const whollyWorse = higher ? interval.high < 0 : interval.low > 0;
+        const whollyBetter = higher ? interval.low > 0 : interval.high < 0;
+        out.significant = whollyWorse || (twoSided && whollyBetter);
+        if (out.significant) out.change = whollyWorse ? 'worse' : 'better';
+      }
+      return out;
+    }
+    if (baseline.items || current.items) out.note = `not paired: ${unpaired}`;
     if (baseline.stderr === null || current.stderr === null) {
       out.note = 'no standard error on one side';
       return out;
@@ -156,6 +198,34 @@ export function compareMetric(baseline: MetricReading, current: MetricReading, o
       ? (baseline.note ?? current.note ?? 'one number per run')
       : `the runs recorded the metric differently (${baseline.kind} vs ${current.kind})`;
   return out;
+}
+
+/**
+ * The per-item differences current − baseline and, for 0/1 scores, the discordant counts (worse: right in
+ * the baseline only, for a higher-is-better score); or why the two cannot be paired.
+ */
+function pairedItems(
+  baseline: Extract<MetricReading, { kind: 'estimate' }>,
+  current: Extract<MetricReading, { kind: 'estimate' }>,
+  higher: boolean,
+): { differences: number[]; discordant: { worse: number; better: number } | null } | string {
+  const a = baseline.items;
+  const b = current.items;
+  if (!a || !b) return 'per-item scores are recorded on one side only';
+  if (a.dataset !== b.dataset || a.version !== b.version) return 'the two runs scored different data or task versions';
+  if (a.rows.length !== b.rows.length || a.rows.some((r, i) => r !== b.rows[i])) return 'the two runs scored different rows';
+  if (a.rows.length < 2) return 'fewer than two items';
+  const differences = a.scores.map((s, i) => b.scores[i]! - s);
+  const binary = [...a.scores, ...b.scores].every((s) => s === 0 || s === 1);
+  if (!binary) return { differences, discordant: null };
+  let worse = 0;
+  let better = 0;
+  for (const d of differences) {
+    if (d === 0) continue;
+    if (d < 0 === higher) worse++;
+    else better++;
+  }
+  return { differences, discordant: { worse, better } };
 }
 
 function countOf(reading: MetricReading): number | null {

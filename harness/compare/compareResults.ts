@@ -4,8 +4,8 @@
  * runs) — and every group is compared with a reference group: for each entry of the reference that ran,
  * each metric, the value in every group with its ratio to the reference, the interval of that ratio
  * (two-stage bootstrap over processes of the ratio of medians, 1 − α; see `compareMetric`), which
- * calls a metric better or worse only when that interval excludes no change; quality estimates get a
- * z-test. Entries match by `entryMatchKey` (model sha256, backend id and options, workload, or the
+ * calls a metric better or worse only when that interval excludes no change; quality estimates are
+ * compared pair by pair on the items both scored (exact McNemar, paired bootstrap), else by a z-test. Entries match by `entryMatchKey` (model sha256, backend id and options, workload, or the
  * fields of `match`); entries without a match are listed, never compared, with a hint when they differ
  * only in backend options. A cell whose entry differs from the reference's in a field left out of the
  * match says what differs. Differences of device (when grouping by source) and of backend versions

@@ -40,6 +40,12 @@ export type MetricReading =
       n: number | null;
       /** Direction as the task recorded it, when it did. */
       higherIsBetter: boolean | null;
+      /**
+       * Per-item scores behind the estimate (a quality metric whose task recorded `rowScores`): the rows in
+       * ascending order, each row's score, and the task's data (sha256 of the dataset, version), so that two
+       * entries on the same items are compared pair by pair. Absent where not recorded.
+       */
+      items?: { rows: number[]; scores: number[]; dataset: string; version: number };
     }
   | {
       kind: 'single';
@@ -71,7 +77,8 @@ export function readMetric(entry: unknown, path: string): MetricReading | null {
   if (isFiniteNumber(o.value)) {
     if ('stderr' in o) {
       const stderr = isFiniteNumber(o.stderr) ? Math.abs(o.stderr) : null;
-      return { kind: 'estimate', value: o.value, stderr, n: isFiniteNumber(o.n) ? o.n : null, higherIsBetter };
+      const items = qualityItems(entry, path);
+      return { kind: 'estimate', value: o.value, stderr, n: isFiniteNumber(o.n) ? o.n : null, higherIsBetter, ...(items ? { items } : {}) };
     }
     return { kind: 'single', value: o.value, note: null, higherIsBetter };
   }
@@ -127,3 +134,19 @@ function rawSamples(
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
+
+/** The per-item scores of `metrics.quality.<task>.<metric>` from the record's `quality` list, when recorded. */
+function qualityItems(entry: unknown, path: string): { rows: number[]; scores: number[]; dataset: string; version: number } | null {
+  const match = /^metrics\.quality\.([^.]+)\.([^.]+)$/.exec(path);
+  if (!match) return null;
+  const tasks = valueAt(entry, ['quality']);
+  if (!Array.isArray(tasks)) return null;
+  const task = tasks.find((t: { taskId?: unknown }) => t?.taskId === match[1]) as
+    | { rowScores?: { rows?: unknown; scores?: Record<string, unknown> }; dataset?: { sha256?: unknown }; version?: unknown }
+    | undefined;
+  const rows = task?.rowScores?.rows;
+  const scores = task?.rowScores?.scores?.[match[2]!];
+  if (!Array.isArray(rows) || !Array.isArray(scores) || rows.length !== scores.length || !rows.every(isFiniteNumber) || !scores.every(isFiniteNumber)) return null;
+  return { rows: rows as number[], scores: scores as number[], dataset: typeof task?.dataset?.sha256 === 'string' ? task.dataset.sha256 : '', version: isFiniteNumber(task?.version) ? task.version : 0 };
+}
+

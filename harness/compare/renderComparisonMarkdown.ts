@@ -19,7 +19,7 @@ export function renderComparisonMarkdown(comparison: Comparison): string {
   const lines = [
     `## slmbench compare${comparison.by === 'device' ? ' by device' : ''}: reference ${ref.label}`,
     '',
-    `Each cell: value (×ratio to the reference [${confidence}% interval]) — \`better\`/\`worse\` only when the interval excludes no change. Raw samples are compared by their medians, with the interval of the ratio from a two-stage bootstrap over worker processes (the unit that varies independently; one process per side gives no test); quality estimates by a z-test on their standard errors (difference instead of ratio, with p); single numbers have no test.`,
+    `Each cell: value (×ratio to the reference [${confidence}% interval]) — \`better\`/\`worse\` only when the interval excludes no change. Raw samples are compared by their medians, with the interval of the ratio from a two-stage bootstrap over worker processes (the unit that varies independently; one process per side gives no test); quality estimates pair by pair on the items both scored (difference instead of ratio: exact McNemar p for right/wrong scores, a paired-bootstrap interval otherwise), or by a z-test on their standard errors where per-item scores are missing; single numbers have no test.`,
     '',
   ];
   if (comparison.rows.length === 0) {
@@ -55,7 +55,8 @@ function formatCell(cell: ComparisonCell | null, scale: number): string {
   } else if (c.ratio !== null) {
     parts.push(`×${c.ratio.toPrecision(3)}${c.interval ? ` [${c.interval.low.toPrecision(3)}, ${c.interval.high.toPrecision(3)}]` : ''}`);
   }
-  if (c.pValue !== null) parts.push(formatP(c.pValue));
+  if (c.pValue !== null) parts.push(c.method === 'mcnemar' ? `McNemar ${formatP(c.pValue)}` : formatP(c.pValue));
+  else if (c.method === 'paired-bootstrap') parts.push('paired');
   else if (c.significant === null) parts.push('no test');
   const mark = c.change ? ` **${c.change}**` : '';
   return `${value} (${parts.join(', ')})${mark}${cell.setting ? ` — ${cell.setting}` : ''}`;

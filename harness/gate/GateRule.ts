@@ -11,6 +11,10 @@
  *   e2eMs, loadMs, peakRssBytes, energy…). A sign against the metric's known direction is refused; the
  *   sign may be left out for known metrics and must be given for others.
  * Both tiers of a rule need the same sign; warn must not exceed fail when both have the same kind.
+ * In words: `METRIC: drop <= 2%` is `METRIC:-2%`, `METRIC: rise <= 3` is `METRIC:+3`.
+ *
+ * A bound on the current run's value alone, whatever the baseline's: `METRIC <= X` or `METRIC >= X`
+ * (`fidelity.klMean <= 0.01`): the verdict fails when the value is past it.
  */
 
 /** One tier's limit. */
@@ -35,4 +39,6 @@ export interface GateRule {
   fail: GateLimit | null;
   /** The rule as written (`decodeTps:-5%,-10%`), for messages and reports. */
   text: string;
+  /** A bound on the current value (`METRIC <= X`); warn and fail are then null. */
+  bound?: { op: '<=' | '>='; value: number };
 }

@@ -17,8 +17,11 @@
  *    verdict is `fail` when the test is significant AND the fail limit is passed; `warn` when
  *    significant and the warn limit is passed; else `pass`. When no test is possible (one number per
  *    run: peakRssBytes, energy, loadMs; one process per side) the threshold alone decides, and the
- *    verdict's reason says "threshold only". Accuracy (quality estimates) is judged on the limit alone
- *    too: both runs score the same items, and the paired per-item tests are not built yet.
+ *    verdict's reason says "threshold only". Accuracy (quality estimates) is tested pair by pair on the
+ *    items both runs scored (exact McNemar for 0/1 scores, a paired bootstrap of the mean difference
+ *    otherwise, see `compareMetric`); without per-item scores on both sides it is judged on the limit
+ *    alone (an unpaired test of two estimates on the same items is not the evidence to use). A bound rule
+ *    (`fidelity.klMean <= 0.01`) judges the current value alone.
  * 5. The minimum detectable change: the smallest worsening the comparison resolves at α with 80% power
  *    (from its interval), or the larger figure an A/A calibration measured for the metric
  *    (`minimumDetectable`). A fail limit below it cannot be judged on this runner: a significant change
@@ -169,6 +172,10 @@ export function evaluateGate(baseline: LoadedResult, current: LoadedResult, opti
       const rb = readMetric(b.entry, path);
       const rc = readMetric(c.entry, path);
       if (!rb && !rc) continue;
+      if (rule.bound) {
+        verdicts.push({ ...base, ...judgeBound(rule, rule.bound, path, rb, rc, { alpha, power, resamples, seed }) });
+        continue;
+      }
       const limits = { warn: rule.warn?.text ?? null, fail: rule.fail?.text ?? null };
       if (!rb || !rc) {
         verdicts.push({ ...base, metric: path, rule: rule.text, direction: null, comparison: null, limits, minimumDetectable: null, verdict: 'skip', reason: `absent in the ${rb ? 'current run' : 'baseline'}` });
@@ -183,7 +190,7 @@ export function evaluateGate(baseline: LoadedResult, current: LoadedResult, opti
           pValue: null,
           significant: null,
           change: null,
-          note: 'accuracy is judged on the limit alone: both runs score the same items, and the paired per-item tests (McNemar, paired bootstrap) are not built yet',
+          note: `accuracy is judged on the limit alone: both runs score the same items, and the paired per-item test needs per-item scores on both sides (${comparison.note ?? 'results written before they were recorded'})`,
         });
       }
       const detectable = detectableFactor(comparison.minimumDetectable, calibrated[path] ?? calibrated[path.split('.').at(-1)!] ?? null);
@@ -291,6 +298,32 @@ export function ruleDirection(rule: GateRule, path: string, higherIsBetter: bool
   return direction;
 }
 
+/** A bound rule's verdict (`METRIC <= X`): the current value against the bound; the comparison with the baseline is shown when both have the metric. */
+function judgeBound(
+  rule: GateRule,
+  bound: NonNullable<GateRule['bound']>,
+  path: string,
+  rb: ReturnType<typeof readMetric>,
+  rc: ReturnType<typeof readMetric>,
+  settings: { alpha: number; power: number; resamples: number; seed: number },
+): Pick<GateVerdict, 'metric' | 'rule' | 'direction' | 'comparison' | 'limits' | 'minimumDetectable' | 'verdict' | 'reason'> {
+  const direction: MetricDirection = bound.op === '<=' ? 'lower' : 'higher';
+  const limits = { warn: null, fail: `${bound.op} ${bound.value}` };
+  if (!rc) return { metric: path, rule: rule.text, direction, comparison: null, limits, minimumDetectable: null, verdict: 'skip', reason: 'absent in the current run' };
+  const comparison = rb ? compareMetric(rb, rc, { direction, alternative: 'regression', ...settings }) : null;
+  const within = bound.op === '<=' ? rc.value <= bound.value : rc.value >= bound.value;
+  return {
+    metric: path,
+    rule: rule.text,
+    direction,
+    comparison,
+    limits,
+    minimumDetectable: null,
+    verdict: within ? 'pass' : 'fail',
+    reason: `${rc.value} is ${within ? 'within' : 'past'} the bound ${bound.op} ${bound.value} (a bound on the current run's value, whatever the baseline's)`,
+  };
+}
+
 /**
  * The detectable change as a factor ≥ 1: the larger of the comparison's own (`minimumDetectable`) and a
  * calibrated ratio (either way of 1); null when neither is known.
@@ -361,6 +394,13 @@ export function describeEvidence(c: MetricComparison, alpha: number): string {
   if (c.method === 'processes' && c.interval) {
     const over = c.processes ? ` over ${c.processes[0]} + ${c.processes[1]} processes` : '';
     return `${Math.round(c.interval.confidence * 100)}% interval of the ratio${over} [${c.interval.low.toPrecision(4)}, ${c.interval.high.toPrecision(4)}]`;
+  }
+  if (c.method === 'mcnemar' && c.pValue !== null && c.paired?.discordant) {
+    const { worse, better } = c.paired.discordant;
+    return `exact McNemar over ${c.paired.items} paired items (${worse} worse, ${better} better) ${formatP(c.pValue)} ${c.pValue <= alpha ? '≤' : '>'} α = ${alpha}`;
+  }
+  if (c.method === 'paired-bootstrap' && c.interval && c.paired) {
+    return `${Math.round(c.interval.confidence * 100)}% paired-bootstrap interval of the mean difference over ${c.paired.items} items [${c.interval.low.toPrecision(4)}, ${c.interval.high.toPrecision(4)}]`;
   }
   if (c.pValue !== null) return `${c.method === 'z-test' ? 'z-test ' : ''}${formatP(c.pValue)} ${c.pValue <= alpha ? '≤' : '>'} α = ${alpha}`;
   return c.note ?? 'no test';

@@ -7,14 +7,23 @@ import type { GateLimit, GateRule } from './GateRule.js';
  * starting with `label` (default: `--rule TEXT`).
  */
 export function parseGateRule(text: string, label = `--rule ${text}`): GateRule {
+  const bound = /^\s*([A-Za-z0-9_][A-Za-z0-9_.\-]*)\s*(<=|>=|≤|≥)\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*$/i.exec(text);
+  if (bound && !text.includes(':')) {
+    const op = bound[2] === '≤' ? '<=' : bound[2] === '≥' ? '>=' : (bound[2] as '<=' | '>=');
+    return { metric: bound[1]!, warn: null, fail: null, text, bound: { op, value: Number(bound[3]) } };
+  }
   const colon = text.indexOf(':');
-  if (colon <= 0) throw bad(label, 'expected METRIC:LIMIT, METRIC:WARN,FAIL or METRIC:warn=LIMIT,fail=LIMIT (e.g. decodeTps:-5%)');
+  if (colon <= 0) throw bad(label, 'expected METRIC:LIMIT, METRIC:WARN,FAIL, METRIC:warn=LIMIT,fail=LIMIT (e.g. decodeTps:-5%), METRIC: drop <= 2% or METRIC <= VALUE');
   const metric = text.slice(0, colon).trim();
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.\-]*$/.test(metric)) throw bad(label, `"${metric}" is not a metric name or path`);
   const parts = text.slice(colon + 1).split(',').map((p) => p.trim());
   let warn: GateLimit | null = null;
   let fail: GateLimit | null = null;
-  if (parts.some((p) => p.includes('='))) {
+  const words = parts.length === 1 ? /^(drop|rise)\s*(?:<=|≤)\s*(.+)$/i.exec(parts[0]!) : null;
+  if (words) {
+    // `drop <= 2%`: the allowed change, signed by the word.
+    fail = parseGateLimit(`${words[1]!.toLowerCase() === 'drop' ? '-' : '+'}${words[2]!.trim().replace(/^[+-]/, '')}`, label);
+  } else if (parts.some((p) => p.includes('='))) {
     for (const part of parts) {
       const match = /^(warn|fail)\s*=\s*(.*)$/i.exec(part);
       if (!match) throw bad(label, `"${part}": expected warn=LIMIT or fail=LIMIT`);

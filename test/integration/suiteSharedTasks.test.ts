@@ -1,13 +1,14 @@
 /**
  * Every shared public-benchmark task runs on stories260K (onnxruntime) with a small limit and reports its
- * metrics with stderr and n, reading the data from the shared folder with the sha256s of its manifest.
+ * metrics with stderr and n and every row's scores (whose mean is the metric), reading the data from the
+ * shared folder with the sha256s of its manifest.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendRegistry } from '../../adapters/registry.js';
 import type { LoadedModel } from '../../adapters/types.js';
 import { detectModelFormat } from '../../harness/model/detectModelFormat.js';
 import { resolveTask } from '../../suites/resolveTask.js';
-import { runTask } from '../../suites/runTask.js';
+import { runQualityTasks } from '../../harness/runner/runQualityTasks.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
 
 const TASKS: [string, string[]][] = [
@@ -39,8 +40,16 @@ describe.skipIf(!hasShared)(`shared benchmark tasks on stories260K ${hasShared ?
   it.each(TASKS)('%s reports %j with stderr and n', async (id, metrics) => {
     sharedPath('datasets/MANIFEST.md');
     const task = resolveTask(id, { sharedDatasetsDir: sharedPath('datasets'), policy: [{ limit: LIMIT, fewshot: id === 'gsm8k' ? 1 : 0 }] });
-    const result = await runTask(model, task);
+    // As the worker runs them: with every row's scores kept for paired comparisons.
+    const [result] = await runQualityTasks(model, [task], null);
+    if (!result) throw new Error('no result');
     expect(result.n).toBe(LIMIT);
+    // Per-item scores: one per row, whose mean is the metric (perplexities have none).
+    expect(result.rowScores!.rows).toEqual(Array.from({ length: LIMIT }, (_, i) => i));
+    expect(Object.keys(result.rowScores!.scores)).toEqual(metrics.filter((m) => m !== 'perplexity'));
+    for (const [metric, scores] of Object.entries(result.rowScores!.scores)) {
+      expect(scores.reduce((a, b) => a + b, 0) / LIMIT, metric).toBeCloseTo(result.metrics[metric]!.value, 12);
+    }
     expect(Object.keys(result.metrics)).toEqual(metrics);
     for (const m of Object.values(result.metrics)) {
       expect(m.n).toBe(LIMIT);

@@ -78,6 +78,8 @@ export interface EntrySpec {
   quality?: Record<string, Record<string, { value: number; stderr: number | null; n: number; higherIsBetter?: boolean }>>;
   versions?: Record<string, string>;
   device?: string;
+  /** Per-item scores by task (`record.quality[].rowScores`): the rows and each metric's scores; the dataset's sha256 is `data-<task>`. */
+  rowScores?: Record<string, { rows: number[]; scores: Record<string, number[]> }>;
 }
 
 /** An entry record. */
@@ -118,6 +120,9 @@ export function entry(spec: EntrySpec = {}): DeviceEntryRecord {
       device: 'cpu',
     },
     workload: { name: `pp${promptTokens}+tg${genTokens}`, promptTokens, genTokens },
+    ...(spec.rowScores
+      ? { quality: Object.entries(spec.rowScores).map(([taskId, rowScores]) => ({ taskId, version: 1, type: 'multiple_choice', n: rowScores.rows.length, dataset: { id: taskId, path: `/data/${taskId}`, sha256: `data-${taskId}`, rows: rowScores.rows.length, files: [] }, truncated: 0, rowScores })) }
+      : {}),
     ...(status === 'ok' ? { metrics, samples } : { error: { code: status === 'errored' ? 'WORKER_CRASHED' : 'FORMAT_UNSUPPORTED', message: 'it did not run' } }),
     startedAt: '2025-01-01T00:00:00.000Z',
     endedAt: '2025-01-01T00:00:01.000Z',

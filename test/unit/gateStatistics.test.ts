@@ -228,7 +228,7 @@ describe('metrics without raw samples', () => {
     expect(v.verdict).toBe('pass');
   });
 
-  it('accuracy is judged on the limit alone until paired per-item tests exist, and says so', () => {
+  it('accuracy without per-item scores is judged on the limit alone, and says so', () => {
     const q = (value: number, stderr: number | null) => ({ arc_easy: { acc: { value, stderr, n: 500, higherIsBetter: true } } });
     const report = gateOne({ samples: { decodeTps: [1, 2] }, quality: q(0.6, 0.01) }, { samples: { decodeTps: [1, 2] }, quality: q(0.55, 0.01) }, ['acc:-0.02']);
     const v = only(report.verdicts, 'metrics.quality.arc_easy.acc');
@@ -238,7 +238,7 @@ describe('metrics without raw samples', () => {
     expect(v.comparison!.interval!.of).toBe('difference');
     expect(v.verdict).toBe('fail');
     expect(v.reason).toBe(
-      '−0.05 passes the fail limit -0.02; threshold only (accuracy is judged on the limit alone: both runs score the same items, and the paired per-item tests (McNemar, paired bootstrap) are not built yet)',
+      '−0.05 passes the fail limit -0.02; threshold only (accuracy is judged on the limit alone: both runs score the same items, and the paired per-item test needs per-item scores on both sides (results written before they were recorded))',
     );
     const within = gateOne({ samples: { decodeTps: [1, 2] }, quality: q(0.6, 0.05) }, { samples: { decodeTps: [1, 2] }, quality: q(0.59, 0.05) }, ['acc:-0.02']);
     expect(only(within.verdicts, 'metrics.quality.arc_easy.acc').verdict).toBe('pass');
