@@ -21,8 +21,11 @@ import { restMass } from './referencePosition.js';
 
 /** `metrics.fidelity` of an entry. */
 export interface FidelityMetrics {
-  /** The reference file's sha256 and the entry it was made from (its label). */
-  reference: { sha256: string; label: string };
+  /**
+   * The reference file's sha256 and the entry it was made from: its label, its model's sha256 and its
+   * backend with the options it ran under (reports find the sweep's own entry of the reference by them).
+   */
+  reference: { sha256: string; label: string; modelSha256?: string | null; backend?: string; options?: Record<string, unknown> };
   /** KL divergence per position (nats): mean, median, p99, max. */
   klMean: number;
   klMedian: number;

@@ -33,7 +33,8 @@ export async function measureFidelity(
     const window = reference.windows[w]!;
     accumulator.add(window.positions[i]!, logprobs, window.tokens[i]!);
   });
-  const metrics = accumulator.result({ sha256, label: reference.reference.label });
+  const who = reference.reference;
+  const metrics = accumulator.result({ sha256, label: who.label, modelSha256: who.model.sha256, backend: who.backend.id, options: who.backend.options });
   const greedy = reference.greedy.find((g) => g.workload === measured.workload.name);
   if (!greedy) return { ...metrics, generation: null, generationNote: `the reference has no greedy ids for workload ${measured.workload.name}` };
   if (greedy.promptTokenIds.join(',') !== measured.promptTokenIds.join(',')) {

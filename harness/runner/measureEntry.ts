@@ -1,7 +1,8 @@
 /**
  * The scenario of one entry, in the process that runs it (the worker, for the process launcher; a test,
  * in-process): load (timed, cold) → prompt → warmup → measured loop until both the minimum repetitions and
- * the minimum seconds are reached (or the maximum repetitions) → accuracy tasks → report. Trackers of one
+ * the minimum seconds are reached (or the maximum repetitions) → accuracy tasks → fidelity (against a
+ * reference file, or making one; `harness/fidelity`) → report. Trackers of one
  * shape surround the work: memory around load and the measured loop, energy and GPU memory around the
  * measured loop, latency around each generation. What the backend states decides what is metered: the
  * processes that hold the model (`RuntimeModelInfo.processIds`; none for a model served elsewhere, which

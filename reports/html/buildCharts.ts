@@ -2,8 +2,8 @@
  * Every chart of a report, in page order: Pareto scatters (composite strategies beside single models, each
  * cascade threshold sweep as a line), a trade-off chart per cascade threshold sweep when there are quality
  * metrics, one bar chart per metric, TTFT and
- * inter-token-latency distributions, per-token latency over the sequence, quality against model size, and
- * the device comparison (when the results come from several devices).
+ * inter-token-latency distributions, per-token latency over the sequence, quality against model size,
+ * fidelity (size and decode rate against the KL divergence from each reference), and the device comparison (when the results come from several devices).
  */
 import type { RankedObjective } from '../../harness/ranking/Ranking.js';
 import type { ReportModel } from '../buildReportModel.js';
@@ -19,6 +19,8 @@ import { metricBarsChart } from './charts/metricBarsChart.js';
 import { paretoChart } from './charts/paretoChart.js';
 import { tokenLatencyChart } from './charts/tokenLatencyChart.js';
 import { ttftDistributionChart } from './charts/ttftDistributionChart.js';
+import { fidelityChart } from './charts/fidelityChart.js';
+import { fidelityFamilies } from '../fidelityFamilies.js';
 
 export interface ChartOptions {
   /**
@@ -64,6 +66,10 @@ export function buildCharts(model: ReportModel, options: ChartOptions = {}): Cha
       const chart = accuracySizeChart(`chart-size-${i + 1}`, data, m, metrics);
       if (chart) charts.push(chart);
     });
+  fidelityFamilies(ok).forEach((family, i) => {
+    const chart = fidelityChart(`chart-fidelity-${i + 1}`, family);
+    if (chart) charts.push(chart);
+  });
   if (model.devices.length > 1) {
     const withConfig = ok.map((e, i) => ({ ...data[i]!, config: stripDevice(e.label, e.device.short) }));
     metrics

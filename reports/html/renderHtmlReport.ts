@@ -15,6 +15,9 @@ import type { ReportEntry, ReportModel } from '../buildReportModel.js';
 import { cascadeFamilies } from '../cascadeFamilies.js';
 import { compositeFields } from '../compositeFields.js';
 import { formatNumber } from '../formatNumber.js';
+import { fidelityFamilies, PARITY_KL_LIMIT, type FidelityFamily } from '../fidelityFamilies.js';
+import { formatNats } from '../entryFields.js';
+import { formatP } from '../../harness/gate/evaluateGate.js';
 import { formatLocalShare } from '../formatLocalShare.js';
 import { formatPercent } from '../formatPercent.js';
 import type { ChartDefinition } from './ChartDefinition.js';
@@ -40,6 +43,7 @@ const SECTIONS: [string, string][] = [
   ['distributions', 'Latency distributions'],
   ['sequence', 'Over the sequence'],
   ['size', 'Quality and size'],
+  ['fidelity', 'Fidelity'],
   ['devices', 'Devices'],
   ['entries', 'All entries'],
   ['errors', 'Errors'],
@@ -66,12 +70,14 @@ export function renderHtmlReport(model: ReportModel, options: HtmlReportOptions 
   const present = new Set(charts.map((c) => c.section));
   const failed = model.entries.filter((e) => e.entry.status !== 'ok');
   const composites = model.entries.filter((e) => compositeFields(e.entry) !== null);
+  const fidelity = fidelityFamilies(model.entries);
   const sections = SECTIONS.filter(
     ([id]) =>
       ['glance', 'pareto', 'ranking', 'size', 'entries', 'metadata'].includes(id) ||
       present.has(id) ||
       (id === 'errors' && failed.length > 0) ||
-      (id === 'composites' && composites.length > 0),
+      (id === 'composites' && composites.length > 0) ||
+      (id === 'fidelity' && fidelity.length > 0),
   );
 
   const body = [
@@ -85,6 +91,7 @@ export function renderHtmlReport(model: ReportModel, options: HtmlReportOptions 
     chartSection('distributions', 'Latency distributions', 'Time to first token per repetition, and inter-token latency over every gap.', charts),
     chartSection('sequence', 'Over the sequence', 'How the time per token changes as the sequence grows.', charts),
     sizeSection(charts),
+    fidelitySection(fidelity, charts),
     chartSection('devices', 'Devices', ['The same configurations measured on different devices.', ...describeDeviceDifferences(model.devices.map((d) => d.fingerprint))].join(' '), charts),
     entriesSection(model, metrics),
     errorsSection(failed),
@@ -293,6 +300,68 @@ function entryCell(f: EntryField, e: ReportEntry): string {
   if (f.key === 'kind') return `<td>${e.row.composite ? `<span class="tag">${h(text)}</span>` : h(text)}</td>`;
   if (f.numeric) return `<td class="num" data-sort="${h(f.value(e) ?? '')}">${h(text)}</td>`;
   return `<td>${h(text)}</td>`;
+}
+
+/**
+ * Fidelity: per reference, its chart, a table of every entry's fidelity with its accuracy against the
+ * reference entry (paired tests), and the cross-engine parity rows (same weights, another engine).
+ */
+function fidelitySection(families: readonly FidelityFamily[], charts: readonly ChartDefinition[]): string {
+  if (families.length === 0) return '';
+  const mine = charts.filter((c) => c.section === 'fidelity');
+  const tables = families.map((f, i) => {
+    const tasks = [...new Set(f.rows.flatMap((r) => r.quality.map((q) => q.path)))];
+    const head = ['entry', 'KL mean', 'KL p99', 'KL max', 'top-1 agree', 'Δ NLL', 'PPL ratio', 'greedy same', 'first divergence', ...tasks.map((t) => `Δ ${describeMetric(t).label}`)];
+    const rows = f.rows.map((r) => {
+      const x = r.fidelity;
+      const g = x.generation;
+      const cells = [
+        `<td class="label">${h(r.entry.label)}${r.entry === f.referenceEntry ? ' <span class="tag">reference</span>' : ''}</td>`,
+        num(x.klMean, formatNats(x.klMean)),
+        num(x.klP99, formatNats(x.klP99)),
+        num(x.klMax, formatNats(x.klMax)),
+        num(x.top1Agreement, formatPercent(x.top1Agreement)),
+        num(x.deltaNll, formatNats(x.deltaNll)),
+        num(x.pplRatio, x.pplRatio.toFixed(4)),
+        num(g?.identicalShare ?? null, g ? formatPercent(g.identicalShare) : '—'),
+        num(g?.firstDivergence ?? null, g ? (g.firstDivergence === null ? 'none' : String(g.firstDivergence)) : '—'),
+        ...tasks.map((t) => {
+          const c = r.quality.find((q) => q.path === t)?.comparison;
+          if (!c) return '<td class="num">—</td>';
+          const interval = c.interval ? ` [${formatNumber(c.interval.low)}, ${formatNumber(c.interval.high)}]` : '';
+          const test = c.method === 'mcnemar' && c.pValue !== null ? `, McNemar ${formatP(c.pValue)}` : c.method === 'paired-bootstrap' ? ', paired' : '';
+          return `<td class="num" data-sort="${c.difference}">${h(`${c.difference > 0 ? '+' : ''}${formatNumber(c.difference)}${interval}${test}`)}${c.change ? ` <strong>${h(c.change)}</strong>` : ''}</td>`;
+        }),
+      ];
+      return `<tr data-key="${h(r.entry.key)}">${cells.join('')}</tr>`;
+    });
+    const parity = f.rows.filter((r) => r.parity);
+    const parityTable = parity.length
+      ? `<h4>Cross-engine parity: the reference's weights on other engines</h4>
+<p class="lead">The same weights computed by another engine should agree to float32 rounding (a mean KL of 1e-12 to 1e-6 nats, every top token the same); a mean KL above ${formatNats(PARITY_KL_LIMIT)} nats is marked: a defect worth finding.</p>
+<div class="table-wrap"><table class="fidelity-parity" data-reference="${h(f.reference.sha256)}"><thead><tr><th>entry</th><th>KL mean</th><th>KL max</th><th>top-1 agree</th><th>greedy same</th><th>parity</th></tr></thead>
+<tbody>${parity
+          .map(
+            (r) =>
+              `<tr data-key="${h(r.entry.key)}"><td class="label">${h(r.entry.label)}</td>${num(r.fidelity.klMean, formatNats(r.fidelity.klMean))}${num(r.fidelity.klMax, formatNats(r.fidelity.klMax))}${num(r.fidelity.top1Agreement, formatPercent(r.fidelity.top1Agreement))}${num(r.fidelity.generation?.identicalShare ?? null, r.fidelity.generation ? formatPercent(r.fidelity.generation.identicalShare) : '—')}<td>${r.fidelity.klMean > PARITY_KL_LIMIT ? '<strong>differs</strong>' : 'agrees'}</td></tr>`,
+          )
+          .join('\n')}</tbody></table></div>`
+      : '';
+    return `<h3>Against ${h(f.reference.label)}</h3>
+<p class="lead">Reference file sha256 <code>${h(f.reference.sha256)}</code>${f.referenceEntry ? '' : ' (the reference entry is not in this report: accuracy deltas need it)'}. Accuracy deltas are each entry's minus the reference entry's, with the 95% interval of the paired difference over the items both scored.</p>
+<div class="table-wrap"><table class="fidelity" data-family="${i + 1}"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></div>
+${parityTable}`;
+  });
+  return `<section id="fidelity"><h2>Fidelity</h2>
+<p class="lead">Every entry against a reference over the same fixed text, teacher-forced: the KL divergence of its next-token distribution from the reference's at each position (nats; a lower bound over the reference's stored top tokens and their remainder), how often its most likely token is the reference's, its log-likelihood of the text against the reference's, and how far its greedy output follows the reference's.</p>
+${mine.length ? `<div class="chart-grid">${mine.map(figure).join('\n')}</div>` : ''}
+${tables.join('\n')}
+</section>`;
+}
+
+function num(value: number | null, text: string): string {
+  return `<td class="num" data-sort="${value ?? ''}">${h(text)}</td>`;
 }
 
 /**

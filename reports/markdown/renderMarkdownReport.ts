@@ -11,6 +11,8 @@ import type { ReportEntry, ReportModel } from '../buildReportModel.js';
 import { cascadeFamilies, type CascadeFamily } from '../cascadeFamilies.js';
 import { compositeFields } from '../compositeFields.js';
 import { formatNumber } from '../formatNumber.js';
+import { fidelityFamilies, PARITY_KL_LIMIT, type FidelityFamily } from '../fidelityFamilies.js';
+import { formatNats } from '../entryFields.js';
 import { formatLocalShare } from '../formatLocalShare.js';
 import { formatPercent } from '../formatPercent.js';
 import { buildCharts, type ChartOptions } from '../html/buildCharts.js';
@@ -132,6 +134,17 @@ export async function renderMarkdownReport(
     lines.push(...whoAnswered(composites), '');
   }
 
+  const fidelity = fidelityFamilies(model.entries);
+  if (fidelity.length) {
+    lines.push('## Fidelity', '');
+    lines.push(
+      "Every entry against a reference over the same fixed text, teacher-forced: KL divergence per token (nats; a lower bound over the reference's stored top tokens), top-1 agreement, Δ NLL, perplexity ratio and greedy agreement. Accuracy deltas are paired differences with their 95% intervals.",
+      '',
+    );
+    for (const family of fidelity) lines.push(...fidelityLines(family));
+    for (const chart of charts.filter((c) => c.section === 'fidelity')) lines.push(await image(chart), '');
+  }
+
   lines.push('## All entries', '');
   lines.push(...entriesTable(model), '');
   for (const chart of charts.filter((c) => c.section === 'metrics')) lines.push(await image(chart), '');
@@ -158,6 +171,37 @@ export async function renderMarkdownReport(
   }
   lines.push('</details>', '');
   return { markdown: lines.join('\n'), images };
+}
+
+/** One reference's fidelity table (and its cross-engine parity rows, marked). */
+function fidelityLines(family: FidelityFamily): string[] {
+  const tasks = [...new Set(family.rows.flatMap((r) => r.quality.map((q) => q.path)))];
+  const head = ['entry', 'KL mean', 'KL p99', 'KL max', 'top-1 agree', 'Δ NLL', 'PPL ratio', 'greedy same', ...tasks.map((t) => `Δ ${describeMetric(t).label}`)];
+  const lines = [`**Against ${md(family.reference.label)}** (reference sha256 \`${family.reference.sha256.slice(0, 12)}\`).`, '', row(head.map(md)), row(head.map((_, i) => (i === 0 ? '---' : '---:')))];
+  for (const r of family.rows) {
+    const x = r.fidelity;
+    const tag = r.entry === family.referenceEntry ? ' (reference)' : r.parity ? (x.klMean > PARITY_KL_LIMIT ? ' (same weights: **differs**)' : ' (same weights)') : '';
+    lines.push(
+      row([
+        `${md(r.entry.label)}${tag}`,
+        formatNats(x.klMean),
+        formatNats(x.klP99),
+        formatNats(x.klMax),
+        formatPercent(x.top1Agreement),
+        formatNats(x.deltaNll),
+        x.pplRatio.toFixed(4),
+        x.generation ? formatPercent(x.generation.identicalShare) : '—',
+        ...tasks.map((t) => {
+          const c = r.quality.find((q) => q.path === t)?.comparison;
+          if (!c) return '—';
+          const interval = c.interval ? ` [${formatNumber(c.interval.low)}, ${formatNumber(c.interval.high)}]` : '';
+          return `${c.difference > 0 ? '+' : ''}${formatNumber(c.difference)}${interval}${c.change ? ` **${c.change}**` : ''}`;
+        }),
+      ]),
+    );
+  }
+  lines.push('');
+  return lines;
 }
 
 function row(cells: readonly string[]): string {

@@ -16,7 +16,7 @@ import type { RunResult } from '../../harness/result/RunResult.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
 import { runCli } from '../helpers/cli.js';
 import { browserRequired, chromiumMissing, hasChromium, openReport, type OpenedReport } from './openReport.js';
-import { fixtureResultA, fixtureResultB, fixtureResultComposite, INJECTED_ERROR, INJECTED_NAME, INJECTED_TEXT } from './reportFixture.js';
+import { fixtureResultA, fixtureResultB, fixtureResultComposite, fixtureResultFidelity, INJECTED_ERROR, INJECTED_NAME, INJECTED_TEXT } from './reportFixture.js';
 import { tempDir } from '../helpers/tempDir.js';
 
 const ARTIFACTS = resolve('test-artifacts');
@@ -275,6 +275,26 @@ if (!hasChromium && browserRequired) {
     });
   });
 
+  describe.skipIf(!hasChromium)(`HTML report with fidelity in Chromium${hasChromium ? '' : ` (skipped: ${chromiumMissing})`}`, () => {
+    it('draws size and decode rate against KL for every entry off the reference, with the tables', async () => {
+      const dir = tempDir('report-fidelity');
+      const file = join(dir, 'report.html');
+      writeFileSync(file, renderHtmlReport(buildReportModel([{ result: fixtureResultFidelity(), source: 'device-f/result.json' }], { generatedAt: '2026-01-01T00:00:00.000Z' })));
+      const opened = await openReport(file);
+      try {
+        expect(opened.errors).toEqual([]);
+        const chart = opened.charts.find((c) => c.id === 'chart-fidelity-1')!;
+        expect([chart.rendered, chart.drawn, chart.others.map((o) => [o.markName, o.drawn])]).toEqual(['true', 3, [['decode_points_marks', 3]]]);
+        for (const c of opened.charts) expect(c.drawn, c.id).toBe(c.expected);
+        expect(await opened.page.$$eval('table.fidelity-parity tbody tr', (rows) => rows.map((r) => r.getAttribute('data-key')))).toEqual(['ffff00000004']);
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await (await opened.page.$('#fidelity'))!.screenshot({ path: join(ARTIFACTS, 'report-fidelity.png') });
+      } finally {
+        await opened.close();
+      }
+    });
+  });
+
   describe.skipIf(!hasChromium || !hasShared)(`HTML report of a real run in Chromium${hasShared ? '' : ` (skipped: ${sharedSkipReason})`}`, () => {
     it('opens offline with every chart drawn and the front marked', async () => {
       const out = tempDir('run');
@@ -284,6 +304,7 @@ if (!hasChromium && browserRequired) {
         '--model', sharedPath('models/stories260K/transformersjs'),
         '--backend', 'llama-cpp', '--backend', 'onnxruntime', '--backend', 'transformers-js',
         '--prompt-tokens', '16', '--gen-tokens', '16', '--repetitions', '3', '--processes', '1', '--warmup-seconds', '0',
+        '--fidelity',
         '--out', join(out, 'run'),
       ]);
       expect(run.code, run.stderr).toBe(0);
@@ -303,6 +324,9 @@ if (!hasChromium && browserRequired) {
           expect(chart.drawn, chart.id).toBe(chart.expected);
         }
         for (const chart of opened.charts.filter((c) => c.id.startsWith('chart-pareto'))) expect(chart.drawn).toBe(ok);
+        // Fidelity against llama.cpp under its reference options: the three entries ran with their defaults, so all are drawn.
+        expect(opened.charts.find((c) => c.id === 'chart-fidelity-1')?.drawn).toBe(ok);
+        expect(await opened.page.$$eval('table.fidelity tbody tr', (rows) => rows.length)).toBe(ok);
         expect(await opened.page.$$eval('#ranking-table tr.on-front', (rows) => rows.length)).toBeGreaterThan(0);
         mkdirSync(ARTIFACTS, { recursive: true });
         await opened.page.screenshot({ path: join(ARTIFACTS, 'report-real-run.png'), fullPage: true });

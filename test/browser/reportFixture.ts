@@ -102,7 +102,7 @@ function okEntry(c: Config, index: number, speed: number, withEnergy: boolean): 
 }
 
 function bytesPerParam(quant: string): number {
-  return quant === 'F32' ? 4 : quant === 'F16' ? 2 : 0.56;
+  return quant === 'F32' || quant === 'fp32' ? 4 : quant === 'F16' ? 2 : 0.56;
 }
 
 function base(c: Pick<Config, 'id' | 'model' | 'quant' | 'params' | 'backend'>, index: number): Pick<OkEntryRecord, 'id' | 'index' | 'label' | 'model' | 'backend' | 'workload' | 'startedAt' | 'endedAt' | 'durationMs'> {
@@ -307,4 +307,79 @@ function fixtureOracle(escalated: number): RouteOracle {
   const s1 = new Map(rows.map((i) => [i, i % 3 === 0 ? 1 : 0]));
   const routed = new Map(rows.map((i) => [i, i < escalated ? { stage: 1, score: s1.get(i)! } : { stage: 0, score: s0.get(i)! }]));
   return oracleRouting('arc_easy', 'acc', [{ name: 'stories260K', scores: s0 }, { name: 'stories15M', scores: s1 }], routed);
+}
+
+/** Items of the fidelity fixture's accuracy task; the reference is right on the first 240. */
+export const FIDELITY_ITEMS = 400;
+
+/** One fidelity entry: a stories15M variant, its fidelity against the F32 llama.cpp reference, and which items it gets right. */
+interface FidelityConfig extends Config {
+  kl: number;
+  top1: number;
+  /** Items the reference got right that this one gets wrong, and the other way round. */
+  lost: number;
+  gained: number;
+}
+
+const FIDELITY_CONFIGS: FidelityConfig[] = [
+  { id: 'ffff00000001', model: 'stories15M-F32', quant: 'F32', params: 24_400_000, backend: 'llama-cpp', decodeTps: 245, ttftMs: 4, rssMiB: 160, acc: 0.6, kl: 0, top1: 1, lost: 0, gained: 0 },
+  { id: 'ffff00000002', model: 'stories15M-F16', quant: 'F16', params: 24_400_000, backend: 'llama-cpp', decodeTps: 300, ttftMs: 3.5, rssMiB: 110, acc: 0.6, kl: 2.1e-6, top1: 0.998, lost: 0, gained: 0 },
+  { id: 'ffff00000003', model: 'stories15M-Q4_0', quant: 'Q4_0', params: 24_400_000, backend: 'llama-cpp', decodeTps: 420, ttftMs: 3, rssMiB: 60, acc: 0.5375, kl: 0.0015, top1: 0.36, lost: 30, gained: 5 },
+  { id: 'ffff00000004', model: 'stories15M-fp32', quant: 'fp32', params: 24_400_000, backend: 'onnxruntime', decodeTps: 232, ttftMs: 5, rssMiB: 190, acc: 0.6, kl: 1.5e-12, top1: 1, lost: 0, gained: 0 },
+];
+
+/** Sha256 of the fidelity fixture's reference file. */
+export const FIDELITY_REFERENCE_SHA = 'f1de11'.padEnd(64, '0');
+
+/**
+ * Device F: a forged stories15M as F32, F16 and Q4_0 on llama.cpp and fp32 on onnxruntime, each with its
+ * fidelity against the F32 llama.cpp entry (the reference) and per-item accuracy on 400 items: Q4_0 loses
+ * 30 of the reference's right answers and gains 5; the others answer as the reference.
+ */
+export function fixtureResultFidelity(): RunResult {
+  const entries = FIDELITY_CONFIGS.map((c, i) => {
+    const e = okEntry(c, i, 1, false);
+    const scores = Array.from({ length: FIDELITY_ITEMS }, (_, item) => (item < c.lost ? 0 : item < 240 ? 1 : item < 240 + c.gained ? 1 : 0));
+    const options = c.backend === 'llama-cpp' ? { threads: 1, kvCacheType: 'f32', flashAttention: false } : { intraOpThreads: 1 };
+    const reference = FIDELITY_CONFIGS[0]!;
+    const fidelity = {
+      reference: { sha256: FIDELITY_REFERENCE_SHA, label: 'stories15M-F32 · llama-cpp', modelSha256: `${reference.quant}`.padEnd(64, '0'), backend: 'llama-cpp', options: { threads: 1, kvCacheType: 'f32', flashAttention: false } },
+      klMean: c.kl,
+      klMedian: c.kl / 2,
+      klP99: c.kl * 8,
+      klMax: c.kl * 12,
+      top1Agreement: c.top1,
+      topLogprobDeltaMean: 0,
+      topLogprobDeltaMaxAbs: c.kl * 10,
+      deltaNll: c.kl * 3,
+      nll: 4 + c.kl * 3,
+      pplRatio: Math.exp(c.kl * 3),
+      n: 254,
+      restMassMean: 0.98,
+      generation: { firstDivergence: c.top1 === 1 ? null : 3, identicalShare: c.top1 === 1 ? 1 : 0.25, tokens: 16 },
+    };
+    return {
+      ...e,
+      model: { ...e.model, sha256: c.quant.padEnd(64, '0'), sizeBytes: Math.round(c.params * bytesPerParam(c.quant)) },
+      backend: { ...e.backend, options },
+      metrics: {
+        ...e.metrics!,
+        quality: { arc_easy: { acc: { value: c.acc, stderr: Math.sqrt((c.acc * (1 - c.acc)) / FIDELITY_ITEMS), n: FIDELITY_ITEMS, higherIsBetter: true } } },
+        fidelity,
+      },
+      quality: [
+        {
+          taskId: 'arc_easy',
+          version: 1,
+          type: 'multiple_choice',
+          n: FIDELITY_ITEMS,
+          dataset: { id: 'shared:arc_easy', path: '/data/arc_easy', sha256: 'a'.repeat(64), rows: FIDELITY_ITEMS, files: [] },
+          policy: { limit: null, seed: 1234, fewshot: 0, bootstrapIterations: 1000 },
+          truncated: 0,
+          rowScores: { rows: Array.from({ length: FIDELITY_ITEMS }, (_, item) => item), scores: { acc: scores } },
+        },
+      ],
+    } as OkEntryRecord;
+  });
+  return result(entries, device('deviceffff000006', 'Test CPU F'));
 }
