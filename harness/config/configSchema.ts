@@ -109,7 +109,7 @@ export const fidelitySchema = z
     text: z.string().min(1).optional(),
     /**
      * The reference: a model spec and the backend that runs it (an id, or `{ id, …options }`). Default: per
-     * family of entries (same architecture, vocabulary, context and parameter count within 1%), the variant
+     * family of entries (same architecture, vocabulary, context and parameter count within 5%), the variant
      * with the most bytes per parameter, on the first backend that runs it in the sweep.
      */
     reference: z

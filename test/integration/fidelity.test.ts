@@ -3,16 +3,19 @@
  * attention off: its reference options) and on both ONNX backends (fp32) agree to within float32 rounding
  * (mean KL < 1e-6, every top token the same, the same greedy ids), llama.cpp against its own reference is
  * exactly 0, the reference file is made once and reused by a second sweep (same sha256), a model with
- * another vocabulary is refused naming the first differing token, and on a forged stories15M the mean KL
- * grows F32 (0) < F16 < Q8_0 < Q4_0.
+ * another vocabulary is refused naming the first differing token, the mean KL grows F32 (0) < F16 < Q8_0 <
+ * Q4_0 on a forged stories15M and on a `--fit` bigram model, whose fp32 ONNX agrees with its F32 GGUF to
+ * float32 rounding and whose q8 ONNX file (the Q8_0 blocks) with its Q8_0 GGUF.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseConfig } from '../../harness/config/parseConfig.js';
 import type { EntryRecord, OkEntryRecord } from '../../harness/result/EntryRecord.js';
+import { forgeModel } from '../../harness/forge/forgeModel.js';
 import { runPlan } from '../../harness/runner/runPlan.js';
+import { projectPath } from '../../harness/util/projectPath.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
 import { tempDir } from '../helpers/tempDir.js';
 
@@ -109,4 +112,55 @@ describe.skipIf(!hasShared)(`fidelity on real engines ${hasShared ? '' : `(${sha
     expect(kl.Q8_0, JSON.stringify(kl)).toBeGreaterThan(kl.F16!);
     expect(kl.Q4_0, JSON.stringify(kl)).toBeGreaterThan(kl.Q8_0!);
   }, 400_000);
+
+  it('on a --fit bigram model: F32 0 < F16 < Q8_0 < Q4_0, the same weights on onnxruntime ~0, and its q8 file the Q8_0 blocks', async () => {
+    const dir = tempDir('fidelity-fit');
+    await forgeModel({ outDir: join(dir, 'model'), preset: 'bigram', fit: readFileSync(projectPath('datasets', 'forge', 'fit.txt'), 'utf8'), formats: ['F32', 'F16', 'Q8_0', 'Q4_0', 'transformers-js', 'onnx-q8'] });
+    const gguf = (type: string) => JSON.stringify(join(dir, 'model', `model-${type}.gguf`));
+    const fidelity = (extra = '') => `quality: { fidelity: { windows: 4, windowTokens: 64, cacheDir: ${JSON.stringify(join(dir, 'cache'))}${extra} } }`;
+    const { entries } = await run(
+      [
+        'sweep:',
+        `  models: [${['F32', 'F16', 'Q8_0', 'Q4_0'].map(gguf).join(', ')}, ${JSON.stringify(join(dir, 'model', 'transformersjs'))}]`,
+        `  backends: [${LLAMA_REFERENCE}, { id: onnxruntime, intraOpThreads: 1, dtype: [fp32, q8] }]`,
+        '  workloads: [{ prompt: "", genTokens: 8 }]',
+        fidelity(),
+      ],
+      join(dir, 'a'),
+    );
+    const f = (e: EntryRecord) => (e as OkEntryRecord).metrics.fidelity!;
+    const byLabel = Object.fromEntries(entries.map((e) => [`${e.model.quant}${e.backend.id === 'onnxruntime' ? `/${String(e.backend.options.dtype)}` : ''}`, f(e)]));
+    expect(Object.keys(byLabel)).toEqual(['F32', 'F16', 'Q8_0', 'Q4_0', 'fp32/fp32', 'fp32/q8']);
+    // One family: the GGUF F32 on llama.cpp is everyone's reference (ONNX counts 2.4% more parameters).
+    expect(new Set(Object.values(byLabel).map((x) => x.reference.label))).toEqual(new Set(['model-F32 · llama-cpp']));
+    const kl = (k: string) => byLabel[k]!.klMean;
+    const seen = JSON.stringify(Object.fromEntries(Object.keys(byLabel).map((k) => [k, kl(k)])));
+    expect(kl('F32')).toBe(0);
+    expect(kl('F16'), seen).toBeGreaterThan(0);
+    expect(kl('Q8_0'), seen).toBeGreaterThan(kl('F16') * 10);
+    expect(kl('Q4_0'), seen).toBeGreaterThan(kl('Q8_0') * 10);
+    // The same weights on another engine: float32 rounding only.
+    expect(kl('fp32/fp32'), seen).toBeLessThan(1e-10);
+    expect(byLabel['fp32/fp32']!.top1Agreement).toBe(1);
+    // The q8 file is the Q8_0 blocks: as far from F32 as the Q8_0 GGUF is, to within 5%.
+    expect(Math.abs(kl('fp32/q8') / kl('Q8_0') - 1), seen).toBeLessThan(0.05);
+
+    // Against the Q8_0 GGUF itself, the q8 file is ~0 and the fp32 one is not.
+    const q8 = await run(
+      [
+        'sweep:',
+        `  models: [${JSON.stringify(join(dir, 'model', 'transformersjs'))}]`,
+        '  backends: [{ id: onnxruntime, intraOpThreads: 1, dtype: [q8, fp32] }]',
+        '  workloads: [{ prompt: "", genTokens: 8 }]',
+        fidelity(`, reference: { model: ${gguf('Q8_0')}, backend: ${LLAMA_REFERENCE} }`),
+      ],
+      join(dir, 'b'),
+    );
+    const [onnxQ8, onnxFp32] = q8.entries.map(f);
+    expect(onnxQ8!.reference.label).toBe('model-Q8_0 · llama-cpp');
+    expect(onnxQ8!.klMean, JSON.stringify([onnxQ8!.klMean, onnxFp32!.klMean])).toBeLessThan(1e-6);
+    expect(onnxQ8!.top1Agreement).toBe(1);
+    expect(onnxFp32!.klMean).toBeGreaterThan(onnxQ8!.klMean * 100);
+  }, 400_000);
 });
+

@@ -169,9 +169,10 @@ describe('chooseFidelityReferences', () => {
     expect(entries.slice(0, 5).map(weightBits)).toEqual([16, 4.5, 32, 32, 8]);
   });
 
-  it('keeps models whose parameter counts differ by more than 1% apart', () => {
-    const families = chooseFidelityReferences([planned('a', {}), planned('b', { params: 270_000 })]);
-    expect(families.map((f) => f.reference.id)).toEqual(['a', 'b']);
+  it('keeps models whose parameter counts differ by more than 5% apart', () => {
+    const families = chooseFidelityReferences([planned('a', {}), planned('b', { params: 270_000 }), planned('c', { params: 275_000 })]);
+    // 270,000 is 3.7% above 260,032; 275,000 is 5.4% above.
+    expect(families.map((f) => [f.reference.id, f.members.map((m) => m.id)])).toEqual([['a', ['a', 'b']], ['c', ['c']]]);
   });
 });
 
