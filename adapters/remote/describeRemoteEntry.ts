@@ -22,5 +22,9 @@ export function describeRemoteEntry(input: EntryDescriptionInput): EntryDescript
     unattributedTokens: sum((r) => r.unattributedTokens),
     shortOutputs: sum((r) => r.shortOutputs),
   };
-  return { backend: { remote } };
+  return {
+    backend: { remote },
+    // Every request goes to the server, wherever it runs (a loopback server counts: it is not this engine).
+    metrics: { privacy: { dataLeavesDevice: 1, promptTokensLeaveDevice: 1, method: `served: every request sent to ${remote.baseUrl}` } },
+  };
 }

@@ -107,6 +107,8 @@ export function okEntryRecord(
     modelSizeBytes: entry.model.sizeBytes,
     energy,
     ...(notMeasured ? { notMeasured } : {}),
+    // A local engine: every request stays here (a served model's or a composite's description says otherwise).
+    privacy: { dataLeavesDevice: 0, promptTokensLeaveDevice: 0, method: 'local: answered by a process on this device' },
     ...(description.metrics as Partial<EntryMetrics> | undefined),
     roofline:
       facts && context.bandwidth && entry.workload.genTokens >= 2

@@ -43,3 +43,10 @@ export const DEFAULT_OBJECTIVES: readonly Objective[] = [
  * the whole request the figure a user waits for, and neither TTFT nor the decode rate alone says it.
  */
 export const COMPOSITE_E2E_OBJECTIVE: Objective = { metric: 'metrics.e2eMs', direction: 'min' };
+
+/**
+ * Added last to the default objectives when some ranked entry sends requests off the device (a served
+ * model, a cascade with a served stage): the share of requests whose data left it. Among local entries it
+ * is 0 for all and would rank nothing.
+ */
+export const PRIVACY_OBJECTIVE: Objective = { metric: 'metrics.privacy.dataLeavesDevice', direction: 'min' };

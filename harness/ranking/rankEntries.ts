@@ -22,7 +22,7 @@ import { describeMetric } from '../result/describeMetric.js';
 import { expandObjectives } from './expandObjectives.js';
 import { hypervolume } from './hypervolume.js';
 import { nonDominatedSort } from './nonDominatedSort.js';
-import { COMPOSITE_E2E_OBJECTIVE, DEFAULT_OBJECTIVES, type Objective } from './Objective.js';
+import { COMPOSITE_E2E_OBJECTIVE, DEFAULT_OBJECTIVES, PRIVACY_OBJECTIVE, type Objective } from './Objective.js';
 import type { MedalRow, MissingPolicy, RankedEntry, RankedObjective, Ranking } from './Ranking.js';
 import { notMeasuredReason } from '../result/notMeasuredReason.js';
 import { resolveMetric, type MetricValue } from './resolveMetric.js';
@@ -37,7 +37,7 @@ export interface RankableEntry {
 export interface RankingOptions {
   /**
    * Objectives in order. Default: {@link DEFAULT_OBJECTIVES} (with {@link COMPOSITE_E2E_OBJECTIVE} after TTFT when an
-   * entry is a composite strategy), of which those that not every ok entry has
+   * entry is a composite strategy, and {@link PRIVACY_OBJECTIVE} last when some entry sends data off the device), of which those that not every ok entry has
    * are skipped (and listed with the reason), so that the default ranking covers every ok entry.
    */
   objectives?: readonly Objective[];
@@ -69,8 +69,10 @@ export function rankEntries(entries: readonly RankableEntry[], options: RankingO
 
   const eligible = entries.filter((e) => (e.status ?? 'ok') === 'ok');
   const composites = eligible.some((e) => (e as { model?: { format?: string } }).model?.format === 'composite');
-  const defaults = composites ? withEndToEnd(DEFAULT_OBJECTIVES) : DEFAULT_OBJECTIVES;
+  const leaves = eligible.some((e) => ((e as { metrics?: { privacy?: { dataLeavesDevice?: unknown } } }).metrics?.privacy?.dataLeavesDevice ?? 0) as number > 0);
+  const defaults = [...(composites ? withEndToEnd(DEFAULT_OBJECTIVES) : DEFAULT_OBJECTIVES), ...(leaves ? [PRIVACY_OBJECTIVE] : [])];
   if (!options.objectives && composites) notes.push('objective metrics.e2eMs (min) added: the entries hold composite strategies, whose whole request neither TTFT nor the decode rate says alone');
+  if (!options.objectives && leaves) notes.push('objective metrics.privacy.dataLeavesDevice (min) added: some entries send requests off the device');
   const expanded = expandObjectives(options.objectives ?? defaults, eligible);
   const skipped = expanded.skipped;
   let used = expanded.used;

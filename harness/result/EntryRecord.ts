@@ -112,6 +112,13 @@ export interface EntryMetrics {
    */
   escalationRate?: number | null;
   /**
+   * The privacy axis: the share of requests whose data left this device (`dataLeavesDevice`, 0–1: 0 for a
+   * local engine, 1 for a served model, a cascade's measured share sent to its served stage), the share of
+   * their prompt tokens (null where not recorded), and how it was decided. Lower is better. Absent in
+   * results written before it was recorded.
+   */
+  privacy?: EntryPrivacy;
+  /**
    * Accuracy by task and metric (`quality.arc_easy.acc` = `{value, stderr, n, higherIsBetter}`); absent
    * when the entry runs no task.
    */
@@ -123,6 +130,13 @@ export interface EntryMetrics {
    * an entry that has no next-token distributions (`fidelitySkipped` in the record says why).
    */
   fidelity?: EntryFidelity;
+}
+
+/** `metrics.privacy`. */
+export interface EntryPrivacy {
+  dataLeavesDevice: number;
+  promptTokensLeaveDevice: number | null;
+  method: string;
 }
 
 /** One accuracy metric with its bootstrap standard error. */

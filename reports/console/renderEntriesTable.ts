@@ -44,6 +44,8 @@ export function renderEntriesTable(all: readonly EntryRecord[]): string {
       scaledField('peakRssBytes', 'peak RSS MiB', 1 / MiB, 1, 'memory'),
       energyPerTokenField(sources),
       scaledField('roofline.fraction', '% of bound', 100, 1),
+      // The privacy axis, where some entry sends data off the device.
+      ...(records.some((r) => (r.metrics?.privacy?.dataLeavesDevice ?? 0) > 0) ? [scaledField('privacy.dataLeavesDevice', '% off device', 100, 1)] : []),
       ...pickFields(['n']),
     ],
     sources,

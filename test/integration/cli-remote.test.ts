@@ -136,6 +136,26 @@ describe('slmbench run with a remote:NAME model', () => {
       expect(result.ranking!.notes).toContain(
         'objective metrics.peakRssBytes is not applicable to 1 entry that cannot measure it (metrics.notMeasured): tied on it, no credit for it',
       );
+      // The privacy axis: the local engine keeps everything, the served model sends everything.
+      expect(local.metrics!.privacy).toEqual({ dataLeavesDevice: 0, promptTokensLeaveDevice: 0, method: 'local: answered by a process on this device' });
+      expect(remote.metrics!.privacy).toEqual({ dataLeavesDevice: 1, promptTokensLeaveDevice: 1, method: `served: every request sent to ${server.url}` });
+      expect(result.ranking!.objectives.map((o) => o.metric)).toContain('metrics.privacy.dataLeavesDevice');
+      expect(result.ranking!.notes).toContain('objective metrics.privacy.dataLeavesDevice (min) added: some entries send requests off the device');
+    });
+
+    it('a cascade with a served last stage sends off the device exactly what it escalates', async () => {
+      const gguf = sharedPath('models/stories260K/gguf/stories260K-f32.gguf');
+      const stages = [{ model: gguf, backend: 'llama-cpp' }, { model: 'remote:tiny', backend: { id: 'remote', baseUrl: server.url } }];
+      const result = await run([], [{ id: 'cascade', stages, threshold: ['-inf', 'inf'], signalTokens: 4 }]);
+      const cascades = result.entries.filter((e) => e.status === 'ok');
+      expect(cascades.map((e) => [e.backend.options!.threshold, e.metrics!.escalationRate])).toEqual([['-inf', 0], ['inf', 1]]);
+      for (const e of cascades) {
+        expect(e.metrics!.privacy!.dataLeavesDevice).toBe(e.metrics!.escalationRate);
+        expect(e.metrics!.privacy!.method).toBe("measured: the share of the measured loop's requests a served stage answered");
+      }
+      // The prompt tokens go with the requests: all of them or none.
+      expect(cascades.map((e) => e.metrics!.privacy!.promptTokensLeaveDevice)).toEqual([0, 1]);
+      expect(result.ranking!.objectives.map((o) => o.metric)).toContain('metrics.privacy.dataLeavesDevice');
     });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CompositeModelInfo, CompositeRequest } from '../../adapters/composite-common/CompositeModelInfo.js';
 import { compositeSummary } from '../../adapters/composite-common/compositeSummary.js';
+import { describeCompositeEntry } from '../../adapters/composite-common/describeCompositeEntry.js';
 
 const stage = (name: string, remote = false): CompositeModelInfo['stages'][number] => ({
   name,
@@ -73,5 +74,34 @@ describe('compositeSummary', () => {
     // Without token counts (older logs) the token share is unknown; with no served stage everything is local.
     expect(compositeSummary(info('cascade'), [request(1, 5, 4)], null, null).measured.local).toEqual({ requests: 1, promptTokens: null });
     expect(compositeSummary({ ...served, kind: 'ensemble' }, [withTokens(request(-1, 5, 4), 8)], null, null).measured.local).toEqual({ requests: 0, promptTokens: 0 });
+  });
+});
+
+describe('describeCompositeEntry: the privacy axis', () => {
+  const withTokens = (r: CompositeRequest, promptTokens: number): CompositeRequest => ({ ...r, promptTokens });
+  const describe2 = (stages: CompositeModelInfo['stages'], tasks: CompositeRequest[] | null) =>
+    describeCompositeEntry('cascade', {
+      processes: [{ info: {} as never, phases: { measured: { stages, requests: [withTokens(request(0, 10, 8), 8)] }, ...(tasks ? { quality: { stages, requests: tasks } } : {}) } }],
+      energy: null,
+    });
+
+  it('sends off the device the share of the tasks\' requests a served stage answered, and of their prompt tokens', () => {
+    const tasks = [withTokens(request(0, 10, 10), 10), withTokens(request(1, 40, 30), 30), withTokens(request(0, 20, 10), 20), withTokens(request(1, 5, 5), 40)];
+    const d = describe2([stage('small'), stage('big', true)], tasks);
+    expect(d.metrics).toEqual({
+      escalationRate: 0.5,
+      privacy: { dataLeavesDevice: 0.5, promptTokensLeaveDevice: 70 / 100, method: "measured: the share of the accuracy tasks' requests a served stage answered" },
+    });
+  });
+
+  it('keeps everything on the device when no stage is served, escalated or not', () => {
+    const d = describe2([stage('small'), stage('big')], [withTokens(request(1, 40, 30), 30)]);
+    expect((d.metrics as { privacy: unknown }).privacy).toEqual({ dataLeavesDevice: 0, promptTokensLeaveDevice: 0, method: 'local: every stage runs on this device' });
+    // Without tasks, the measured loop's requests.
+    expect((describe2([stage('small'), stage('big', true)], null).metrics as { privacy: unknown }).privacy).toEqual({
+      dataLeavesDevice: 0,
+      promptTokensLeaveDevice: 0,
+      method: "measured: the share of the measured loop's requests a served stage answered",
+    });
   });
 });

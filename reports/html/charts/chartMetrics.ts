@@ -1,6 +1,7 @@
 /**
  * The metrics a report charts, in display order: the latency and throughput statistics, peak memory (and
- * GPU memory), energy per token, then every quality metric found in the entries. Only metrics that some
+ * GPU memory), energy per token, the share sent off the device (where some entry sends any), then every
+ * quality metric found in the entries. Only metrics that some
  * ok entry has are listed.
  */
 import { describeMetric, type MetricDescription } from '../../../harness/result/describeMetric.js';
@@ -30,6 +31,8 @@ const BASE = [
 export function chartMetrics(entries: readonly ReportEntry[]): ChartMetric[] {
   const ok = entries.filter((e) => e.entry.status === 'ok');
   const paths = BASE.map((m) => `metrics.${m}`);
+  // The privacy axis, where some entry sends data off the device (0 everywhere says nothing).
+  if (ok.some((e) => (e.entry.metrics?.privacy?.dataLeavesDevice ?? 0) > 0)) paths.push('metrics.privacy.dataLeavesDevice');
   paths.push(...listMetricPaths(ok.map((e) => e.entry)).filter((p) => p.startsWith('metrics.quality.')));
   return paths
     .filter((path) => ok.some((e) => resolveMetric(e.entry, path) !== null))
