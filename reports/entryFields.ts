@@ -75,6 +75,11 @@ export const ENTRY_FIELDS = {
   front: field('front', 'front', 'always', column('front'), undefined, true),
   /** A cascade's share of requests answered by a later stage. */
   escalation: field('escalation', 'escalation rate', 'present', column('escalationRate'), (s) => formatPercent(numberOr(s.row.escalationRate)), true),
+  /** Against the run's latency budget: `✓ 96%` (met, the share of requests within it) or `✗ 40%`. */
+  slo: field('slo', 'SLO', 'present', column('slo.attainment'), (s) => {
+    const attainment = numberOr(s.row['slo.attainment']);
+    return attainment === null ? '—' : `${s.row['slo.met'] === true ? '✓' : '✗'} ${formatPercent(attainment)}`;
+  }, true),
   /** Measured repetitions of the speed loop. */
   n: field('n', 'n', 'always', column('ttftMs.n'), undefined, true),
 } satisfies Record<string, EntryField>;

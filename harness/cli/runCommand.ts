@@ -51,6 +51,8 @@ export function runCli(): Command {
     .option('--separator <text>', 'document separator of --perplexity texts (default a blank line; \\n is a newline)')
     .option('--limit <n>', 'rows per accuracy task (the first N)', positiveInt('--limit'))
     .option('--log-samples', "write every row's prediction and scores to DIR/samples/<entry id>.jsonl")
+    .option('--slo <name>', 'latency budget every entry is judged against: voice, chat, mlperf-interactive, reading (metrics.slo)')
+    .option('--require-slo', 'leave entries that miss the --slo budget off the Pareto front')
     .option('--fidelity [textfile]', 'KL divergence, top-1 and greedy agreement of every entry against a reference (default text: the held-out stories)')
     .action(async (flags: RunFlags) => {
       if (typeof flags.separator === 'string') flags.separator = flags.separator.replace(/\\n/g, '\n').replace(/\\t/g, '\t');

@@ -48,6 +48,10 @@ export interface RunConfigFlags {
   limit?: number;
   /** Write per-sample predictions to DIR/samples/<entry id>.jsonl. Default: false. */
   logSamples?: boolean;
+  /** Latency budget preset every entry is judged against (`voice`, `chat`, `mlperf-interactive`, `reading`). Default: the config's. */
+  slo?: string;
+  /** Leave entries that miss the budget off the Pareto front. Default: the config's (false). */
+  requireSlo?: boolean;
   /** Fidelity against a reference: `true` (the held-out text, or the config's), or a text file. Default: the config's. */
   fidelity?: boolean | string;
 }
@@ -148,6 +152,9 @@ export function applyRunFlags(flags: RunConfigFlags, registry: readonly BackendD
     const given = (quality.fidelity as Record<string, unknown> | undefined) ?? {};
     quality.fidelity = typeof flags.fidelity === 'string' ? { ...given, text: resolve(flags.fidelity) } : given;
   }
-  const config = parseConfig({ ...data, sweep, measure, quality }, source === 'command line' || stored ? source : resolve(source), registry);
+  const extra: Record<string, unknown> = {};
+  if (flags.slo !== undefined) extra.slo = flags.slo;
+  if (flags.requireSlo) extra.ranking = { ...((data.ranking as Record<string, unknown> | undefined) ?? {}), requireSlo: true };
+  const config = parseConfig({ ...data, ...extra, sweep, measure, quality }, source === 'command line' || stored ? source : resolve(source), registry);
   return { config, source, baseDir };
 }

@@ -133,6 +133,31 @@ export const fidelitySchema = z
   .strict();
 
 /**
+ * A latency budget (harness/slo): a preset (`voice`, `chat`, `mlperf-interactive`, `reading`, see
+ * `sloPresets.ts` for each one's source) or bounds in ms, optionally over a preset's.
+ */
+export const sloSchema = z.union([
+  z.enum(['voice', 'chat', 'mlperf-interactive', 'reading']),
+  z
+    .object({
+      /** Preset whose bounds the others override. Default: none. */
+      preset: z.enum(['voice', 'chat', 'mlperf-interactive', 'reading']).optional(),
+      /** Time to first token (ms). Default: the preset's, else not checked. */
+      ttftMs: z.number().positive().optional(),
+      /** Time per output token (ms). Default: the preset's, else not checked. */
+      tpotMs: z.number().positive().optional(),
+      /** 99th percentile of a request's inter-token gaps (ms). Default: the preset's, else not checked. */
+      itlP99Ms: z.number().positive().optional(),
+      /** End-to-end time of a request (ms). Default: the preset's, else not checked. */
+      e2eMs: z.number().positive().optional(),
+      /** Share of requests that must meet every bound. Default: 0.9. */
+      target: z.number().gt(0).max(1).optional(),
+    })
+    .strict()
+    .refine((s) => s.preset !== undefined || s.ttftMs !== undefined || s.tpotMs !== undefined || s.itlP99Ms !== undefined || s.e2eMs !== undefined, { message: 'name a preset or at least one bound' }),
+]);
+
+/**
  * Accuracy: suites, tasks and perplexity texts run on every entry after its speed measurement, their
  * metrics stored in the same entry.
  */
@@ -264,8 +289,21 @@ export function configSchema(registry: readonly BackendDefinition[]) {
       quality: qualitySchema.default({ suites: [], tasks: [], perplexity: [], logSamples: false }),
       /** Output folder. Default: `slmbench-results/<start time>`. */
       out: z.string().min(1).optional(),
+      /** A latency budget every entry is judged against (`metrics.slo`): a preset name or bounds. Default: none. */
+      slo: sloSchema.optional(),
+      /** The ranking of the run. Defaults as documented on each field. */
+      ranking: z
+        .object({
+          /** Leave entries that miss the latency budget (`slo`) off the Pareto front (unranked, with the reason). Default: false. */
+          requireSlo: z.boolean().default(false),
+        })
+        .strict()
+        .default({ requireSlo: false }),
     })
-    .strict();
+    .strict()
+    .superRefine((config, context) => {
+      if (config.ranking.requireSlo && !config.slo) context.addIssue({ code: 'custom', path: ['ranking', 'requireSlo'], message: 'needs an slo (a preset name or bounds) to require' });
+    });
 }
 
 export type ModelSpec = z.output<typeof modelSpecSchema>;
@@ -274,6 +312,7 @@ export type MeasurePolicy = z.output<typeof measureSchema>;
 export type EnergySettings = z.output<typeof energySchema>;
 export type QualitySettings = z.output<typeof qualitySchema>;
 export type FidelitySettings = z.output<typeof fidelitySchema>;
+export type SloSettings = z.output<typeof sloSchema>;
 export type SweepConfig = z.output<ReturnType<typeof configSchema>>;
 /** One backend entry of a config as written: `id` plus options whose values may be lists. */
 export type BackendSpec = { id: string } & Record<string, unknown>;

@@ -16,6 +16,8 @@ import type { RepetitionSample } from '../trackers/latencySample.js';
 import { entryRoofline } from './entryRoofline.js';
 import { kvCacheBytes } from './kvCacheBytes.js';
 import { modelResidentBytes } from './modelResidentBytes.js';
+import type { ResolvedSlo } from '../slo/resolveSlo.js';
+import { sloAttainment } from '../slo/sloAttainment.js';
 
 /** Timing of an entry's workers. */
 export interface EntryTiming {
@@ -37,6 +39,8 @@ export interface EntryContext {
   description?: EntryDescription;
   /** The launcher that ran the entry's processes, and its clock. Default: the process launcher's. */
   launcher?: { id: string; clock: string };
+  /** The run's latency budget, judged on the measured repetitions (`metrics.slo`). Default: none. */
+  slo?: ResolvedSlo | null;
 }
 
 const one = (samples: number[], name: string): Stats => {
@@ -91,6 +95,7 @@ export function okEntryRecord(
     loadMs: one(measurements.map((x) => x.loadMs), 'loadMs'),
     tokenizeMs: one(measurements.map((x) => x.tokenizeMs), 'tokenizeMs'),
     ttftMs: required(groups.ttftMs, 'ttftMs'),
+    coldTtftMs: one(measurements.map((x) => x.firstRequest.ttftMs), 'coldTtftMs'),
     tpotMs: measuredStats(groups.tpotMs),
     // Gaps of the repetitions after each process's cold one (of the only one when a process has one).
     itlMs: summarize(groups.itlMs.flatMap((g) => (g.length > 1 ? g.slice(1) : g)).flat()),
@@ -107,6 +112,17 @@ export function okEntryRecord(
     modelSizeBytes: entry.model.sizeBytes,
     energy,
     ...(notMeasured ? { notMeasured } : {}),
+    ...(context.slo
+      ? {
+          slo: sloAttainment(
+            context.slo.preset,
+            context.slo.bounds,
+            context.slo.target,
+            // The measured repetitions after each process's cold first one, as the statistics count them.
+            measurements.flatMap((x) => (x.repetitions.length > 1 ? x.repetitions.slice(1) : x.repetitions)),
+          ),
+        }
+      : {}),
     // A local engine: every request stays here (a served model's or a composite's description says otherwise).
     privacy: { dataLeavesDevice: 0, promptTokensLeaveDevice: 0, method: 'local: answered by a process on this device' },
     ...(description.metrics as Partial<EntryMetrics> | undefined),

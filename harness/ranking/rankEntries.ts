@@ -55,6 +55,11 @@ export interface RankingOptions {
   missing?: MissingPolicy;
   /** Weights of the weighted score by metric path (or by the requested pattern). Default: 1 for every objective. */
   weights?: Readonly<Record<string, number>>;
+  /**
+   * Leave entries that miss their latency budget (`metrics.slo.met` false) unranked, with the reason, so the
+   * Pareto front holds only entries that meet it. Default: false (they are ranked, and the reports mark them).
+   */
+  requireSlo?: boolean;
   /** Distance of the hypervolume reference point beyond the worst value, as a fraction of each objective's range. Default: 0.1. */
   referenceOffset?: number;
 }
@@ -96,6 +101,10 @@ export function rankEntries(entries: readonly RankableEntry[], options: RankingO
     const status = e.status ?? 'ok';
     if (status !== 'ok') return `status ${status}${e.error?.code ? ` (${e.error.code})` : ''}`;
     if (used.length === 0) return 'no objective has values';
+    const slo = (e as { metrics?: { slo?: { met?: boolean; preset?: string; attainment?: number; target?: number } } }).metrics?.slo;
+    if (options.requireSlo && slo?.met === false) {
+      return `misses the latency budget ${slo.preset} (${Math.round((slo.attainment ?? 0) * 1000) / 10}% of requests within it, ${Math.round((slo.target ?? 0) * 100)}% required)`;
+    }
     if (missing === 'exclude') {
       const lacking = used.filter((_, k) => table[i]![k] === null && applies(i, k)).map((o) => o.metric);
       if (lacking.length > 0) return `no value for ${lacking.join(', ')}`;
@@ -105,6 +114,8 @@ export function rankEntries(entries: readonly RankableEntry[], options: RankingO
   const ranked = entries.map((_, i) => i).filter((i) => excluded[i] === null);
   if (entries.length > eligible.length) notes.push(`${entries.length - eligible.length} entries not ok (errored or skipped) are not ranked`);
   const lackingCount = excluded.filter((reason) => reason?.startsWith('no value')).length;
+  const missingSlo = excluded.filter((reason) => reason?.startsWith('misses the latency budget')).length;
+  if (missingSlo > 0) notes.push(`${missingSlo} ${missingSlo === 1 ? 'entry misses' : 'entries miss'} the latency budget and ${missingSlo === 1 ? 'is' : 'are'} not ranked (ranking.requireSlo)`);
   if (lackingCount > 0) notes.push(`${lackingCount} entries lacking a value for some objective are not ranked (missing: exclude)`);
   used.forEach((o, k) => {
     const count = entries.filter((e, i) => (e.status ?? 'ok') === 'ok' && !applies(i, k)).length;

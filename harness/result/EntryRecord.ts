@@ -1,4 +1,5 @@
 /** The record of one matrix entry, as appended to `entries.jsonl` and listed in `result.json`. */
+import type { EntrySlo } from '../slo/sloAttainment.js';
 import type { EntryFidelity } from '../fidelity/measureFidelity.js';
 import type { RouteOracle } from '../oracle/oracleRouting.js';
 import type { ErrorRecord } from '../errors.js';
@@ -118,6 +119,14 @@ export interface EntryMetrics {
    * results written before it was recorded.
    */
   privacy?: EntryPrivacy;
+  /**
+   * The first request after load in each fresh process (its first warmup run, or its first measured one
+   * without warmup), one value per process: what a user waits for when the app has just loaded the model.
+   * `ttftMs` stays the warm figure. Absent in results written before it was recorded.
+   */
+  coldTtftMs?: Stats;
+  /** Against the run's latency budget (`slo`): attainment with its interval, and whether the entry meets it. */
+  slo?: EntrySlo;
   /**
    * Accuracy by task and metric (`quality.arc_easy.acc` = `{value, stderr, n, higherIsBetter}`); absent
    * when the entry runs no task.

@@ -55,6 +55,8 @@ const KNOWN: Record<string, Known> = {
   'energy.joulesPerOutputToken': { label: 'energy J/output token', unit: 'J/token', scale: 1, direction: 'min', resource: 'energy' },
   'roofline.fraction': { label: 'fraction of roofline', unit: '', scale: 1, direction: 'max' },
   'roofline.boundTps': { label: 'roofline bound tok/s', unit: 'tok/s', scale: 1, direction: null },
+  coldTtftMs: { label: 'cold TTFT ms', unit: 'ms', scale: 1, direction: 'min' },
+  'slo.attainment': { label: 'SLO attainment', unit: '', scale: 1, direction: 'max' },
   'privacy.dataLeavesDevice': { label: 'share sent off the device', unit: '', scale: 1, direction: 'min' },
   'privacy.promptTokensLeaveDevice': { label: 'prompt tokens sent off the device', unit: '', scale: 1, direction: 'min' },
   'fidelity.klMean': { label: 'KL mean nats', unit: 'nats', scale: 1, direction: 'min' },

@@ -104,7 +104,10 @@ export async function measureEntry(
     };
     let reference: string | undefined;
     let outputsConsistent = true;
+    // The first request after load (a warmup run, or the first measured one without warmup): the cold figure.
+    let firstRequest: { ttftMs: number; e2eMs: number } | null = null;
     const check = (sample: RepetitionSample) => {
+      firstRequest ??= { ttftMs: sample.ttftMs, e2eMs: sample.e2eMs };
       const key = sample.tokenIds.join(',');
       reference ??= key;
       if (key !== reference) outputsConsistent = false;
@@ -211,6 +214,7 @@ export async function measureEntry(
       loadMs,
       tokenizeMs,
       promptTokenIds,
+      firstRequest: firstRequest!,
       warmup: { runs: warmupTimes.length, timesMs: warmupTimes, reason: warmupReason, spread: warmupDecision.spread, seconds: warmupSecondsSoFarAtEnd },
       stopReason,
       repetitions,

@@ -61,6 +61,8 @@ export interface WorkerMeasurement {
   tokenizeMs: number;
   /** Prompt token ids as handed to the backend. */
   promptTokenIds: number[];
+  /** The first request after load (the first warmup run, or the first measured one without warmup): TTFT and end-to-end ms. */
+  firstRequest: { ttftMs: number; e2eMs: number };
   /**
    * Warmup repetitions run and discarded, their durations, why warming up stopped (`count`, `stable`,
    * `max`, or `seconds` when `measure.warmupSeconds` kept it going), and its length in seconds.

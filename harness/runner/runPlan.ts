@@ -36,6 +36,7 @@ import { checkTaskData } from '../../suites/checkTaskData.js';
 import { describeFsError, makeDir } from '../util/makeDir.js';
 import { makeFidelityReferences } from '../fidelity/makeFidelityReferences.js';
 import { planFidelity, type FidelityPlan } from '../fidelity/planFidelity.js';
+import { resolveSlo } from '../slo/resolveSlo.js';
 
 export { ENTRIES_FILE, RESULT_FILE };
 
@@ -246,6 +247,7 @@ async function continueSweep(reconciled: ReconciledResume, manifest: SweepManife
     cpu,
     bandwidth,
     ...(fidelity ? { fidelity: fidelity.jobs } : {}),
+    slo: config.slo ? resolveSlo(config.slo) : null,
     log,
     outDir,
     retryErrored,
@@ -271,7 +273,7 @@ async function continueSweep(reconciled: ReconciledResume, manifest: SweepManife
     ...(plan.shard ? { shard: plan.shard } : {}),
   };
   const resultPath = join(outDir, RESULT_FILE);
-  const ranked = attachRanking(result);
+  const ranked = attachRanking(result, { requireSlo: config.ranking.requireSlo });
   // writeFileAtomic names the file and the reason; these say what is kept and how to go on.
   try {
     writeJsonAtomic(resultPath, ranked);

@@ -25,6 +25,7 @@ import { launcherFor, launcherRegistry, type LauncherFactory } from './launchers
 import type { PhaseMessage, ScenarioSettings, WorkerMeasurement } from './messages.js';
 import type { LaunchTurns } from './InterleavedTurns.js';
 import type { FidelityJob } from '../fidelity/FidelityJob.js';
+import type { ResolvedSlo } from '../slo/resolveSlo.js';
 
 /** Options of {@link runSweep}. */
 export interface SweepOptions {
@@ -56,6 +57,8 @@ export interface SweepOptions {
   events?: SweepEvents;
   /** Turns to take before each worker launch, shared with sweeps running beside this one (an A/B gate). Default: none. */
   turns?: LaunchTurns;
+  /** The latency budget each entry is judged against (`metrics.slo`). Default: none. */
+  slo?: ResolvedSlo | null;
   /** Each entry's fidelity job (`makeFidelityReferences`), run by its first process. Default: none. */
   fidelity?: ReadonlyMap<string, FidelityJob>;
 }
@@ -145,6 +148,7 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
           energy,
           launcher: { id: launcher.id, clock: launcher.clock },
           ...(description ? { description } : {}),
+          slo: options.slo ?? null,
         },
         options.measure.targetCiWidth,
       );

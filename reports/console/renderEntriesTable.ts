@@ -35,6 +35,7 @@ export function renderEntriesTable(all: readonly EntryRecord[]): string {
     [
       ENTRY_FIELDS.status,
       { ...ENTRY_FIELDS.escalation, head: 'escalated' },
+      ENTRY_FIELDS.slo,
       meanField('loadMs', 'load ms', 1),
       meanField('ttftMs', 'TTFT ms'),
       meanField('prefillTps', 'prefill tok/s', 0),

@@ -275,7 +275,7 @@ function metricCell(entry: EntryRecord, m: { path: string; scale: number }): str
 function entriesSection(model: ReportModel, metrics: readonly ChartMetric[]): string {
   const sources = model.entries;
   const identity = visibleFields(pickFields(['kind', 'model', 'quant', 'params', 'backend', 'version', 'options', 'workload', 'device']), sources);
-  const rest = visibleFields([...pickFields(['reps', 'front', 'escalation']), ...metrics.map((m) => metricField(m.path, `${m.label} (median)`, m.scale))], sources).shown;
+  const rest = visibleFields([...pickFields(['reps', 'front', 'escalation', 'slo']), ...metrics.map((m) => metricField(m.path, `${m.label} (median)`, m.scale))], sources).shown;
   const fields = [ENTRY_FIELDS.status, ...identity.shown, ...rest];
   const head = ['entry', ...fields.map((f) => f.head)];
   const rows = sources.map((e) => {

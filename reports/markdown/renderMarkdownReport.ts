@@ -275,7 +275,7 @@ function entriesTable(model: ReportModel): string[] {
   const sources = model.entries;
   const identity = visibleFields(pickFields(['model', 'kind', 'quant', 'backend', 'options', 'workload', 'device']), sources);
   const rest = visibleFields(
-    [...pickFields(['status', 'front', 'escalation']), ...chartMetrics(sources).map((m) => metricField(m.path, `${m.label} (median [95% CI])`, m.scale))],
+    [...pickFields(['status', 'front', 'escalation', 'slo']), ...chartMetrics(sources).map((m) => metricField(m.path, `${m.label} (median [95% CI])`, m.scale))],
     sources,
   ).shown;
   const out: string[] = [];

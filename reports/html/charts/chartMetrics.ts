@@ -18,6 +18,7 @@ export interface ChartMetric extends MetricDescription {
 const BASE = [
   'decodeTps',
   'ttftMs',
+  'coldTtftMs',
   'prefillTps',
   'tpotMs',
   'e2eMs',
