@@ -34,6 +34,8 @@ export interface FidelityFamily {
   /** The sweep's entry of the reference, when it ran in the report's results. */
   referenceEntry: ReportEntry | null;
   rows: FidelityRow[];
+  /** The quality metrics (paths) some row is compared on, in first-seen order: the tables' delta columns. */
+  qualityPaths: string[];
 }
 
 export function fidelityFamilies(entries: readonly ReportEntry[]): FidelityFamily[] {
@@ -43,7 +45,7 @@ export function fidelityFamilies(entries: readonly ReportEntry[]): FidelityFamil
     if (!fidelity) continue;
     let family = families.get(fidelity.reference.sha256);
     if (!family) {
-      family = { reference: fidelity.reference, referenceEntry: referenceEntry(entries, fidelity.reference), rows: [] };
+      family = { reference: fidelity.reference, referenceEntry: referenceEntry(entries, fidelity.reference), rows: [], qualityPaths: [] };
       families.set(fidelity.reference.sha256, family);
     }
     family.rows.push({ entry: e, fidelity, parity: false, quality: [] });
@@ -55,6 +57,7 @@ export function fidelityFamilies(entries: readonly ReportEntry[]): FidelityFamil
       row.parity = ref !== null && row.entry.entry.backend.id !== ref.entry.backend.id && refBits !== null && bits(row.entry) === refBits;
       if (ref && row.entry !== ref) row.quality = qualityAgainst(ref.entry as OkEntryRecord, row.entry.entry as OkEntryRecord);
     }
+    family.qualityPaths = [...new Set(family.rows.flatMap((r) => r.quality.map((q) => q.path)))];
   }
   return [...families.values()];
 }
@@ -69,8 +72,8 @@ function referenceEntry(entries: readonly ReportEntry[], reference: EntryFidelit
 
 function bits(e: ReportEntry): number | null {
   const m = e.entry.model;
-  if (m.params === null || m.sizeBytes === null) return null;
-  return weightBits({ model: m, backend: { options: e.entry.backend.options ?? {} } } as Parameters<typeof weightBits>[0]);
+  if (m.params == null || m.sizeBytes == null) return null;
+  return weightBits({ model: { quant: m.quant ?? null, sizeBytes: m.sizeBytes, params: m.params }, backend: { options: e.entry.backend.options ?? {} } });
 }
 
 /** Each quality metric the two entries share, current against the reference. */

@@ -114,11 +114,6 @@ export class FidelityAccumulator {
     return figures;
   }
 
-  /** Positions added so far. */
-  get n(): number {
-    return this.#kl.length;
-  }
-
   /** The figures over every position added; throws when none was. */
   result(reference: FidelityMetrics['reference']): FidelityMetrics {
     const kl = summarize(this.#kl);

@@ -46,8 +46,8 @@ function sameShape(a: PlannedEntry, b: PlannedEntry): boolean {
   return x.arch === y.arch && x.vocabSize === y.vocabSize && x.contextLength === y.contextLength && Math.abs(x.params! - y.params!) <= 0.05 * Math.max(x.params!, y.params!);
 }
 
-/** Bits per weight of the entry's weights as it runs them. */
-export function weightBits(entry: PlannedEntry): number {
+/** Bits per weight of the entry's weights as it runs them (a planned entry, or a recorded one). */
+export function weightBits(entry: { model: Pick<PlannedEntry['model'], 'quant' | 'sizeBytes' | 'params'>; backend: { options: Record<string, unknown> } }): number {
   const dtype = entry.backend.options.dtype;
   if (typeof dtype === 'string' && ONNX_BITS[dtype.toLowerCase()] !== undefined) return ONNX_BITS[dtype.toLowerCase()]!;
   const quant = entry.model.quant;

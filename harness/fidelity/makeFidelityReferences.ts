@@ -39,19 +39,17 @@ export interface MakeReferencesOptions {
   onReference?(made: MadeReference): void;
 }
 
-export async function makeFidelityReferences(plan: FidelityPlan, options: MakeReferencesOptions): Promise<{ jobs: Map<string, FidelityJob>; references: MadeReference[] }> {
+export async function makeFidelityReferences(plan: FidelityPlan, options: MakeReferencesOptions): Promise<Map<string, FidelityJob>> {
   const jobs = new Map<string, FidelityJob>();
-  const references: MadeReference[] = [];
   for (const [id, reason] of plan.skipped) jobs.set(id, { role: 'none', reason });
   for (const reference of plan.references) {
     const made = await makeOne(reference, plan, options);
-    references.push(made);
     options.onReference?.(made);
     for (const id of reference.members) {
       jobs.set(id, made.sha256 ? { role: 'compare', file: made.file, sha256: made.sha256 } : { role: 'none', reason: `the fidelity reference ${made.label} could not be made: ${made.error}` });
     }
   }
-  return { jobs, references };
+  return jobs;
 }
 
 async function makeOne(reference: PlannedReference, plan: FidelityPlan, options: MakeReferencesOptions): Promise<MadeReference> {

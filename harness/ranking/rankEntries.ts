@@ -25,6 +25,7 @@ import { nonDominatedSort } from './nonDominatedSort.js';
 import { COMPOSITE_E2E_OBJECTIVE, DEFAULT_OBJECTIVES, PRIVACY_OBJECTIVE, type Objective } from './Objective.js';
 import type { MedalRow, MissingPolicy, RankedEntry, RankedObjective, Ranking } from './Ranking.js';
 import { notMeasuredReason } from '../result/notMeasuredReason.js';
+import { sendsDataOffDevice } from '../result/sendsDataOffDevice.js';
 import { resolveMetric, type MetricValue } from './resolveMetric.js';
 
 /** Anything with an id; `status` other than `ok` (when present) keeps the entry out of the ranking. */
@@ -74,7 +75,7 @@ export function rankEntries(entries: readonly RankableEntry[], options: RankingO
 
   const eligible = entries.filter((e) => (e.status ?? 'ok') === 'ok');
   const composites = eligible.some((e) => (e as { model?: { format?: string } }).model?.format === 'composite');
-  const leaves = eligible.some((e) => ((e as { metrics?: { privacy?: { dataLeavesDevice?: unknown } } }).metrics?.privacy?.dataLeavesDevice ?? 0) as number > 0);
+  const leaves = eligible.some(sendsDataOffDevice);
   const defaults = [...(composites ? withEndToEnd(DEFAULT_OBJECTIVES) : DEFAULT_OBJECTIVES), ...(leaves ? [PRIVACY_OBJECTIVE] : [])];
   if (!options.objectives && composites) notes.push('objective metrics.e2eMs (min) added: the entries hold composite strategies, whose whole request neither TTFT nor the decode rate says alone');
   if (!options.objectives && leaves) notes.push('objective metrics.privacy.dataLeavesDevice (min) added: some entries send requests off the device');

@@ -246,7 +246,7 @@ async function continueSweep(reconciled: ReconciledResume, manifest: SweepManife
     samplesDir: quality?.logSamples ? ensureDir(join(outDir, 'samples')) : null,
     cpu,
     bandwidth,
-    ...(fidelity ? { fidelity: fidelity.jobs } : {}),
+    ...(fidelity ? { fidelity } : {}),
     slo: config.slo ? resolveSlo(config.slo) : null,
     log,
     outDir,

@@ -4,6 +4,7 @@
  * model is tagged with its kind (`a → b [cascade]`), and a cascade's escalation rate has a column. The
  * columns are fields of the one field list (`entryFields`), hidden by its one rule.
  */
+import { sendsDataOffDevice } from '../../harness/result/sendsDataOffDevice.js';
 import Table from 'cli-table3';
 import type { EntryRecord } from '../../harness/result/EntryRecord.js';
 import { varyingOptions } from '../../harness/result/varyingOptions.js';
@@ -46,7 +47,7 @@ export function renderEntriesTable(all: readonly EntryRecord[]): string {
       energyPerTokenField(sources),
       scaledField('roofline.fraction', '% of bound', 100, 1),
       // The privacy axis, where some entry sends data off the device.
-      ...(records.some((r) => (r.metrics?.privacy?.dataLeavesDevice ?? 0) > 0) ? [scaledField('privacy.dataLeavesDevice', '% off device', 100, 1)] : []),
+      ...(records.some(sendsDataOffDevice) ? [scaledField('privacy.dataLeavesDevice', '% off device', 100, 1)] : []),
       ...pickFields(['n']),
     ],
     sources,

@@ -18,6 +18,7 @@ import { formatNumber } from '../formatNumber.js';
 import { fidelityFamilies, PARITY_KL_LIMIT, type FidelityFamily } from '../fidelityFamilies.js';
 import { formatNats } from '../entryFields.js';
 import { formatP } from '../../harness/gate/evaluateGate.js';
+import { formatDifference } from '../formatDifference.js';
 import { formatLocalShare } from '../formatLocalShare.js';
 import { formatPercent } from '../formatPercent.js';
 import type { ChartDefinition } from './ChartDefinition.js';
@@ -310,7 +311,7 @@ function fidelitySection(families: readonly FidelityFamily[], charts: readonly C
   if (families.length === 0) return '';
   const mine = charts.filter((c) => c.section === 'fidelity');
   const tables = families.map((f, i) => {
-    const tasks = [...new Set(f.rows.flatMap((r) => r.quality.map((q) => q.path)))];
+    const tasks = f.qualityPaths;
     const head = ['entry', 'KL mean', 'KL p99', 'KL max', 'top-1 agree', 'Δ NLL', 'PPL ratio', 'greedy same', 'first divergence', ...tasks.map((t) => `Δ ${describeMetric(t).label}`)];
     const rows = f.rows.map((r) => {
       const x = r.fidelity;
@@ -328,9 +329,8 @@ function fidelitySection(families: readonly FidelityFamily[], charts: readonly C
         ...tasks.map((t) => {
           const c = r.quality.find((q) => q.path === t)?.comparison;
           if (!c) return '<td class="num">—</td>';
-          const interval = c.interval ? ` [${formatNumber(c.interval.low)}, ${formatNumber(c.interval.high)}]` : '';
           const test = c.method === 'mcnemar' && c.pValue !== null ? `, McNemar ${formatP(c.pValue)}` : c.method === 'paired-bootstrap' ? ', paired' : '';
-          return `<td class="num" data-sort="${c.difference}">${h(`${c.difference > 0 ? '+' : ''}${formatNumber(c.difference)}${interval}${test}`)}${c.change ? ` <strong>${h(c.change)}</strong>` : ''}</td>`;
+          return `<td class="num" data-sort="${c.difference}">${h(`${formatDifference(c)}${test}`)}${c.change ? ` <strong>${h(c.change)}</strong>` : ''}</td>`;
         }),
       ];
       return `<tr data-key="${h(r.entry.key)}">${cells.join('')}</tr>`;

@@ -13,6 +13,7 @@ import { compositeFields } from '../compositeFields.js';
 import { formatNumber } from '../formatNumber.js';
 import { fidelityFamilies, PARITY_KL_LIMIT, type FidelityFamily } from '../fidelityFamilies.js';
 import { formatNats } from '../entryFields.js';
+import { formatDifference } from '../formatDifference.js';
 import { formatLocalShare } from '../formatLocalShare.js';
 import { formatPercent } from '../formatPercent.js';
 import { buildCharts, type ChartOptions } from '../html/buildCharts.js';
@@ -175,7 +176,7 @@ export async function renderMarkdownReport(
 
 /** One reference's fidelity table (and its cross-engine parity rows, marked). */
 function fidelityLines(family: FidelityFamily): string[] {
-  const tasks = [...new Set(family.rows.flatMap((r) => r.quality.map((q) => q.path)))];
+  const tasks = family.qualityPaths;
   const head = ['entry', 'KL mean', 'KL p99', 'KL max', 'top-1 agree', 'Δ NLL', 'PPL ratio', 'greedy same', ...tasks.map((t) => `Δ ${describeMetric(t).label}`)];
   const lines = [`**Against ${md(family.reference.label)}** (reference sha256 \`${family.reference.sha256.slice(0, 12)}\`).`, '', row(head.map(md)), row(head.map((_, i) => (i === 0 ? '---' : '---:')))];
   for (const r of family.rows) {
@@ -194,8 +195,7 @@ function fidelityLines(family: FidelityFamily): string[] {
         ...tasks.map((t) => {
           const c = r.quality.find((q) => q.path === t)?.comparison;
           if (!c) return '—';
-          const interval = c.interval ? ` [${formatNumber(c.interval.low)}, ${formatNumber(c.interval.high)}]` : '';
-          return `${c.difference > 0 ? '+' : ''}${formatNumber(c.difference)}${interval}${c.change ? ` **${c.change}**` : ''}`;
+          return `${formatDifference(c)}${c.change ? ` **${c.change}**` : ''}`;
         }),
       ]),
     );

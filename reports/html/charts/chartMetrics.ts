@@ -7,6 +7,7 @@
 import { describeMetric, type MetricDescription } from '../../../harness/result/describeMetric.js';
 import { resolveMetric } from '../../../harness/ranking/resolveMetric.js';
 import { listMetricPaths } from '../../../harness/compare/resolveMetricPaths.js';
+import { sendsDataOffDevice } from '../../../harness/result/sendsDataOffDevice.js';
 import type { ReportEntry } from '../../buildReportModel.js';
 
 /** A charted metric. */
@@ -33,7 +34,7 @@ export function chartMetrics(entries: readonly ReportEntry[]): ChartMetric[] {
   const ok = entries.filter((e) => e.entry.status === 'ok');
   const paths = BASE.map((m) => `metrics.${m}`);
   // The privacy axis, where some entry sends data off the device (0 everywhere says nothing).
-  if (ok.some((e) => (e.entry.metrics?.privacy?.dataLeavesDevice ?? 0) > 0)) paths.push('metrics.privacy.dataLeavesDevice');
+  if (ok.some((e) => sendsDataOffDevice(e.entry))) paths.push('metrics.privacy.dataLeavesDevice');
   paths.push(...listMetricPaths(ok.map((e) => e.entry)).filter((p) => p.startsWith('metrics.quality.')));
   return paths
     .filter((path) => ok.some((e) => resolveMetric(e.entry, path) !== null))
