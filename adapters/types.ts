@@ -30,6 +30,13 @@ export interface TokenEvent {
    * the harness reads the last one given. Prefill rates use it. Default: `promptTokenIds.length`.
    */
   promptTokens?: number;
+  /**
+   * Leading prompt tokens the backend took from the prefix kept by {@link LoadedModel.keepPrefix} instead
+   * of evaluating them; set on the first event by backends that keep prefixes (0 when the prompt did not
+   * start with the kept prefix). The harness checks it against the prefix it kept, so a depth or
+   * cached-TTFT figure is never one of a full prefill unknowingly. Default: 0.
+   */
+  cachedTokens?: number;
 }
 
 /** A request for a fixed-length greedy generation. */
@@ -75,6 +82,14 @@ export interface RuntimeModelInfo {
    * `auto` → 1); recorded in the result beside the requested options.
    */
   resolvedOptions: Record<string, unknown>;
+  /**
+   * The load's phases (ms, in order) where the backend can tell them apart: llama.cpp `runtime` (its
+   * native library, once per process), `model` (read/map the GGUF, build the model) and `context` (the KV
+   * cache and compute buffers); onnxruntime `session` (read and initialise the graph) and `tokenizer`;
+   * transformers.js `tokenizer` and `model`. Their sum is at most the harness's `loadMs`, which times the
+   * whole `load()`; the first call after it is `coldTtftMs`. Default: not split.
+   */
+  loadPhasesMs?: Record<string, number>;
   /** How tokens are handed over: `stream` (one event per token) or `batch`. */
   tokenHandover: 'stream' | 'batch';
   /** Where the model runs, e.g. `cpu`, `cuda`, `remote`. */
@@ -138,6 +153,16 @@ export interface LoadedModel {
    */
   vocabulary?(): Promise<string[]>;
   /**
+   * Evaluates `tokenIds` (not empty; BOS first where the model has one) into the KV cache and keeps them:
+   * a later `generate` whose prompt starts with exactly these tokens (and is longer) evaluates only the
+   * rest, against a copy of the kept cache, and says so in `TokenEvent.cachedTokens`. It is how a
+   * workload's `depth` (history already in the cache) and a cached first token (a shared prefix kept,
+   * as a chat turn or a server's prompt cache) are measured. Keeping another prefix replaces the kept
+   * one; `score` and `openSession` may drop it (then `generate` reports 0 cached tokens). Present when
+   * the adapter's `capabilities.prefixCache` is true.
+   */
+  keepPrefix?(tokenIds: number[]): Promise<void>;
+  /**
    * Ends a phase of work and returns what the backend wants recorded of it: JSON-serialisable and
    * backend-specific (a composite's request log since the last call, a server's counters). The harness
    * calls it at the end of each phase that ran and hands every process's reports to
@@ -178,6 +203,8 @@ export interface AdapterCapabilities {
   stepwise?: boolean;
   /** Whether `generate` honours `GenerateRequest.logprobs`. Default: false. */
   generationLogprobs?: boolean;
+  /** Whether loaded models implement `keepPrefix` (workloads with `depth`, `cachedTtftMs`). Default: false. */
+  prefixCache?: boolean;
 }
 
 /** A model format's id as results record it: `gguf`, `onnx`, `transformers-js`, `remote`, or a backend's own. */

@@ -98,6 +98,17 @@ export class WorkloadError extends SlmbenchError {
   }
 }
 
+/**
+ * A workload a backend cannot run as asked (a `depth` on a backend that keeps no KV prefix): the sweep
+ * records the entry as `skipped` with this reason and goes on.
+ */
+export class UnsupportedWorkloadError extends SlmbenchError {
+  static readonly CODE = 'WORKLOAD_UNSUPPORTED';
+  constructor(message: string) {
+    super(UnsupportedWorkloadError.CODE, message, EXIT_USAGE);
+  }
+}
+
 /** A worker process that died before reporting its entry (crash, signal, out of memory). */
 export class WorkerCrashedError extends SlmbenchError {
   constructor(message: string, code: 'WORKER_CRASHED' | 'OUT_OF_MEMORY' = 'WORKER_CRASHED') {

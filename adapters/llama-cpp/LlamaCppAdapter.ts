@@ -19,6 +19,7 @@ import {
   WorkloadError,
 } from '../../harness/errors.js';
 import { checkTokenIds } from '../common/checkTokenIds.js';
+import { KeptPrefix } from '../common/KeptPrefix.js';
 import { ggmlBytesPerElement } from '../formats/gguf/ggmlTypes.js';
 import { DecodeSessionBase } from '../common/DecodeSessionBase.js';
 import { firstLine } from '../common/firstLine.js';
@@ -92,7 +93,7 @@ function getSharedLlama(backend: string, gpu: LlamaCppOptions['gpu']): Promise<{
 
 export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
   readonly id = 'llama-cpp';
-  readonly capabilities = { stepwise: true, generationLogprobs: true };
+  readonly capabilities = { stepwise: true, generationLogprobs: true, prefixCache: true };
 
   async versions(): Promise<BackendVersions> {
     const versions: BackendVersions = {
@@ -110,7 +111,9 @@ export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
     if (source.format !== 'gguf') {
       throw new ModelFormatError(source.path, `backend llama-cpp reads GGUF files, not ${source.format}`);
     }
+    const runtimeStart = performance.now();
     const { llama } = await getSharedLlama(this.id, options.gpu);
+    const modelStart = performance.now();
     const threads = resolveThreadCount(options.threads);
     let model: LlamaModel;
     try {
@@ -122,6 +125,7 @@ export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
     } catch (error) {
       throw new ModelFormatError(source.path, `llama.cpp could not load it: ${firstLine(error)}`, { cause: error });
     }
+    const contextStart = performance.now();
     const trained = model.trainContextSize;
     const required = Math.max(hints.requiredContext ?? 0, hints.fullContext ? trained : 0);
     const contextSize =
@@ -150,6 +154,7 @@ export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
     // so the line that resolves `auto` may come after createContext has resolved: wait for it briefly.
     if (options.flashAttention === 'auto') await waitForLogLine(logs, FLASH_ATTENTION_LINE, 250);
     logCapture = null;
+    const contextEnd = performance.now();
     const flashAttention = resolveFlashAttention(options.flashAttention, logs);
     const sequence = context.getSequence();
     const vocabSize = vocabularySize(model);
@@ -169,6 +174,7 @@ export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
         kvCacheType: options.kvCacheType,
         mmap: model.useMmap,
       },
+      loadPhasesMs: { runtime: modelStart - runtimeStart, model: contextStart - modelStart, context: contextEnd - contextStart },
       tokenHandover: 'stream',
       device: llama.gpu === false ? 'cpu' : llama.gpu,
       weightsFile: source.path,
@@ -182,6 +188,8 @@ export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
 class LlamaCppLoadedModel implements LoadedModel {
   /** The open decode session, which owns the sequence until it ends; ended before any other work. */
   #openSession: LlamaCppDecodeSession | null = null;
+  /** The prefix `keepPrefix` evaluated at the start of the sequence, while the sequence holds it. */
+  readonly #kept = new KeptPrefix();
 
   constructor(
     private readonly backend: string,
@@ -201,11 +209,34 @@ class LlamaCppLoadedModel implements LoadedModel {
     return this.model.detokenize(tokenIds as Token[]);
   }
 
-  async *generate(request: GenerateRequest): AsyncIterable<TokenEvent> {
-    const { promptTokenIds, maxNewTokens } = request;
-    this.checkFits(promptTokenIds.length + maxNewTokens);
+  /**
+   * Evaluates `tokenIds` at the start of the model's only sequence and keeps them there: `generate` then
+   * erases what came after them (llama.cpp removes those cells of the KV cache) and evaluates only the
+   * rest of its prompt.
+   */
+  async keepPrefix(tokenIds: number[]): Promise<void> {
+    KeptPrefix.check(tokenIds);
+    checkTokenIds('keepPrefix', tokenIds, 0, this.info);
+    this.checkFits(tokenIds.length + 1);
     await this.endSession();
-    await this.sequence.clearHistory();
+    await this.clearSequence();
+    await this.sequence.evaluateWithoutGeneratingNewTokens(tokenIds as Token[]);
+    this.#kept.set(tokenIds);
+  }
+
+  async *generate(request: GenerateRequest): AsyncIterable<TokenEvent> {
+    const { maxNewTokens } = request;
+    this.checkFits(request.promptTokenIds.length + maxNewTokens);
+    await this.endSession();
+    const cachedTokens = this.#kept.reusableBy(request.promptTokenIds);
+    if (cachedTokens > 0) {
+      // Back to the kept prefix: the previous generation's tokens leave the cache.
+      const end = this.sequence.nextTokenIndex;
+      if (end > cachedTokens) await this.sequence.eraseContextTokenRanges([{ start: cachedTokens, end }]);
+    } else {
+      await this.clearSequence();
+    }
+    const promptTokenIds = request.promptTokenIds.slice(cachedTokens);
     const options = {
       temperature: 0,
       // Yield end-of-generation tokens instead of stopping: output length is fixed.
@@ -222,10 +253,11 @@ class LlamaCppLoadedModel implements LoadedModel {
       for await (const item of iterator) {
         const time = performance.now();
         produced++;
+        const cached = produced === 1 ? { cachedTokens } : {};
         if (typeof item === 'object') {
-          yield { tokenIds: [item.token], time, logprobs: [Math.log(item.confidence ?? Number.NaN)] };
+          yield { tokenIds: [item.token], time, logprobs: [Math.log(item.confidence ?? Number.NaN)], ...cached };
         } else {
-          yield { tokenIds: [item], time };
+          yield { tokenIds: [item], time, ...cached };
         }
         if (produced >= maxNewTokens) break;
       }
@@ -242,7 +274,7 @@ class LlamaCppLoadedModel implements LoadedModel {
     const all = [...contextTokenIds, ...continuationTokenIds];
     this.checkFits(all.length);
     await this.endSession();
-    await this.sequence.clearHistory();
+    await this.clearSequence();
     const firstScored = contextTokenIds.length - 1;
     // The context before the first scored position, without distributions.
     if (firstScored > 0) await this.sequence.controlledEvaluate(all.slice(0, firstScored) as Token[]);
@@ -283,7 +315,7 @@ class LlamaCppLoadedModel implements LoadedModel {
     checkTokenIds('openSession', promptTokenIds, 0, this.info);
     this.checkFits(promptTokenIds.length);
     await this.endSession();
-    await this.sequence.clearHistory();
+    await this.clearSequence();
     const session = new LlamaCppDecodeSession(this.backend, this.sequence, this.info.vocabSize, this.context.contextSize);
     this.#openSession = session;
     await session.open(promptTokenIds);
@@ -309,6 +341,12 @@ class LlamaCppLoadedModel implements LoadedModel {
     const open = this.#openSession;
     this.#openSession = null;
     await open?.supersede();
+  }
+
+  /** Empties the sequence, and with it the kept prefix. */
+  private async clearSequence(): Promise<void> {
+    this.#kept.clear();
+    await this.sequence.clearHistory();
   }
 
   private checkFits(tokens: number): void {

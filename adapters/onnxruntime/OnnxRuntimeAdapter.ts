@@ -25,7 +25,7 @@ const BACKEND = 'onnxruntime';
 
 /** Loads decoders for the onnxruntime backend; see the module comment. */
 export class OnnxRuntimeAdapter implements Adapter<OnnxRuntimeOptions> {
-  readonly capabilities: AdapterCapabilities = { stepwise: true };
+  readonly capabilities: AdapterCapabilities = { stepwise: true, prefixCache: true };
 
   /**
    * `onnxruntime-node`: the npm package's version (its package.json). `onnxruntime`: the runtime it
@@ -48,11 +48,15 @@ export class OnnxRuntimeAdapter implements Adapter<OnnxRuntimeOptions> {
     const opts = parseBackendOptions(BACKEND, onnxRuntimeOptions, options);
     const files = resolveModelFiles(model.path, opts.dtype);
     const intraOpThreads = resolveThreadCount(opts.intraOpThreads);
+    const sessionStart = performance.now();
     const session = await createSession(files.onnxPath, opts, intraOpThreads);
+    const sessionMs = performance.now() - sessionStart;
     try {
       const sizes = configSizes(files.config);
       const graph = describeDecoderGraph(session.inputMetadata, session.outputMetadata, files.onnxPath, files.config);
+      const tokenizerStart = performance.now();
       const tokenizer = await loadTokenizer(files.folder);
+      const tokenizerMs = performance.now() - tokenizerStart;
       const vocabSize = graph.vocabSize ?? sizes.vocabSize ?? (await probeVocabSize(session, graph));
       return new OnnxRuntimeModel({
         session,
@@ -77,6 +81,7 @@ export class OnnxRuntimeAdapter implements Adapter<OnnxRuntimeOptions> {
             elementType: graph.logitsType,
             kvCacheElementType: graph.kv[0]?.type ?? null,
           },
+          loadPhasesMs: { session: sessionMs, tokenizer: tokenizerMs },
           tokenHandover: 'stream',
           // The first provider listed takes every node it supports.
           device: opts.executionProviders[0] ?? 'cpu',

@@ -15,6 +15,7 @@ import { BackendRuntimeError, WorkloadError } from '../../harness/errors.js';
 import { argmax } from '../common/argmax.js';
 import { checkTokenIds } from '../common/checkTokenIds.js';
 import { DecodeSessionBase } from '../common/DecodeSessionBase.js';
+import { KeptPrefix } from '../common/KeptPrefix.js';
 import { firstLine } from '../common/firstLine.js';
 import { logSoftmax } from '../common/logSoftmax.js';
 import { logSoftmaxAt } from '../common/logSoftmaxAt.js';
@@ -58,6 +59,9 @@ export class OnnxRuntimeModel implements LoadedModel {
   #vocabulary: Promise<string[]> | null = null;
   /** Scratch row for the last position's float16 logits as float32 (float16 graphs only). */
   #halfRow: Float32Array | null = null;
+  /** The prefix `keepPrefix` evaluated, and its `present.*` outputs as `past_key_values.*` feeds (never disposed by a generation). */
+  readonly #kept = new KeptPrefix();
+  #keptPast: Feeds = {};
 
   constructor(parts: OnnxRuntimeModelParts) {
     this.info = parts.info;
@@ -97,24 +101,53 @@ export class OnnxRuntimeModel implements LoadedModel {
     else yield* this.#generateWithoutCache(promptTokenIds, maxNewTokens, ignoreEos);
   }
 
+  /**
+   * Runs `tokenIds` in one prefill and keeps their `present.*` outputs: a generation whose prompt extends
+   * them starts from these tensors (fed as they are; ONNX Runtime never writes its inputs) and runs only
+   * the rest of its prompt. Needs a graph with a KV cache.
+   */
+  async keepPrefix(tokenIds: number[]): Promise<void> {
+    this.#checkOpen();
+    if (this.#graph.kv.length === 0) {
+      throw new BackendRuntimeError(BACKEND, 'this graph has no past_key_values inputs (no-cache mode): it cannot keep a prefix in a KV cache');
+    }
+    KeptPrefix.check(tokenIds);
+    checkTokenIds('keepPrefix', tokenIds, 1, this.info);
+    await this.#endSession();
+    this.#dropKept();
+    const past = emptyPast(this.#graph);
+    const outputs = await this.#run(decoderFeeds(this.#graph, tokenIds, 0, past));
+    this.#keptPast = advancePast(this.#graph, this.#presentNames, outputs, past);
+    this.#kept.set(tokenIds);
+  }
+
   async *#generateWithCache(prompt: number[], maxNewTokens: number, ignoreEos: boolean): AsyncGenerator<TokenEvent> {
-    let past = emptyPast(this.#graph);
-    let stepIds = prompt;
-    let pastLength = 0;
+    const cachedTokens = this.#kept.reusableBy(prompt);
+    const kept = this.#keptPast;
+    let past = cachedTokens > 0 ? kept : emptyPast(this.#graph);
+    let stepIds = prompt.slice(cachedTokens);
+    let pastLength = cachedTokens;
     try {
       for (let produced = 0; produced < maxNewTokens; produced++) {
         const outputs = await this.#run(decoderFeeds(this.#graph, stepIds, pastLength, past));
         const token = this.#argmaxLastRow(outputs['logits']!);
         const time = performance.now();
-        past = advancePast(this.#graph, this.#presentNames, outputs, past);
-        yield { tokenIds: [token], time };
+        // The kept prefix's tensors outlive the generation.
+        past = advancePast(this.#graph, this.#presentNames, outputs, past === kept ? {} : past);
+        yield { tokenIds: [token], time, ...(produced === 0 ? { cachedTokens } : {}) };
         if (!ignoreEos && this.#eos.has(token)) return;
         pastLength += stepIds.length;
         stepIds = [token];
       }
     } finally {
-      disposeAll(past);
+      if (past !== kept) disposeAll(past);
     }
+  }
+
+  #dropKept(): void {
+    this.#kept.clear();
+    disposeAll(this.#keptPast);
+    this.#keptPast = {};
   }
 
   async *#generateWithoutCache(prompt: number[], maxNewTokens: number, ignoreEos: boolean): AsyncGenerator<TokenEvent> {
@@ -188,6 +221,7 @@ export class OnnxRuntimeModel implements LoadedModel {
     if (this.#disposed) return;
     this.#disposed = true;
     await this.#endSession();
+    this.#dropKept();
     await this.#session.release();
   }
 

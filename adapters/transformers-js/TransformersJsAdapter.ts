@@ -30,7 +30,7 @@ const BACKEND = 'transformers-js';
 const DEVICE_FAILURE = /execution ?provider|shared library|adapter|unsupported device|cuda|webgpu|dawn|vulkan/i;
 
 export class TransformersJsAdapter implements Adapter<TransformersJsOptions> {
-  readonly capabilities: AdapterCapabilities = { stepwise: true };
+  readonly capabilities: AdapterCapabilities = { stepwise: true, prefixCache: true };
 
   async versions(): Promise<BackendVersions> {
     const transformers = readPackageVersion('@huggingface/transformers', import.meta.url);
@@ -78,11 +78,13 @@ export class TransformersJsAdapter implements Adapter<TransformersJsOptions> {
 
     let tokenizer: PreTrainedTokenizer;
     let loaded: PreTrainedModel;
+    const tokenizerStart = performance.now();
     try {
       tokenizer = await loadLocalTokenizer(folder);
     } catch (error) {
       throw mapLoadError(error, folder, options.device, 'tokenizer');
     }
+    const modelStart = performance.now();
     try {
       loaded = await AutoModelForCausalLM.from_pretrained(await useLocalModelFolder(folder), {
         local_files_only: true,
@@ -93,6 +95,7 @@ export class TransformersJsAdapter implements Adapter<TransformersJsOptions> {
     } catch (error) {
       throw mapLoadError(error, folder, options.device, 'model');
     }
+    const loadPhasesMs = { tokenizer: modelStart - tokenizerStart, model: performance.now() - modelStart };
 
     const session = (
       loaded.sessions as Record<string, { config?: { dtype?: string; device?: string }; inputMetadata?: readonly { name: string; type?: string }[] } | undefined>
@@ -107,6 +110,7 @@ export class TransformersJsAdapter implements Adapter<TransformersJsOptions> {
       device: session?.config?.device ?? options.device,
       weightsFile: resolvedDtype.file,
       kvBytesPerElement: onnxBytesPerElement(kvType),
+      loadPhasesMs,
       resolvedOptions: {
         dtype: session?.config?.dtype ?? dtype,
         dtypeSource: resolvedDtype.reason,

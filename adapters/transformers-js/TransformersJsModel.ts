@@ -14,6 +14,7 @@ import {
 import { BackendRuntimeError, WorkloadError } from '../../harness/errors.js';
 import { checkTokenIds } from '../common/checkTokenIds.js';
 import { DecodeSessionBase } from '../common/DecodeSessionBase.js';
+import { KeptPrefix } from '../common/KeptPrefix.js';
 import { firstLine } from '../common/firstLine.js';
 import { logSoftmax } from '../common/logSoftmax.js';
 import { logSoftmaxAt } from '../common/logSoftmaxAt.js';
@@ -43,6 +44,8 @@ export interface ModelFacts {
   weightsFile: string;
   /** Bytes per KV-cache element (the graph's `past_key_values` element type); null without a KV cache. */
   kvBytesPerElement: number | null;
+  /** The load's phases (ms): `tokenizer`, `model`. */
+  loadPhasesMs: Record<string, number>;
 }
 
 /**
@@ -72,6 +75,9 @@ export class TransformersJsModel implements LoadedModel {
   /** The open decode session, ended before any other work on the model. */
   private session: TransformersJsDecodeSession | null = null;
   private tokens: Promise<string[]> | null = null;
+  /** The prefix `keepPrefix` ran, and its `present*` outputs under their `past*` names. */
+  private readonly kept = new KeptPrefix();
+  private keptCache: Record<string, Tensor> = {};
 
   private constructor(
     private readonly tokenizer: PreTrainedTokenizer,
@@ -100,6 +106,7 @@ export class TransformersJsModel implements LoadedModel {
       device: facts.device,
       weightsFile: facts.weightsFile,
       kvBytesPerElement: facts.kvBytesPerElement,
+      loadPhasesMs: facts.loadPhasesMs,
       gpus: facts.device === 'cuda' ? [0] : [],
     };
     return new TransformersJsModel(tokenizer, model, info, facts.folder);
@@ -170,6 +177,33 @@ export class TransformersJsModel implements LoadedModel {
     return session;
   }
 
+  /**
+   * Runs `tokenIds` through the model's forward and keeps the cache it returns: a generation whose prompt
+   * extends them hands `generate()` a fresh `DynamicCache` over these tensors (`generate()` updates the
+   * cache object it is given in place, never the tensors), and transformers.js then runs only the prompt
+   * tokens after the cached ones, as in its multi-turn use.
+   */
+  async keepPrefix(tokenIds: number[]): Promise<void> {
+    this.assertOpen();
+    KeptPrefix.check(tokenIds);
+    checkTokenIds('keepPrefix', tokenIds, 1, this.info);
+    await this.endSession();
+    this.dropKept();
+    let outputs: ForwardOutput;
+    try {
+      outputs = await forward(this.model, tokenIds);
+    } catch (error) {
+      throw new BackendRuntimeError(BACKEND, `forward pass of ${this.folder} failed: ${firstLine(error)}`, { cause: error });
+    }
+    const cache = cacheOf(outputs);
+    for (const [name, tensor] of Object.entries(outputs)) if (tensor && !name.startsWith('present')) tensor.dispose();
+    if (Object.keys(cache).length === 0) {
+      throw new BackendRuntimeError(BACKEND, `${this.folder}: the graph returns no present.* outputs: it cannot keep a prefix in a KV cache`);
+    }
+    this.keptCache = cache;
+    this.kept.set(tokenIds);
+  }
+
   /** tokenizer.json's tokens by id (read once). */
   async vocabulary(): Promise<string[]> {
     this.assertOpen();
@@ -181,7 +215,14 @@ export class TransformersJsModel implements LoadedModel {
     if (this.disposed) return;
     this.disposed = true;
     await this.endSession();
+    this.dropKept();
     await this.model.dispose();
+  }
+
+  private dropKept(): void {
+    this.kept.clear();
+    for (const tensor of Object.values(this.keptCache)) tensor.dispose();
+    this.keptCache = {};
   }
 
   private async endSession(): Promise<void> {
@@ -203,8 +244,13 @@ export class TransformersJsModel implements LoadedModel {
 
     const queue = new TokenEventQueue();
     const stopper = new InterruptableStoppingCriteria();
-    const streamer = new TokenStreamer(prompt, (tokenIds, time) => queue.push({ tokenIds, time }));
-    const run = this.runGenerate(request, streamer, stopper).then(
+    const cachedTokens = this.kept.reusableBy(prompt);
+    let first = true;
+    const streamer = new TokenStreamer(prompt, (tokenIds, time) => {
+      queue.push({ tokenIds, time, ...(first ? { cachedTokens } : {}) });
+      first = false;
+    });
+    const run = this.runGenerate(request, streamer, stopper, cachedTokens > 0 ? new DynamicCache(this.keptCache) : null).then(
       () => queue.close(),
       (error: unknown) => queue.fail(error),
     );
@@ -224,6 +270,7 @@ export class TransformersJsModel implements LoadedModel {
     request: GenerateRequest,
     streamer: TokenStreamer,
     stopper: InterruptableStoppingCriteria,
+    cache: DynamicCache | null,
   ): Promise<void> {
     const prompt = request.promptTokenIds;
     const M = request.maxNewTokens;
@@ -241,6 +288,8 @@ export class TransformersJsModel implements LoadedModel {
         min_new_tokens: request.ignoreEos ? M : null,
         streamer,
         stopping_criteria: [stopper],
+        // The kept prefix: transformers.js runs only the prompt tokens after it.
+        ...(cache ? { past_key_values: cache } : {}),
       };
       output = await this.model.generate(parameters);
     } catch (error) {

@@ -28,5 +28,17 @@ export function nonNegativeNumber(flag: string) {
   };
 }
 
+/** Whole numbers ≥ 0, comma-separated (`0,512,1024`). */
+export function wholeNumberList(flag: string) {
+  return (value: string): number[] => {
+    const parts = value.split(',').map((part) => part.trim());
+    return parts.map((part) => {
+      const n = Number(part);
+      if (part === '' || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} takes whole numbers ≥ 0 separated by commas, got "${value}"`);
+      return n;
+    });
+  };
+}
+
 /** A repeatable option's values, in order. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

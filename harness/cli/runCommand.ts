@@ -10,7 +10,7 @@ import { Command } from 'commander';
 import { ConfigError, EXIT_NOTHING_MEASURED } from '../errors.js';
 import { stopOnSignals } from './stopOnSignals.js';
 import type { RunConfigFlags } from '../config/applyRunFlags.js';
-import { collect, nonNegativeNumber, positiveInt, positiveNumber } from './cliOptions.js';
+import { collect, nonNegativeNumber, positiveInt, positiveNumber, wholeNumberList } from './cliOptions.js';
 
 /** Flags of `slmbench run`. */
 export interface RunFlags extends RunConfigFlags {
@@ -36,6 +36,7 @@ export function runCli(): Command {
     .option('--prompt-tokens <n>', 'prompt length in tokens, BOS included (default 128)', positiveInt('--prompt-tokens'))
     .option('--gen-tokens <n>', 'tokens to generate; end-of-sequence does not stop (default 128)', positiveInt('--gen-tokens'))
     .option('--prompt <text>', 'explicit prompt text instead of --prompt-tokens ("" = BOS alone)')
+    .option('--depth <n,...>', 'tokens of text already in the KV cache before the prompt, untimed (a list sweeps it; default 0)', wholeNumberList('--depth'))
     .option('-r, --repetitions <n>', 'exactly this many measured repetitions per worker process (see --processes)', positiveInt('--repetitions'))
     .option('--processes <n>', 'worker processes per entry, one after another (default 3; intervals cover the spread between them)', positiveInt('--processes'))
     .option('--warmup-seconds <s>', 'warm up for at least this many seconds per worker (default 1; 0 = only the warmup runs)', nonNegativeNumber('--warmup-seconds'))

@@ -28,6 +28,8 @@ export interface RunConfigFlags {
   genTokens?: number;
   /** Explicit prompt text (one workload); excludes `promptTokens`. Default: none. */
   prompt?: string;
+  /** KV-cache depths before the prompt (the workload's `depth`; several sweep it). Default: the config's, else 0. */
+  depth?: number[];
   /** Exactly this many measured repetitions per process (sets min = max, min seconds 0, no interval target). Default: the config's policy. */
   repetitions?: number;
   /** Worker processes per entry (`measure.processes`). Default: the config's, else 3. */
@@ -106,7 +108,7 @@ export function applyRunFlags(flags: RunConfigFlags, registry: readonly BackendD
     const previous = (sweep.backends as { id: string }[] | undefined) ?? [];
     sweep.backends = flags.backend.map((id) => previous.find((b) => b.id === id) ?? { id });
   }
-  if (flags.promptTokens !== undefined || flags.genTokens !== undefined || flags.prompt !== undefined) {
+  if (flags.promptTokens !== undefined || flags.genTokens !== undefined || flags.prompt !== undefined || flags.depth !== undefined) {
     if (flags.prompt !== undefined && flags.promptTokens !== undefined) {
       throw new ConfigError('--prompt and --prompt-tokens exclude each other');
     }
@@ -123,6 +125,7 @@ export function applyRunFlags(flags: RunConfigFlags, registry: readonly BackendD
                 ? { promptTokens: previous.promptTokens }
                 : {}),
         genTokens: flags.genTokens ?? previous.genTokens ?? 128,
+        ...(flags.depth !== undefined ? { depth: flags.depth } : previous.depth !== undefined ? { depth: previous.depth } : {}),
       },
     ];
   }

@@ -34,6 +34,14 @@ export const workloadSpecSchema = z
     prompt: oneOrMany(z.string()).optional(),
     /** Tokens to generate; end-of-sequence does not stop generation. Default: 128. */
     genTokens: oneOrMany(positiveInt).default(128),
+    /**
+     * Tokens of real text already in the KV cache before the prompt, as a chat turn arrives after its
+     * history (llama-bench's `-d`, `tg128 @ d512`): evaluated once per process, not timed, and kept; each
+     * repetition then prefills only the prompt after it and generates. A list sweeps it. Needs a backend
+     * that keeps a KV prefix (llama-cpp, onnxruntime, transformers-js; others skip such entries, saying
+     * why). Default: 0 (an empty cache).
+     */
+    depth: oneOrMany(z.number().int().min(0)).optional(),
   })
   .strict()
   .refine((w) => !(w.promptTokens !== undefined && w.prompt !== undefined), {
@@ -95,6 +103,13 @@ export const measureSchema = z
     memorySampleMs: z.number().int().min(1).max(10_000).default(10),
     /** Per-entry time limit in seconds, load included, for each process; the worker is killed past it. Default: 600. */
     timeoutSeconds: z.number().positive().default(600),
+    /**
+     * Requests per process that measure the cached first token (`metrics.cachedTtftMs`) after the measured
+     * loop, on backends that keep a KV prefix: the prompt again with all but its last token (its depth
+     * included) already in the cache, as a chat client resending a conversation or a server's prompt
+     * cache. 0: not measured. Default: 5.
+     */
+    cachedTtftRuns: z.number().int().min(0).max(1000).default(5),
   })
   .strict()
   .refine((m) => m.maxRepetitions >= m.minRepetitions, { message: 'maxRepetitions must be ≥ minRepetitions' });
@@ -282,6 +297,7 @@ export function configSchema(registry: readonly BackendDefinition[]) {
         processes: 3,
         memorySampleMs: 10,
         timeoutSeconds: 600,
+        cachedTtftRuns: 5,
       }),
       /** Energy measurement. Defaults as documented on each field. */
       energy: energySchema.default({ providers: 'auto', baselineSeconds: 1, estimate: {}, rapl: {}, nvidia: {} }),

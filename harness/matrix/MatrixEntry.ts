@@ -32,4 +32,6 @@ export interface Workload {
   prompt?: string;
   /** Tokens to generate. */
   genTokens: number;
+  /** Tokens of real text in the KV cache before the prompt (not timed); absent for an empty cache. */
+  depth?: number;
 }

@@ -168,21 +168,27 @@ function hashedBackend(backend: MatrixEntry['backend']): unknown {
   return { ...backend, options: { ...backend.options, stages: stages.map((s) => ({ model: s.model.spec, backend: s.backend })) } };
 }
 
+/**
+ * A workload spec's workloads: prompts × generation lengths × depths, the depth varying fastest. Depth 0
+ * is left out of the workload (and so of its id and name): an entry without depth keeps the id it had
+ * before depths existed. Names follow llama-bench: `pp64+tg64@d512`.
+ */
 function expandWorkload(spec: WorkloadSpec): Workload[] {
   const gens = Array.isArray(spec.genTokens) ? spec.genTokens : [spec.genTokens];
+  const depths = spec.depth === undefined ? [0] : Array.isArray(spec.depth) ? spec.depth : [spec.depth];
+  const prompts: Array<{ name: string; prompt?: string; promptTokens?: number }> =
+    spec.prompt !== undefined
+      ? (Array.isArray(spec.prompt) ? spec.prompt : [spec.prompt]).map((prompt) => ({ name: `prompt#${stableHash(prompt, 6)}`, prompt }))
+      : (spec.promptTokens === undefined ? [DEFAULT_PROMPT_TOKENS] : Array.isArray(spec.promptTokens) ? spec.promptTokens : [spec.promptTokens]).map(
+          (promptTokens) => ({ name: `pp${promptTokens}`, promptTokens }),
+        );
   const out: Workload[] = [];
-  if (spec.prompt !== undefined) {
-    const prompts = Array.isArray(spec.prompt) ? spec.prompt : [spec.prompt];
-    for (const prompt of prompts) {
-      for (const genTokens of gens) {
-        out.push({ name: `prompt#${stableHash(prompt, 6)}+tg${genTokens}`, prompt, genTokens });
+  for (const { name, ...prompt } of prompts) {
+    for (const genTokens of gens) {
+      for (const depth of depths) {
+        out.push({ name: `${name}+tg${genTokens}${depth > 0 ? `@d${depth}` : ''}`, ...prompt, genTokens, ...(depth > 0 ? { depth } : {}) });
       }
     }
-    return out;
-  }
-  const lengths = spec.promptTokens === undefined ? [DEFAULT_PROMPT_TOKENS] : Array.isArray(spec.promptTokens) ? spec.promptTokens : [spec.promptTokens];
-  for (const promptTokens of lengths) {
-    for (const genTokens of gens) out.push({ name: `pp${promptTokens}+tg${genTokens}`, promptTokens, genTokens });
   }
   return out;
 }

@@ -91,11 +91,18 @@ export function okEntryRecord(
   const energy = context.energy;
   const notMeasured = m.runtime.notMeasured && Object.keys(m.runtime.notMeasured).length ? m.runtime.notMeasured : null;
   const description = context.description ?? {};
+  const depth = entry.workload.depth ?? 0;
+  const loadPhases = phaseStats(measurements.map((x) => x.runtime.loadPhasesMs));
+  const cachedRuns = measurements.flatMap((x) => (x.cachedTtft && 'ttftMs' in x.cachedTtft ? [x.cachedTtft] : []));
+  const cachedSkipped = measurements.map((x) => x.cachedTtft).find((c) => c !== undefined && 'notMeasured' in c);
+  const depthFills = measurements.flatMap((x) => (x.depth ? [x.depth.fillMs] : []));
   const metrics: EntryMetrics = {
     loadMs: one(measurements.map((x) => x.loadMs), 'loadMs'),
     tokenizeMs: one(measurements.map((x) => x.tokenizeMs), 'tokenizeMs'),
+    ...(loadPhases ? { loadPhasesMs: loadPhases } : {}),
     ttftMs: required(groups.ttftMs, 'ttftMs'),
     coldTtftMs: one(measurements.map((x) => x.firstRequest.ttftMs), 'coldTtftMs'),
+    ...(cachedRuns.length ? { cachedTtftMs: measuredStats(cachedRuns.map((c) => c.ttftMs))! } : {}),
     tpotMs: measuredStats(groups.tpotMs),
     // Gaps of the repetitions after each process's cold one (of the only one when a process has one).
     itlMs: summarize(groups.itlMs.flatMap((g) => (g.length > 1 ? g.slice(1) : g)).flat()),
@@ -145,7 +152,7 @@ export function okEntryRecord(
       device: m.runtime.device,
       ...description.backend,
     },
-    workload: { ...entry.workload, promptTokenCount: m.promptTokenIds.length },
+    workload: { ...entry.workload, promptTokenCount: m.promptTokenIds.length - depth },
     measurement: {
       processes: measurements.length,
       warmupRuns: m.warmup.runs,
@@ -164,6 +171,12 @@ export function okEntryRecord(
           ? 'two-stage bootstrap over processes and repetitions, widened for few processes'
           : 'bootstrap over the repetitions of one process',
       ...targetFigures(decodeTps, targetCiWidth),
+      ...(depth > 0 && depthFills.length ? { depth: { tokens: depth, fillMs: summarize(depthFills)!.median } } : {}),
+      ...(cachedRuns.length
+        ? { cachedTtft: { prefixTokens: cachedRuns[0]!.prefixTokens, runs: cachedRuns[0]!.ttftMs.length, firstTokenMatches: cachedRuns.every((c) => c.firstTokenMatches) } }
+        : cachedSkipped
+          ? { cachedTtft: cachedSkipped }
+          : {}),
     },
     metrics,
     ...(m.quality ? { quality: m.quality.map(({ metrics: _metrics, ...rest }) => rest) } : {}),
@@ -179,6 +192,7 @@ export function okEntryRecord(
       e2eMs: groups.e2eMs.flat(),
       itlMs: groups.itlMs.flat(),
       process: measurements.flatMap((x, p) => x.repetitions.map(() => p)),
+      ...(cachedRuns.length ? { cachedTtftMs: cachedRuns.map((c) => c.ttftMs) } : {}),
     },
     outputs: {
       tokenIds: last.tokenIds,
@@ -188,6 +202,16 @@ export function okEntryRecord(
       consistent,
     },
   };
+}
+
+/** Per load phase, its statistics over the processes (one value each); null when the backend splits no load. */
+function phaseStats(perProcess: ReadonlyArray<Record<string, number> | undefined>): Record<string, Stats> | null {
+  const names = [...new Set(perProcess.flatMap((p) => Object.keys(p ?? {})))];
+  if (names.length === 0) return null;
+  return Object.fromEntries(names.flatMap((name) => {
+    const stats = summarize(perProcess.flatMap((p) => (p?.[name] === undefined ? [] : [p[name]!])));
+    return stats ? [[name, stats] as const] : [];
+  }));
 }
 
 /** The decode rate interval's relative width, and whether it met the configured target. */

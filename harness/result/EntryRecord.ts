@@ -40,7 +40,7 @@ export interface EntryRoofline {
   weightBytesPerToken: number;
   /** KV-cache bytes read per token at the mean depth. */
   kvBytesPerToken: number;
-  /** Mean KV depth (prompt + generated ÷ 2). */
+  /** Mean KV depth (workload depth + prompt + generated ÷ 2). */
   meanKvDepth: number;
   /** Bandwidth ÷ bytes per token (tokens/s). */
   boundTps: number;
@@ -125,6 +125,19 @@ export interface EntryMetrics {
    * `ttftMs` stays the warm figure. Absent in results written before it was recorded.
    */
   coldTtftMs?: Stats;
+  /**
+   * The load's phases where the backend tells them apart (`RuntimeModelInfo.loadPhasesMs`: llama.cpp
+   * `runtime`, `model`, `context`; onnxruntime `session`, `tokenizer`; transformers.js `tokenizer`,
+   * `model`), one value per process; `loadMs` is the whole load, `coldTtftMs` the first call after it.
+   */
+  loadPhasesMs?: Record<string, Stats>;
+  /**
+   * The first token of the same prompt with all of it but its last token (its depth included) already in
+   * the KV cache (`measure.cachedTtftRuns` requests per process; prefix length in
+   * `measurement.cachedTtft`): a chat client resending its conversation, a server's prompt cache. Absent
+   * where the backend keeps no prefix (the measurement says why) or in results written before it.
+   */
+  cachedTtftMs?: Stats;
   /** Against the run's latency budget (`slo`): attainment with its interval, and whether the entry meets it. */
   slo?: EntrySlo;
   /**
@@ -171,6 +184,8 @@ export interface EntrySamples {
   itlMs: number[][];
   /** The worker process (0, 1, …) of each repetition. */
   process: number[];
+  /** The cached-first-token requests' TTFTs (`metrics.cachedTtftMs`), one array per process; absent when not measured. */
+  cachedTtftMs?: number[][];
 }
 
 /** The backend of an entry as recorded. */
@@ -230,6 +245,16 @@ export interface EntryMeasurement {
   clock: string;
   /** End-of-sequence handling: generation is fixed-length, EOS does not stop it. */
   eos: 'ignored';
+  /**
+   * The workload's depth: tokens kept in the KV cache before the prompt in every repetition, and the
+   * untimed fill that put them there (ms, median over processes). Absent without depth.
+   */
+  depth?: { tokens: number; fillMs: number };
+  /**
+   * How `metrics.cachedTtftMs` was measured: the prefix kept (tokens), requests per process, and whether
+   * every cached request's first token equals the measured one; or why it was not measured.
+   */
+  cachedTtft?: { prefixTokens: number; runs: number; firstTokenMatches: boolean } | { notMeasured: string };
 }
 
 /** What an ok entry generated. */
@@ -238,7 +263,7 @@ export interface EntryOutputs {
   tokenIds: number[];
   /** Their text. */
   text: string;
-  /** Prompt token ids handed to the backend. */
+  /** Prompt token ids handed to the backend (the depth's first, when there is one). */
   promptTokenIds: number[];
   /** Index in `tokenIds` of the first end-of-sequence token (where the model would have stopped), or null. */
   eosIndex: number | null;
@@ -261,7 +286,7 @@ interface EntryRecordBase {
   label: string;
   backend: EntryBackend;
   workload: Workload & {
-    /** Prompt length actually handed to the backend (tokens, BOS included). */
+    /** Prompt length actually handed to the backend (tokens, BOS included), after the depth when there is one. */
     promptTokenCount?: number;
   };
   startedAt: string;

@@ -56,6 +56,7 @@ const KNOWN: Record<string, Known> = {
   'roofline.fraction': { label: 'fraction of roofline', unit: '', scale: 1, direction: 'max' },
   'roofline.boundTps': { label: 'roofline bound tok/s', unit: 'tok/s', scale: 1, direction: null },
   coldTtftMs: { label: 'cold TTFT ms', unit: 'ms', scale: 1, direction: 'min' },
+  cachedTtftMs: { label: 'cached TTFT ms', unit: 'ms', scale: 1, direction: 'min' },
   'slo.attainment': { label: 'SLO attainment', unit: '', scale: 1, direction: 'max' },
   'privacy.dataLeavesDevice': { label: 'share sent off the device', unit: '', scale: 1, direction: 'min' },
   'privacy.promptTokensLeaveDevice': { label: 'prompt tokens sent off the device', unit: '', scale: 1, direction: 'min' },

@@ -1,7 +1,10 @@
 /**
- * Builds the prompt of a workload with the model's own tokenizer: either an explicit prompt (BOS
- * prepended), or exactly N tokens of real English text (`datasets/prompt-text.txt`, written for slmbench),
- * BOS first, the text repeated as often as needed and cut at N tokens.
+ * Builds the prompt of a workload with the model's own tokenizer, as it is handed to the backend: either an
+ * explicit prompt (BOS prepended), or exactly N tokens of real English text (`datasets/prompt-text.txt`,
+ * written for slmbench), BOS first, the text repeated as often as needed and cut at N tokens. A workload
+ * with a `depth` D gets D tokens of the same text first (BOS first; the history already in the KV cache)
+ * and its prompt after them: the text's next N tokens, or the explicit prompt without a BOS. The first D
+ * ids of the result are the depth.
  */
 import { readFileSync } from 'node:fs';
 import type { LoadedModel } from '../../adapters/types.js';
@@ -11,10 +14,18 @@ import { projectPath } from '../util/projectPath.js';
 
 let cachedText: string | undefined;
 
-/** Returns the prompt token ids of the workload, BOS first where the model has one. */
+/** Returns the prompt token ids of the workload (its depth first), BOS first where the model has one. */
 export async function buildPromptTokens(model: LoadedModel, workload: Workload): Promise<number[]> {
-  if (workload.prompt !== undefined) return model.tokenize(workload.prompt, { addBos: true });
-  const wanted = workload.promptTokens ?? 0;
+  const depth = workload.depth ?? 0;
+  if (workload.prompt !== undefined) {
+    if (depth === 0) return model.tokenize(workload.prompt, { addBos: true });
+    return [...(await realText(model, depth)), ...(await model.tokenize(workload.prompt, { addBos: false }))];
+  }
+  return realText(model, depth + (workload.promptTokens ?? 0));
+}
+
+/** Exactly `wanted` tokens of the prompt text, BOS first. */
+async function realText(model: LoadedModel, wanted: number): Promise<number[]> {
   cachedText ??= readFileSync(projectPath('datasets', 'prompt-text.txt'), 'utf8');
   const text = cachedText;
   let ids = await model.tokenize(text, { addBos: true });

@@ -1,16 +1,17 @@
 /**
  * The scenario of one entry, in the process that runs it (the worker, for the process launcher; a test,
- * in-process): load (timed, cold) → prompt → warmup → measured loop until both the minimum repetitions and
- * the minimum seconds are reached (or the maximum repetitions) → accuracy tasks → fidelity (against a
+ * in-process): load (timed, cold) → prompt → the workload's depth kept in the KV cache (untimed) → warmup →
+ * measured loop until both the minimum repetitions and the minimum seconds are reached (or the maximum
+ * repetitions) → cached first tokens (the prompt but its last token kept) → accuracy tasks → fidelity (against a
  * reference file, or making one; `harness/fidelity`) → report. Trackers of one
  * shape surround the work: memory around load and the measured loop, energy and GPU memory around the
  * measured loop, latency around each generation. What the backend states decides what is metered: the
  * processes that hold the model (`RuntimeModelInfo.processIds`; none for a model served elsewhere, which
  * gets no energy meter), its GPUs, and what cannot be measured here (`notMeasured`).
  */
-import type { BackendDefinition, LoadedModel, WorkPhase } from '../../adapters/types.js';
+import type { BackendDefinition, LoadedModel, TokenEvent, WorkPhase } from '../../adapters/types.js';
 import { backendRegistry } from '../../adapters/registry.js';
-import { BackendRuntimeError, WorkloadError } from '../errors.js';
+import { BackendRuntimeError, UnsupportedWorkloadError, WorkloadError } from '../errors.js';
 import type { PlannedEntry } from '../matrix/PlannedEntry.js';
 import { createMeasurementPolicy } from '../stats/createMeasurementPolicy.js';
 import { decideWarmup, type WarmupPolicy } from '../stats/decideWarmup.js';
@@ -58,7 +59,13 @@ export async function measureEntry(
   const tasks = quality ? resolveQualityTasks(quality) : [];
   const adapter = await definition.create();
   const workload = entry.workload;
-  const requiredContext = (workload.promptTokens ?? Buffer.byteLength(workload.prompt ?? '') + 2) + workload.genTokens;
+  const depth = workload.depth ?? 0;
+  if (depth > 0 && adapter.capabilities.prefixCache !== true) {
+    throw new UnsupportedWorkloadError(
+      `workload ${workload.name}: backend ${definition.id} keeps no KV prefix, and a depth needs one (the history must be in the cache before the prompt)`,
+    );
+  }
+  const requiredContext = depth + (workload.promptTokens ?? Buffer.byteLength(workload.prompt ?? '') + 2) + workload.genTokens;
   const loadMemory = new MemoryTracker();
   loadMemory.start();
   const loadStart = performance.now();
@@ -88,14 +95,28 @@ export async function measureEntry(
     const needed = promptTokenIds.length + workload.genTokens;
     if (model.info.contextLength > 0 && needed > model.info.contextLength) {
       throw new WorkloadError(
-        `workload ${workload.name} needs ${needed} tokens of context; ${entry.model.name} was trained for ${model.info.contextLength}`,
+        `workload ${workload.name} needs ${needed} tokens of context${depth ? ` (depth ${depth} + prompt ${promptTokenIds.length - depth} + generated ${workload.genTokens})` : ''}; ${entry.model.name} was trained for ${model.info.contextLength}`,
       );
     }
+    if (depth > 0 && promptTokenIds.length <= depth) throw new WorkloadError(`workload ${workload.name}: the prompt after the depth is empty`);
+    // The depth: the history, evaluated into the cache once, untimed, and kept for every repetition.
+    let depthFill: { tokens: number; fillMs: number } | undefined;
+    if (depth > 0) {
+      const fillStart = performance.now();
+      await keepPrefix(model, definition.id, promptTokenIds.slice(0, depth));
+      depthFill = { tokens: depth, fillMs: performance.now() - fillStart };
+    }
     const request = { promptTokenIds, maxNewTokens: workload.genTokens, ignoreEos: true };
-    const latency = new LatencyTracker(promptTokenIds.length);
+    // Prefill rates count the tokens the backend evaluates: the prompt after the depth.
+    const latency = new LatencyTracker(promptTokenIds.length - depth);
     const runOnce = async (): Promise<RepetitionSample> => {
       latency.start();
-      for await (const event of model.generate(request)) latency.observe(event);
+      let first = true;
+      for await (const event of model.generate(request)) {
+        if (first) checkCached(definition.id, event, depth, 'the depth');
+        first = false;
+        latency.observe(event);
+      }
       const sample = latency.stop();
       if (sample.tokenIds.length !== workload.genTokens) {
         throw new BackendRuntimeError(entry.backend.id, `generated ${sample.tokenIds.length} tokens instead of ${workload.genTokens}`);
@@ -194,6 +215,7 @@ export async function measureEntry(
     // Peak memory of the speed measurement, read before the accuracy tasks (whose scoring allocates more).
     const vmHwmBytes = loopMemory.stop().peakBytes;
     endPhase('measured');
+    const cachedTtft = await measureCachedTtft(model, adapter.capabilities.prefixCache === true, definition.id, promptTokenIds, policy.cachedTtftRuns ?? 0, repetitions[0]!.tokenIds[0]!);
     // A routing model (cascade): which route answered each row, read as the row ends.
     const routing = model.routing;
     const routed: RoutedSample[] = [];
@@ -215,6 +237,8 @@ export async function measureEntry(
       tokenizeMs,
       promptTokenIds,
       firstRequest: firstRequest!,
+      ...(depthFill ? { depth: depthFill } : {}),
+      ...(cachedTtft ? { cachedTtft } : {}),
       warmup: { runs: warmupTimes.length, timesMs: warmupTimes, reason: warmupReason, spread: warmupDecision.spread, seconds: warmupSecondsSoFarAtEnd },
       stopReason,
       repetitions,
@@ -231,4 +255,55 @@ export async function measureEntry(
   } finally {
     await model.dispose().catch(() => undefined);
   }
+}
+
+/** Keeps `prefix` in the model's KV cache (`LoadedModel.keepPrefix`). */
+async function keepPrefix(model: LoadedModel, backend: string, prefix: number[]): Promise<void> {
+  if (!model.keepPrefix) throw new BackendRuntimeError(backend, 'states capabilities.prefixCache but its model has no keepPrefix');
+  await model.keepPrefix(prefix);
+}
+
+/** Refuses a generation that did not take exactly the kept prefix from the cache: its figures would be a full prefill's. */
+function checkCached(backend: string, event: TokenEvent, expected: number, what: string): void {
+  const cached = event.cachedTokens ?? 0;
+  if (cached !== expected) {
+    throw new BackendRuntimeError(backend, `took ${cached} prompt tokens from the cache instead of the ${expected} of ${what} it keeps`);
+  }
+}
+
+/**
+ * The cached first token: with all of the prompt but its last token (depth included) kept in the cache,
+ * `runs` requests of the same prompt, each timed to its first token (one token generated). Measured after
+ * the measured loop, outside its memory and energy figures. Returns why not, where it cannot be measured.
+ */
+async function measureCachedTtft(
+  model: LoadedModel,
+  supported: boolean,
+  backend: string,
+  promptTokenIds: number[],
+  runs: number,
+  firstToken: number,
+): Promise<WorkerMeasurement['cachedTtft'] | null> {
+  if (runs === 0) return null;
+  if (!supported || !model.keepPrefix) return { notMeasured: `backend ${backend} keeps no KV prefix` };
+  if (promptTokenIds.length < 2) return { notMeasured: 'the prompt is a single token: no prefix to keep' };
+  const prefix = promptTokenIds.slice(0, -1);
+  await keepPrefix(model, backend, prefix);
+  const request = { promptTokenIds, maxNewTokens: 1, ignoreEos: true };
+  const ttftMs: number[] = [];
+  let firstTokenMatches = true;
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    let first: TokenEvent | null = null;
+    for await (const event of model.generate(request)) {
+      if (!first && event.tokenIds.length > 0) {
+        first = event;
+        checkCached(backend, event, prefix.length, 'the prompt\'s prefix');
+      }
+    }
+    if (!first) throw new BackendRuntimeError(backend, 'a cached-prefix request produced no token');
+    ttftMs.push(first.time - start);
+    if (first.tokenIds[0] !== firstToken) firstTokenMatches = false;
+  }
+  return { prefixTokens: prefix.length, ttftMs, firstTokenMatches };
 }

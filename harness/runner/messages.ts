@@ -63,6 +63,13 @@ export interface WorkerMeasurement {
   promptTokenIds: number[];
   /** The first request after load (the first warmup run, or the first measured one without warmup): TTFT and end-to-end ms. */
   firstRequest: { ttftMs: number; e2eMs: number };
+  /** The workload's depth: tokens kept in the KV cache before the prompt, and the untimed fill's duration (ms); absent without depth. */
+  depth?: { tokens: number; fillMs: number };
+  /**
+   * The cached first token (`measure.cachedTtftRuns`): the prefix kept (tokens), each request's TTFT (ms),
+   * and whether every first token equals the measured repetitions' first token; or why it was not measured.
+   */
+  cachedTtft?: { prefixTokens: number; ttftMs: number[]; firstTokenMatches: boolean } | { notMeasured: string };
   /**
    * Warmup repetitions run and discarded, their durations, why warming up stopped (`count`, `stable`,
    * `max`, or `seconds` when `measure.warmupSeconds` kept it going), and its length in seconds.

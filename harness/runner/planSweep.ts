@@ -2,13 +2,15 @@
  * A sweep's plan, made once before anything runs: the matrix of the config (`expandMatrix`: models ×
  * backend option sets × workloads, stable ids), every model prepared once (resolved, format detected,
  * inspected: `prepareModels`), the cells paired by format (`pairModels`: a backend meets only models it
- * reads; the other pairs are listed as unpaired), and, for `--shard K/N`, this shard's entries. The
+ * reads; the other pairs are listed as unpaired), every workload checked against its model's context
+ * (`checkContextFits`), and, for `--shard K/N`, this shard's entries. The
  * entries are final: the runner and the workers read them as they are.
  */
 import { backendRegistry } from '../../adapters/registry.js';
 import type { BackendDefinition } from '../../adapters/types.js';
 import type { SweepConfig } from '../config/configSchema.js';
 import { ConfigError } from '../errors.js';
+import { checkContextFits } from '../matrix/checkContextFits.js';
 import { expandMatrix } from '../matrix/expandMatrix.js';
 import { modelRefsOf } from '../matrix/modelRefsOf.js';
 import { pairModels } from '../matrix/pairModels.js';
@@ -49,6 +51,7 @@ export async function planSweep(config: SweepConfig, options: PlanOptions = {}):
   const cells = expandMatrix(config, registry, options.baseDir ?? process.cwd());
   const models = await prepareModels(modelRefsOf(cells, registry), { ...options, registry });
   const { entries, unpaired } = pairModels(cells, models, registry);
+  checkContextFits(entries);
   if (entries.length === 0) {
     throw new ConfigError(`nothing to run: ${unpaired.map((u) => `${u.model.name}: ${u.reason}`).join('; ')}`);
   }

@@ -11,7 +11,7 @@ import type { DecodeFacts } from '../../adapters/formats/DecodeFacts.js';
 import { backendRegistry } from '../../adapters/registry.js';
 import type { BackendDefinition } from '../../adapters/types.js';
 import type { EnergySettings, MeasurePolicy, QualitySettings } from '../config/configSchema.js';
-import { SweepInterruptedError, type ErrorRecord } from '../errors.js';
+import { SweepInterruptedError, UnsupportedWorkloadError, type ErrorRecord } from '../errors.js';
 import type { PlannedEntry } from '../matrix/PlannedEntry.js';
 import { failedEntryRecord, okEntryRecord } from '../metrics/buildEntryRecord.js';
 import { entryEnergy } from '../metrics/entryEnergy.js';
@@ -153,7 +153,8 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
         options.measure.targetCiWidth,
       );
     } else {
-      record = failedEntryRecord(entry, failure ?? { code: 'INTERNAL', message: 'no measurement' }, timing);
+      const error = failure ?? { code: 'INTERNAL', message: 'no measurement' };
+      record = failedEntryRecord(entry, error, timing, error.code === UnsupportedWorkloadError.CODE ? 'skipped' : 'errored');
     }
     if (earlier?.error) {
       const attempt = { status: earlier.status as 'errored', startedAt: earlier.startedAt, endedAt: earlier.endedAt, error: earlier.error };

@@ -9,6 +9,8 @@ import Table from 'cli-table3';
 import type { EntryRecord } from '../../harness/result/EntryRecord.js';
 import { varyingOptions } from '../../harness/result/varyingOptions.js';
 import { flattenEntry } from '../flattenEntry.js';
+import { depthFamilies } from '../depthFamilies.js';
+import { formatDepthFamily } from '../formatDepthFamily.js';
 import { ENTRY_FIELDS, energyPerTokenField, fidelityFields, meanField, pickFields, qualityField, scaledField, visibleFields, type EntryField, type FieldSource } from '../entryFields.js';
 
 const MiB = 1024 * 1024;
@@ -69,6 +71,9 @@ export function renderEntriesTable(all: readonly EntryRecord[]): string {
     tables.push(render([...identity, ...fidelity]));
     tables.push(fidelityFootnote(records));
   }
+  // Depth sweeps: one line each, what the history in the cache costs.
+  const depths = depthFamilies(records.map((entry) => ({ entry, label: entry.label, device: { id: '' } })));
+  if (depths.length) tables.push(['context depth (medians):', ...depths.map((f) => `  ${formatDepthFamily(f)}`)].join('\n'));
   const errors = records.filter((r) => r.error).map((r) => `  ${r.label}: ${r.error!.code}: ${r.error!.message}`);
   return `${tables.join('\n')}${errors.length ? `\nerrors:\n${errors.join('\n')}` : ''}${note}`;
 }

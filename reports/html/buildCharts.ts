@@ -2,7 +2,7 @@
  * Every chart of a report, in page order: Pareto scatters (composite strategies beside single models, each
  * cascade threshold sweep as a line), a trade-off chart per cascade threshold sweep when there are quality
  * metrics, one bar chart per metric, TTFT and
- * inter-token-latency distributions, per-token latency over the sequence, quality against model size,
+ * inter-token-latency distributions, per-token latency over the sequence, TTFT and TPOT against the KV-cache depth (depth sweeps), quality against model size,
  * fidelity (size and decode rate against the KL divergence from each reference), and the device comparison (when the results come from several devices).
  */
 import type { RankedObjective } from '../../harness/ranking/Ranking.js';
@@ -21,6 +21,8 @@ import { tokenLatencyChart } from './charts/tokenLatencyChart.js';
 import { ttftDistributionChart } from './charts/ttftDistributionChart.js';
 import { fidelityChart } from './charts/fidelityChart.js';
 import { fidelityFamilies } from '../fidelityFamilies.js';
+import { depthFamilies } from '../depthFamilies.js';
+import { depthChart } from './charts/depthChart.js';
 
 export interface ChartOptions {
   /**
@@ -60,6 +62,8 @@ export function buildCharts(model: ReportModel, options: ChartOptions = {}): Cha
   if (itl) charts.push(itl);
   const sequence = tokenLatencyChart('chart-sequence', ok);
   if (sequence) charts.push(sequence);
+  const depth = depthChart('chart-depth', depthFamilies(ok));
+  if (depth) charts.push(depth);
   metrics
     .filter((m) => m.path.startsWith('metrics.quality.'))
     .forEach((m, i) => {

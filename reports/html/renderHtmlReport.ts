@@ -7,7 +7,7 @@
  */
 import { describeDeviceDifferences } from '../../harness/device/describeDevice.js';
 import { createHash } from 'node:crypto';
-import type { EntryRecord } from '../../harness/result/EntryRecord.js';
+import type { EntryRecord, MeasuredStats } from '../../harness/result/EntryRecord.js';
 import { describeMetric } from '../../harness/result/describeMetric.js';
 import type { RankedObjective } from '../../harness/ranking/Ranking.js';
 import { resolveMetric } from '../../harness/ranking/resolveMetric.js';
@@ -16,6 +16,8 @@ import { cascadeFamilies } from '../cascadeFamilies.js';
 import { compositeFields } from '../compositeFields.js';
 import { formatNumber } from '../formatNumber.js';
 import { fidelityFamilies, PARITY_KL_LIMIT, type FidelityFamily } from '../fidelityFamilies.js';
+import { depthFamilies, type DepthFamily } from '../depthFamilies.js';
+import { formatDepthFamily } from '../formatDepthFamily.js';
 import { formatNats } from '../entryFields.js';
 import { formatP } from '../../harness/gate/evaluateGate.js';
 import { formatDifference } from '../formatDifference.js';
@@ -43,6 +45,7 @@ const SECTIONS: [string, string][] = [
   ['metrics', 'Metrics'],
   ['distributions', 'Latency distributions'],
   ['sequence', 'Over the sequence'],
+  ['depth', 'Context depth'],
   ['size', 'Quality and size'],
   ['fidelity', 'Fidelity'],
   ['devices', 'Devices'],
@@ -91,6 +94,7 @@ export function renderHtmlReport(model: ReportModel, options: HtmlReportOptions 
     chartSection('metrics', 'Metrics', 'Every metric per entry, best first. Bars are means; whiskers are 95% confidence intervals of the mean.', charts),
     chartSection('distributions', 'Latency distributions', 'Time to first token per repetition, and inter-token latency over every gap.', charts),
     chartSection('sequence', 'Over the sequence', 'How the time per token changes as the sequence grows.', charts),
+    depthSection(depthFamilies(model.entries), charts),
     sizeSection(charts),
     fidelitySection(fidelity, charts),
     chartSection('devices', 'Devices', ['The same configurations measured on different devices.', ...describeDeviceDifferences(model.devices.map((d) => d.fingerprint))].join(' '), charts),
@@ -177,6 +181,26 @@ function chartSection(id: string, title: string, lead: string, charts: readonly 
   if (mine.length === 0 && id !== 'pareto') return '';
   return `<section id="${id}"><h2>${h(title)}</h2><p class="lead">${h(lead)}</p>
 <div class="chart-grid">${mine.map(figure).join('\n')}</div></section>`;
+}
+
+/** Depth sweeps: the chart, and per family a table of its depths and one line of what the depth costs. */
+function depthSection(families: readonly DepthFamily[], charts: readonly ChartDefinition[]): string {
+  if (families.length === 0) return '';
+  const mine = charts.filter((c) => c.section === 'depth');
+  const ms = (stats: MeasuredStats | null) => (stats ? `<td class="num" data-value="${stats.median}">${h(formatNumber(stats.median))}</td>` : '<td class="num">—</td>');
+  const tables = families.map((f, i) => {
+    const withSlo = f.slo !== undefined;
+    const head = ['depth', 'TTFT ms', 'TPOT ms', ...(withSlo ? [`meets ${f.slo!.preset}`] : [])];
+    const rows = f.members.map(
+      (m) => `<tr data-key="${h(m.entry.key)}"><td class="num">${m.depth}</td>${ms(m.ttftMs)}${ms(m.tpotMs)}${withSlo ? `<td>${m.sloMet ? '✓' : '✗'}</td>` : ''}</tr>`,
+    );
+    return `<h3>${h(f.label)}</h3><p>${h(formatDepthFamily(f))}</p>
+<div class="table-wrap"><table class="depth" data-family="${i + 1}"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></div>`;
+  });
+  return `<section id="depth"><h2>Context depth</h2><p class="lead">${h('The same entries with more history already in the KV cache: the history is filled once per process, untimed, and each repetition prefills only the prompt after it. Medians; the chart shows their 95% intervals.')}</p>
+<div class="chart-grid">${mine.map(figure).join('\n')}</div>
+${tables.join('\n')}</section>`;
 }
 
 function figure(chart: ChartDefinition): string {

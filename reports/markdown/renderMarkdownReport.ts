@@ -12,6 +12,8 @@ import { cascadeFamilies, type CascadeFamily } from '../cascadeFamilies.js';
 import { compositeFields } from '../compositeFields.js';
 import { formatNumber } from '../formatNumber.js';
 import { fidelityFamilies, PARITY_KL_LIMIT, type FidelityFamily } from '../fidelityFamilies.js';
+import { depthFamilies } from '../depthFamilies.js';
+import { formatDepthFamily } from '../formatDepthFamily.js';
 import { formatNats } from '../entryFields.js';
 import { formatDifference } from '../formatDifference.js';
 import { formatLocalShare } from '../formatLocalShare.js';
@@ -133,6 +135,15 @@ export async function renderMarkdownReport(
     }
     for (const chart of charts.filter((c) => c.section === 'composites')) lines.push(await image(chart), '');
     lines.push(...whoAnswered(composites), '');
+  }
+
+  const depths = depthFamilies(model.entries);
+  if (depths.length) {
+    lines.push('## Context depth', '');
+    lines.push('The same entries with more history already in the KV cache (filled untimed; each repetition prefills only the prompt after it); medians.', '');
+    for (const family of depths) lines.push(`- ${md(formatDepthFamily(family))}`);
+    lines.push('');
+    for (const chart of charts.filter((c) => c.section === 'depth')) lines.push(await image(chart), '');
   }
 
   const fidelity = fidelityFamilies(model.entries);

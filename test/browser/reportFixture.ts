@@ -383,3 +383,38 @@ export function fixtureResultFidelity(): RunResult {
   });
   return result(entries, device('deviceffff000006', 'Test CPU F'));
 }
+
+/** One entry of the depth fixture: its backend, depth, TTFT and TPOT (ms, every repetition alike) and whether it meets `chat`. */
+export const DEPTH_CONFIGS = [
+  { backend: 'llama-cpp', depth: 0, ttftMs: 20, tpotMs: 4, met: true },
+  { backend: 'llama-cpp', depth: 256, ttftMs: 22, tpotMs: 4.5, met: true },
+  { backend: 'llama-cpp', depth: 512, ttftMs: 25, tpotMs: 5, met: true },
+  { backend: 'llama-cpp', depth: 1024, ttftMs: 31, tpotMs: 6, met: false },
+  { backend: 'onnxruntime', depth: 0, ttftMs: 12, tpotMs: 3, met: true },
+  { backend: 'onnxruntime', depth: 1024, ttftMs: 18, tpotMs: 3.5, met: true },
+] as const;
+
+/**
+ * Device D: tiny-1b Q4_0 on llama.cpp at depths 0, 256, 512 and 1024 (TPOT 4 → 6 ms, missing `chat` at
+ * 1024) and on onnxruntime at 0 and 1024, plus one entry at depth 0 only (no family).
+ */
+export function fixtureResultDepth(): RunResult {
+  const entries = DEPTH_CONFIGS.map((d, i) => {
+    const c = { ...CONFIGS[0]!, backend: d.backend, id: `dddd0000000${i + 1}` };
+    const e = okEntry(c, i, 1, false);
+    const name = `pp32+tg16${d.depth ? `@d${d.depth}` : ''}`;
+    return {
+      ...e,
+      label: `tiny-1b · ${d.backend} · ${name}`,
+      workload: { name, promptTokens: 32, genTokens: 16, ...(d.depth ? { depth: d.depth } : {}), promptTokenCount: 32 },
+      metrics: {
+        ...e.metrics!,
+        ttftMs: measured([d.ttftMs, d.ttftMs, d.ttftMs]),
+        tpotMs: measured([d.tpotMs, d.tpotMs, d.tpotMs]),
+        slo: { preset: 'chat', bounds: { ttftMs: 200, itlP99Ms: 50 }, attainment: d.met ? 1 : 0.5, ci95: [0.5, 1], n: 4, target: 0.9, met: d.met, misses: d.met ? {} : { itlP99Ms: 2 } },
+      },
+    } as unknown as OkEntryRecord;
+  });
+  const single = okEntry({ ...CONFIGS[2]!, id: 'dddd00000009' }, 6, 1, false);
+  return result([...entries, single], device('devicedddd000007', 'Test CPU D'));
+}

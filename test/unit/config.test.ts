@@ -6,7 +6,10 @@ import { backendRegistry } from '../../adapters/registry.js';
 import { parseConfig, readConfigFile } from '../../harness/config/parseConfig.js';
 import { configJsonSchema } from '../../harness/config/configJsonSchema.js';
 import { ConfigError } from '../../harness/errors.js';
+import { checkContextFits } from '../../harness/matrix/checkContextFits.js';
 import { cartesian, expandMatrix } from '../../harness/matrix/expandMatrix.js';
+import type { Workload } from '../../harness/matrix/MatrixEntry.js';
+import type { PreparedModel } from '../../harness/model/PreparedModel.js';
 import { tempDir } from '../helpers/tempDir.js';
 
 const parse = (data: unknown) => parseConfig(data, 'test.yaml', backendRegistry);
@@ -17,7 +20,7 @@ describe('config validation', () => {
     expect(config.sweep.backends).toEqual([{ id: 'llama-cpp' }]);
     expect(config.sweep.workloads).toEqual([{ genTokens: 128 }]);
     expect(config.measure).toEqual({
-      warmupRuns: 1, warmupSeconds: 1, minRepetitions: 5, minSeconds: 1, maxRepetitions: 1000, maxSeconds: 30, targetCiWidth: 0.02, warmupUntilStable: false, processes: 3, memorySampleMs: 10, timeoutSeconds: 600,
+      warmupRuns: 1, warmupSeconds: 1, minRepetitions: 5, minSeconds: 1, maxRepetitions: 1000, maxSeconds: 30, targetCiWidth: 0.02, warmupUntilStable: false, processes: 3, memorySampleMs: 10, timeoutSeconds: 600, cachedTtftRuns: 5,
     });
     expect(config.energy).toEqual({ providers: 'auto', baselineSeconds: 1, estimate: {}, rapl: {}, nvidia: {} });
   });
@@ -113,6 +116,45 @@ describe('matrix expansion', () => {
     expect(c[0]!.id).toBe(a[0]!.id);
     const d = expandMatrix(parse({ sweep: { models: ['m.gguf'], backends: [{ id: 'llama-cpp', threads: 2 }] } }), backendRegistry, '/x');
     expect(d[0]!.id).not.toBe(a[0]!.id);
+  });
+
+  it('sweeps KV-cache depths, named as llama-bench does, keeping the ids of entries without depth', () => {
+    const config = parse({
+      sweep: {
+        models: ['m.gguf'],
+        backends: [{ id: 'llama-cpp', threads: 1 }],
+        workloads: [{ promptTokens: 16, genTokens: 8, depth: [0, 64, 512] }, { prompt: 'hi', genTokens: 4, depth: 32 }],
+      },
+    });
+    const entries = expandMatrix(config, backendRegistry, '/x');
+    expect(entries.map((e) => e.workload)).toEqual([
+      { name: 'pp16+tg8', promptTokens: 16, genTokens: 8 },
+      { name: 'pp16+tg8@d64', promptTokens: 16, genTokens: 8, depth: 64 },
+      { name: 'pp16+tg8@d512', promptTokens: 16, genTokens: 8, depth: 512 },
+      { name: 'prompt#b49177+tg4@d32', prompt: 'hi', genTokens: 4, depth: 32 },
+    ]);
+    // The ids these cells had before depths existed (pp16+tg8 and the same cell without a depth).
+    expect(entries[0]!.id).toBe('1aac6a16ecc3');
+    expect(new Set(entries.map((e) => e.id)).size).toBe(4);
+    const plain = expandMatrix(parse({ sweep: { models: ['m.gguf'], backends: [{ id: 'llama-cpp', threads: 1 }], workloads: [{ prompt: 'hi', genTokens: 4 }] } }), backendRegistry, '/x');
+    expect(plain[0]!.id).toBe('841bd4462a16');
+    expect(() => parse({ sweep: { models: ['m.gguf'], workloads: [{ depth: -1 }] } })).toThrow(/sweep\.workloads\[0\]\.depth/);
+  });
+
+  it('refuses, before anything runs, a workload beyond its model\'s context, naming the numbers', () => {
+    const entry = (workload: Workload, contextLength: number | null) => ({ label: 'x', model: { name: 'stories260K', contextLength } as PreparedModel, workload });
+    expect(() => checkContextFits([entry({ name: 'pp64+tg64@d400', promptTokens: 64, genTokens: 64, depth: 400 }, 512)])).toThrow(
+      new ConfigError('sweep.workloads: pp64+tg64@d400 needs 528 tokens of context (depth 400 + prompt 64 + generated 64); stories260K was trained for 512'),
+    );
+    expect(() => checkContextFits([entry({ name: 'pp500+tg64', promptTokens: 500, genTokens: 64 }, 512)])).toThrow(
+      'sweep.workloads: pp500+tg64 needs 564 tokens of context (prompt 500 + generated 64); stories260K was trained for 512',
+    );
+    // Exactly full, an unknown context, and an explicit prompt (counted at run time) pass.
+    expect(() => checkContextFits([
+      entry({ name: 'pp64+tg64@d384', promptTokens: 64, genTokens: 64, depth: 384 }, 512),
+      entry({ name: 'pp64+tg64@d4096', promptTokens: 64, genTokens: 64, depth: 4096 }, null),
+      entry({ name: 'prompt#x+tg8@d1000', prompt: 'hi', genTokens: 8, depth: 1000 }, 512),
+    ])).not.toThrow();
   });
 
   it('runs a cell listed twice once', () => {

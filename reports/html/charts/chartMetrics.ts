@@ -20,6 +20,7 @@ const BASE = [
   'decodeTps',
   'ttftMs',
   'coldTtftMs',
+  'cachedTtftMs',
   'prefillTps',
   'tpotMs',
   'e2eMs',
