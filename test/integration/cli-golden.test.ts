@@ -103,9 +103,12 @@ describe.skipIf(!hasShared)(`slmbench run reproduces golden greedy ids ${hasShar
           .toEqual({ backend: entry.backend.id, prompt: c.prompt, ids: c.greedy_ids, promptIds: c.prompt_ids });
         expect(entry.workload.promptTokenCount).toBe(c.prompt_ids.length);
       }
-      // The metric set is identical in shape for every backend.
+      // The metric set is identical in shape for every backend (the load's phases are each backend's own).
       const shape = (e: (typeof ok)[number]) =>
-        JSON.stringify(Object.entries(e.metrics!).map(([k, v]) => [k, v && typeof v === 'object' ? Object.keys(v) : typeof v]));
+        JSON.stringify(Object.entries(e.metrics!).map(([k, v]) => [k, k === 'loadPhasesMs' ? 'phases' : v && typeof v === 'object' ? Object.keys(v) : typeof v]));
+      expect(ok.map((e) => [e.backend.id, Object.keys(e.metrics!.loadPhasesMs!)])).toEqual(
+        ok.map((e) => [e.backend.id, { 'llama-cpp': ['runtime', 'model', 'context'], onnxruntime: ['session', 'tokenizer'], 'transformers-js': ['tokenizer', 'model'] }[e.backend.id]]),
+      );
       expect(new Set(ok.map(shape)).size).toBe(1);
       expect(new Set(ok.map((e) => JSON.stringify(Object.keys(e.samples!)))).size).toBe(1);
       expect(run.device.backendVersions).toMatchObject({

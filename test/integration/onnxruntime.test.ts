@@ -148,6 +148,7 @@ describe.skipIf(!hasShared)(`onnxruntime backend on ../shared models${hasShared 
         device: 'cpu',
         weightsFile: join(folder(), 'onnx', 'model.onnx'),
         kvBytesPerElement: 4,
+        loadPhasesMs: { session: expect.any(Number), tokenizer: expect.any(Number) },
         gpus: [],
       });
     });

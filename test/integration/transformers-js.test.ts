@@ -117,6 +117,7 @@ describe.skipIf(!hasShared)(
             device: 'cpu',
             weightsFile: sharedPath('models', name, 'transformersjs', 'onnx', 'model.onnx'),
             kvBytesPerElement: 4,
+            loadPhasesMs: { tokenizer: expect.any(Number), model: expect.any(Number) },
             gpus: [],
           });
         });
