@@ -59,6 +59,22 @@ export interface GenerateRequest {
   logprobs?: boolean;
 }
 
+/** One request of a batch (`LoadedModel.generateBatch`). */
+export interface BatchRequest extends GenerateRequest {
+  /**
+   * `performance.now()` (ms) before which the request must not start: its arrival. A continuous batcher
+   * starts it then, joining the sequences already decoding; a static batcher ignores it (the harness hands
+   * it a batch of requests that have all arrived). Default: now.
+   */
+  startAt?: number;
+}
+
+/** A hand-over of one request of a batch. */
+export interface BatchTokenEvent extends TokenEvent {
+  /** Index of the request in the batch. */
+  request: number;
+}
+
 /** Per-token log-probabilities of a continuation given a context (natural log). */
 export interface ScoreResult {
   /** `logprobs[i]` = ln p(continuation[i] | context, continuation[0..i-1]). */
@@ -175,6 +191,14 @@ export interface LoadedModel {
    * last request) learns which answered each row, for the oracle bound ({@link oracleRouting}). Optional.
    */
   readonly routing?: { routes: ReadonlyArray<{ name: string; model: LoadedModel }>; lastRoute(): number | null };
+  /**
+   * Generates several fixed-length greedy requests together, yielding each request's hand-overs (tagged
+   * with its index) with their timestamps; every request produces exactly its `maxNewTokens`, and its ids
+   * equal what `generate` gives it alone. At most `LoadHints.concurrency` requests. A static batcher
+   * (`capabilities.batching: 'static'`) needs prompts of one length. Present when `capabilities.batching`
+   * is set.
+   */
+  generateBatch?(requests: readonly BatchRequest[]): AsyncIterable<BatchTokenEvent>;
   /** Frees the model and everything the backend allocated for it. */
   dispose(): Promise<void>;
 }
@@ -205,6 +229,12 @@ export interface AdapterCapabilities {
   generationLogprobs?: boolean;
   /** Whether loaded models implement `keepPrefix` (workloads with `depth`, `cachedTtftMs`). Default: false. */
   prefixCache?: boolean;
+  /**
+   * How loaded models batch concurrent requests (`generateBatch`): `continuous` (a request joins the
+   * sequences already decoding when it arrives), `static` (one batch at a time, formed before it starts);
+   * absent: not at all (the harness runs concurrent requests one after another and records that).
+   */
+  batching?: 'continuous' | 'static';
 }
 
 /** A model format's id as results record it: `gguf`, `onnx`, `transformers-js`, `remote`, or a backend's own. */
@@ -224,6 +254,8 @@ export interface LoadHints {
   requiredContext?: number;
   /** The entry also runs accuracy tasks: size the context to the model's full trained length. */
   fullContext?: boolean;
+  /** Requests the entry runs together at most (`generateBatch`); for sizing sequences and caches. Default: 1. */
+  concurrency?: number;
 }
 
 /** Package versions a backend runs on, e.g. `{ 'node-llama-cpp': '3.21.1', 'llama.cpp': 'b6000' }`. */

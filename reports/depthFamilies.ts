@@ -6,8 +6,8 @@
  * a latency budget, the largest depth up to which every depth measured meets it.
  */
 import type { MeasuredStats, OkEntryRecord } from '../harness/result/EntryRecord.js';
-import { canonicalJson } from '../harness/util/stableHash.js';
 import type { ReportEntry } from './buildReportModel.js';
+import { labelWithout, workloadFamilyKey } from './workloadFamilyKey.js';
 
 /** What grouping reads of an entry: a report's entries, or a run's records with their own labels. */
 export type DepthSource = Pick<ReportEntry, 'entry' | 'label'> & { device: Pick<ReportEntry['device'], 'id'> };
@@ -45,7 +45,7 @@ export function depthFamilies<E extends DepthSource>(entries: readonly E[]): Dep
   for (const entry of entries) {
     if (entry.entry.status !== 'ok') continue;
     const record = entry.entry as OkEntryRecord;
-    const key = familyKey(entry);
+    const key = workloadFamilyKey(entry.entry, entry.device.id, 'depth');
     const members = groups.get(key) ?? [];
     members.push({ entry, depth: record.workload.depth ?? 0, ttftMs: record.metrics.ttftMs, tpotMs: record.metrics.tpotMs, sloMet: record.metrics.slo?.met ?? null });
     groups.set(key, members);
@@ -58,7 +58,7 @@ export function depthFamilies<E extends DepthSource>(entries: readonly E[]): Dep
     const preset = (first.entry.entry as OkEntryRecord).metrics.slo?.preset;
     families.push({
       id: `depth-${families.length + 1}`,
-      label: withoutDepth(first.entry.label, first.entry.entry.workload.name),
+      label: labelWithout(first.entry.label, first.entry.entry.workload.name, 'depth'),
       members: sorted,
       tpotSlopeMsPer1k: slopePer1k(sorted.flatMap((m) => (m.tpotMs ? [[m.depth, m.tpotMs.median] as const] : []))),
       ...(preset !== undefined && sorted.every((m) => m.sloMet !== null) ? { slo: { preset, maxDepth: maxDepthMeeting(sorted) } } : {}),
@@ -90,17 +90,4 @@ function slopePer1k(points: ReadonlyArray<readonly [number, number]>): number | 
     sxx += (x - mx) ** 2;
   }
   return (sxy / sxx) * 1000;
-}
-
-/** The label with the workload's depth suffix taken off (`pp64+tg64@d512` → `pp64+tg64`). */
-function withoutDepth(label: string, workload: string): string {
-  const plain = workload.replace(/@d\d+$/, '');
-  return label.replace(workload, plain);
-}
-
-/** Everything that defines the entry but its depth: model, backend and options, workload, device. */
-function familyKey(e: DepthSource): string {
-  const { promptTokenCount: _count, depth: _depth, name: _name, ...workload } = e.entry.workload;
-  const model = e.entry.model;
-  return canonicalJson({ model: [model.spec, model.sha256 ?? null], backend: e.entry.backend.id, options: e.entry.backend.options, workload, device: e.device.id });
 }

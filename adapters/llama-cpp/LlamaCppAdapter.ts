@@ -30,6 +30,8 @@ import type { TokenLogprob } from '../common/logSoftmaxAt.js';
 import type {
   Adapter,
   BackendVersions,
+  BatchRequest,
+  BatchTokenEvent,
   DecodeSession,
   GenerateRequest,
   LoadHints,
@@ -93,7 +95,7 @@ function getSharedLlama(backend: string, gpu: LlamaCppOptions['gpu']): Promise<{
 
 export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
   readonly id = 'llama-cpp';
-  readonly capabilities = { stepwise: true, generationLogprobs: true, prefixCache: true };
+  readonly capabilities = { stepwise: true, generationLogprobs: true, prefixCache: true, batching: 'continuous' as const };
 
   async versions(): Promise<BackendVersions> {
     const versions: BackendVersions = {
@@ -141,7 +143,8 @@ export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
         flashAttention: options.flashAttention,
         experimentalKvCacheKeyType: KV_CACHE_TYPES[options.kvCacheType],
         experimentalKvCacheValueType: KV_CACHE_TYPES[options.kvCacheType],
-        sequences: 1,
+        // One sequence per concurrent request: llama.cpp decodes the sequences that have work in one batch.
+        sequences: Math.max(1, hints.concurrency ?? 1),
       });
     } catch (error) {
       logCapture = null;
@@ -156,7 +159,8 @@ export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
     logCapture = null;
     const contextEnd = performance.now();
     const flashAttention = resolveFlashAttention(options.flashAttention, logs);
-    const sequence = context.getSequence();
+    const sequences = Array.from({ length: Math.max(1, hints.concurrency ?? 1) }, () => context.getSequence());
+    const sequence = sequences[0]!;
     const vocabSize = vocabularySize(model);
     const eos = [model.tokens.eos, model.tokens.eot].filter((t): t is Token => t !== null);
     const info: RuntimeModelInfo = {
@@ -167,6 +171,7 @@ export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
       resolvedOptions: {
         threads,
         contextSize: context.contextSize,
+        sequences: sequences.length,
         batchSize: context.batchSize,
         gpu: llama.gpu,
         gpuLayers: model.gpuLayers,
@@ -181,7 +186,7 @@ export class LlamaCppAdapter implements Adapter<LlamaCppOptions> {
       kvBytesPerElement: ggmlBytesPerElement(options.kvCacheType) ?? null,
       gpus: llama.gpu === 'cuda' ? [0] : [],
     };
-    return new LlamaCppLoadedModel(this.id, model, context, sequence, info);
+    return new LlamaCppLoadedModel(this.id, model, context, sequences, info);
   }
 }
 
@@ -195,9 +200,14 @@ class LlamaCppLoadedModel implements LoadedModel {
     private readonly backend: string,
     private readonly model: LlamaModel,
     private readonly context: LlamaContext,
-    private readonly sequence: LlamaContextSequence,
+    /** The context's sequences: the first serves `generate`, `score`, sessions and the kept prefix; all serve batches. */
+    private readonly sequences: readonly LlamaContextSequence[],
     readonly info: RuntimeModelInfo,
-  ) {}
+  ) {
+    this.sequence = sequences[0]!;
+  }
+
+  private readonly sequence: LlamaContextSequence;
 
   async tokenize(text: string, { addBos }: { addBos: boolean }): Promise<number[]> {
     const ids = this.model.tokenize(text, false) as number[];
@@ -266,6 +276,68 @@ class LlamaCppLoadedModel implements LoadedModel {
     }
     if (produced < maxNewTokens) {
       throw new BackendRuntimeError(this.backend, `generation stopped after ${produced} of ${maxNewTokens} tokens`);
+    }
+  }
+
+  /**
+   * Each request on a sequence of its own, decoded in lockstep: at every step each active request's next
+   * input (its whole prompt when it has just arrived, else its last token) is handed to its sequence in the
+   * same event-loop turn, so node-llama-cpp gathers them into one llama.cpp decode, and the greedy token of
+   * each comes back from it. A request whose `startAt` has passed joins at the next step, its prompt in
+   * the same batch as the others' tokens (continuous batching). (node-llama-cpp's own generators sample
+   * each sequence apart and re-queue one at a time, which decoded four requests one after another.) The
+   * kept prefix is dropped.
+   */
+  async *generateBatch(requests: readonly BatchRequest[]): AsyncIterable<BatchTokenEvent> {
+    if (requests.length > this.sequences.length) {
+      throw new BackendOptionError(this.backend, 'sequences', `${requests.length} requests need as many sequences; the context was created with ${this.sequences.length} (LoadHints.concurrency)`);
+    }
+    for (const request of requests) {
+      if (request.promptTokenIds.length === 0) throw new WorkloadError('generateBatch needs non-empty prompts (BOS where the model has one)');
+      checkTokenIds('generateBatch', request.promptTokenIds, request.maxNewTokens, this.info);
+      this.checkFits(request.promptTokenIds.length + request.maxNewTokens);
+    }
+    await this.endSession();
+    this.#kept.clear();
+    await Promise.all(this.sequences.map((s) => s.clearHistory()));
+    const produced = requests.map(() => 0);
+    const last = requests.map((): number | null => null);
+    const done = (i: number) => produced[i]! >= requests[i]!.maxNewTokens;
+    try {
+      for (;;) {
+        const now = performance.now();
+        const active = requests.map((r, i) => i).filter((i) => !done(i) && (requests[i]!.startAt ?? 0) <= now);
+        if (active.length === 0) {
+          const waiting = requests.map((r, i) => i).filter((i) => !done(i));
+          if (waiting.length === 0) break;
+          const next = Math.min(...waiting.map((i) => requests[i]!.startAt ?? 0));
+          await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - performance.now())));
+          continue;
+        }
+        // Every active sequence's input queued in this turn: one decode for all of them.
+        const outputs = await Promise.all(
+          active.map((i) => {
+            const input = last[i] === null ? requests[i]!.promptTokenIds : [last[i]!];
+            const items = input.map((token, k) =>
+              k === input.length - 1 ? ([token as Token, { generateNext: { token: true, options: { temperature: 0 } } }] as const) : (token as Token),
+            );
+            return this.sequences[i]!.controlledEvaluate(items as Parameters<LlamaContextSequence['controlledEvaluate']>[0]);
+          }),
+        );
+        const time = performance.now();
+        for (let k = 0; k < active.length; k++) {
+          const i = active[k]!;
+          const result = outputs[k]!;
+          const token = result[result.length - 1]?.next?.token;
+          if (token === undefined || token === null) throw new BackendRuntimeError(this.backend, `request ${i}: llama.cpp returned no next token`);
+          const first = produced[i] === 0;
+          produced[i]!++;
+          last[i] = token;
+          yield { request: i, tokenIds: [token], time, ...(first ? { cachedTokens: 0 } : {}) };
+        }
+      }
+    } finally {
+      await Promise.allSettled(this.sequences.map((s) => s.clearHistory()));
     }
   }
 

@@ -25,7 +25,7 @@ const BACKEND = 'onnxruntime';
 
 /** Loads decoders for the onnxruntime backend; see the module comment. */
 export class OnnxRuntimeAdapter implements Adapter<OnnxRuntimeOptions> {
-  readonly capabilities: AdapterCapabilities = { stepwise: true, prefixCache: true };
+  readonly capabilities: AdapterCapabilities = { stepwise: true, prefixCache: true, batching: 'static' };
 
   /**
    * `onnxruntime-node`: the npm package's version (its package.json). `onnxruntime`: the runtime it

@@ -21,8 +21,8 @@ import { logSoftmax } from '../common/logSoftmax.js';
 import { logSoftmaxAt } from '../common/logSoftmaxAt.js';
 import { readTokenizerVocabulary } from '../onnx-common/readTokenizerVocabulary.js';
 import { scoreContinuation } from '../common/scoreContinuation.js';
-import type { DecodeSession, GenerateRequest, LoadedModel, RuntimeModelInfo, ScoreResult, TokenEvent } from '../types.js';
-import { decoderFeeds, emptyPast, type Feeds } from './decoderFeeds.js';
+import type { BatchRequest, BatchTokenEvent, DecodeSession, GenerateRequest, LoadedModel, RuntimeModelInfo, ScoreResult, TokenEvent } from '../types.js';
+import { batchDecoderFeeds, decoderFeeds, emptyPast, type Feeds } from './decoderFeeds.js';
 import type { DecoderGraph } from './describeDecoderGraph.js';
 import { float16ToFloat32 } from './float16ToFloat32.js';
 
@@ -142,6 +142,62 @@ export class OnnxRuntimeModel implements LoadedModel {
     } finally {
       if (past !== kept) disposeAll(past);
     }
+  }
+
+  /**
+   * A static batch: the prompts (all of one length) prefilled in one run with a batch dimension, then one
+   * token per sequence per run against the batch's KV cache, argmax per row. A request with fewer new
+   * tokens than another stops being handed over when it has them.
+   */
+  async *generateBatch(requests: readonly BatchRequest[]): AsyncGenerator<BatchTokenEvent> {
+    this.#checkOpen();
+    if (requests.length === 0) return;
+    if (this.#graph.kv.length === 0) throw new BackendRuntimeError(BACKEND, 'this graph has no past_key_values inputs (no-cache mode): it cannot decode a batch');
+    const length = requests[0]!.promptTokenIds.length;
+    requests.forEach((request, i) => {
+      if (request.promptTokenIds.length !== length) {
+        throw new WorkloadError(`generateBatch: a static batch needs prompts of one length; request ${i} has ${request.promptTokenIds.length} tokens, request 0 ${length}`);
+      }
+      if (length === 0) throw new WorkloadError('generateBatch: the prompt must hold at least one token (BOS)');
+      checkTokenIds('generateBatch', request.promptTokenIds, request.maxNewTokens, this.info);
+    });
+    await this.#endSession();
+    const steps = Math.max(...requests.map((r) => r.maxNewTokens));
+    let past = emptyPast(this.#graph, requests.length);
+    let rows: number[][] = requests.map((r) => [...r.promptTokenIds]);
+    let pastLength = 0;
+    try {
+      for (let step = 0; step < steps; step++) {
+        const outputs = await this.#run(batchDecoderFeeds(this.#graph, rows, pastLength, past));
+        const tokens = this.#argmaxRows(outputs['logits']!, requests.length);
+        const time = performance.now();
+        past = advancePast(this.#graph, this.#presentNames, outputs, past);
+        for (let b = 0; b < requests.length; b++) {
+          if (step < requests[b]!.maxNewTokens) yield { request: b, tokenIds: [tokens[b]!], time, ...(step === 0 ? { cachedTokens: 0 } : {}) };
+        }
+        pastLength += rows[0]!.length;
+        rows = tokens.map((token) => [token]);
+      }
+    } finally {
+      disposeAll(past);
+    }
+  }
+
+  /** Greedy token of each row's last position of [batch, positions, vocab] logits. */
+  #argmaxRows(logits: ort.Tensor, batch: number): number[] {
+    const vocab = logits.dims[logits.dims.length - 1]!;
+    const positions = logits.size / (batch * vocab);
+    const tokens: number[] = [];
+    for (let b = 0; b < batch; b++) {
+      const offset = (b * positions + positions - 1) * vocab;
+      if (logits.data instanceof Uint16Array) {
+        const row = this.#halfRow?.length === vocab ? this.#halfRow : (this.#halfRow = new Float32Array(vocab));
+        tokens.push(argmax(float16ToFloat32(logits.data.subarray(offset, offset + vocab), row), 0, vocab));
+      } else {
+        tokens.push(argmax(logits.data as ArrayLike<number>, offset, vocab));
+      }
+    }
+    return tokens;
   }
 
   #dropKept(): void {

@@ -30,7 +30,7 @@ const BACKEND = 'transformers-js';
 const DEVICE_FAILURE = /execution ?provider|shared library|adapter|unsupported device|cuda|webgpu|dawn|vulkan/i;
 
 export class TransformersJsAdapter implements Adapter<TransformersJsOptions> {
-  readonly capabilities: AdapterCapabilities = { stepwise: true, prefixCache: true };
+  readonly capabilities: AdapterCapabilities = { stepwise: true, prefixCache: true, batching: 'static' };
 
   async versions(): Promise<BackendVersions> {
     const transformers = readPackageVersion('@huggingface/transformers', import.meta.url);

@@ -20,8 +20,8 @@ import { logSoftmax } from '../common/logSoftmax.js';
 import { logSoftmaxAt } from '../common/logSoftmaxAt.js';
 import { readTokenizerVocabulary } from '../onnx-common/readTokenizerVocabulary.js';
 import { scoreContinuation } from '../common/scoreContinuation.js';
-import type { DecodeSession, GenerateRequest, LoadedModel, RuntimeModelInfo, ScoreResult, TokenEvent } from '../types.js';
-import { TokenEventQueue } from './TokenEventQueue.js';
+import type { BatchRequest, BatchTokenEvent, DecodeSession, GenerateRequest, LoadedModel, RuntimeModelInfo, ScoreResult, TokenEvent } from '../types.js';
+import { TokenEventQueue } from '../common/TokenEventQueue.js';
 import { TokenStreamer } from './TokenStreamer.js';
 
 const BACKEND = 'transformers-js';
@@ -234,23 +234,45 @@ export class TransformersJsModel implements LoadedModel {
   private async *stream(request: GenerateRequest): AsyncGenerator<TokenEvent> {
     this.assertOpen();
     const prompt = request.promptTokenIds;
-    const maxNewTokens = request.maxNewTokens;
-    if (prompt.length === 0) throw new WorkloadError('generate needs a non-empty prompt (BOS where the model has one)');
-    if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) {
-      throw new WorkloadError(`maxNewTokens must be a positive integer, got ${maxNewTokens}`);
-    }
-    checkTokenIds('generate', prompt, maxNewTokens, this.info);
+    checkRequest('generate', request, this.info);
     await this.endSession();
-
-    const queue = new TokenEventQueue();
-    const stopper = new InterruptableStoppingCriteria();
     const cachedTokens = this.kept.reusableBy(prompt);
-    let first = true;
-    const streamer = new TokenStreamer(prompt, (tokenIds, time) => {
-      queue.push({ tokenIds, time, ...(first ? { cachedTokens } : {}) });
-      first = false;
+    const cache = cachedTokens > 0 ? new DynamicCache(this.keptCache) : null;
+    for await (const { request: _row, ...event } of this.run([prompt], request.maxNewTokens, request.ignoreEos, cache, cachedTokens)) yield event;
+  }
+
+  /**
+   * A static batch through one `generate()` call with a batch dimension: the prompts (of one length, no
+   * padding) prefilled together, then one token per row per step. Every request must ask for the same
+   * number of new tokens (transformers.js stops a batch as a whole).
+   */
+  async *generateBatch(requests: readonly BatchRequest[]): AsyncGenerator<BatchTokenEvent> {
+    this.assertOpen();
+    if (requests.length === 0) return;
+    const first = requests[0]!;
+    requests.forEach((request, i) => {
+      checkRequest('generateBatch', request, this.info);
+      if (request.promptTokenIds.length !== first.promptTokenIds.length) {
+        throw new WorkloadError(`generateBatch: a static batch needs prompts of one length; request ${i} has ${request.promptTokenIds.length} tokens, request 0 ${first.promptTokenIds.length}`);
+      }
+      if (request.maxNewTokens !== first.maxNewTokens || request.ignoreEos !== first.ignoreEos) {
+        throw new WorkloadError(`generateBatch: every request of a batch must ask for the same tokens (request ${i}: ${request.maxNewTokens}, request 0: ${first.maxNewTokens})`);
+      }
     });
-    const run = this.runGenerate(request, streamer, stopper, cachedTokens > 0 ? new DynamicCache(this.keptCache) : null).then(
+    await this.endSession();
+    yield* this.run(requests.map((r) => r.promptTokenIds), first.maxNewTokens, first.ignoreEos, null, 0);
+  }
+
+  /** Runs `generate()` over the prompt rows, handing over each row's tokens as the streamer receives them. */
+  private async *run(prompts: readonly (readonly number[])[], maxNewTokens: number, ignoreEos: boolean, cache: DynamicCache | null, cachedTokens: number): AsyncGenerator<BatchTokenEvent> {
+    const queue = new TokenEventQueue<BatchTokenEvent>();
+    const stopper = new InterruptableStoppingCriteria();
+    const started = prompts.map(() => false);
+    const streamer = new TokenStreamer(prompts, (row, tokenIds, time) => {
+      queue.push({ request: row, tokenIds, time, ...(started[row] ? {} : { cachedTokens }) });
+      started[row] = true;
+    });
+    const run = this.runGenerate(prompts, maxNewTokens, ignoreEos, streamer, stopper, cache).then(
       () => queue.close(),
       (error: unknown) => queue.fail(error),
     );
@@ -267,25 +289,26 @@ export class TransformersJsModel implements LoadedModel {
   }
 
   private async runGenerate(
-    request: GenerateRequest,
+    prompts: readonly (readonly number[])[],
+    M: number,
+    ignoreEos: boolean,
     streamer: TokenStreamer,
     stopper: InterruptableStoppingCriteria,
     cache: DynamicCache | null,
   ): Promise<void> {
-    const prompt = request.promptTokenIds;
-    const M = request.maxNewTokens;
+    const length = prompts[0]!.length;
     let output: unknown;
     try {
       // Typed loosely: transformers.js's typings want a TextStreamer and no nulls, its code takes any
       // BaseStreamer and uses null for "off".
       const parameters: Record<string, unknown> = {
         ...GREEDY_ONLY,
-        input_ids: idsTensor(prompt),
-        attention_mask: onesTensor(prompt.length),
+        input_ids: rowsTensor(prompts),
+        attention_mask: onesTensor(length, prompts.length),
         max_new_tokens: M,
         // min_new_tokens makes transformers.js mask every EOS logit until M tokens exist, so the
         // runner-up is taken where the model would have ended (resolvedOptions.eosHandling).
-        min_new_tokens: request.ignoreEos ? M : null,
+        min_new_tokens: ignoreEos ? M : null,
         streamer,
         stopping_criteria: [stopper],
         // The kept prefix: transformers.js runs only the prompt tokens after it.
@@ -298,24 +321,27 @@ export class TransformersJsModel implements LoadedModel {
     }
     if (stopper.interrupted) return;
 
-    if (!(output instanceof Tensor) || output.dims.length !== 2 || output.dims[0] !== 1) {
-      throw new BackendRuntimeError(BACKEND, 'generate() did not return a [1, length] tensor of ids');
+    if (!(output instanceof Tensor) || output.dims.length !== 2 || output.dims[0] !== prompts.length) {
+      throw new BackendRuntimeError(BACKEND, `generate() did not return a [${prompts.length}, length] tensor of ids`);
     }
-    const sequence = (output.tolist()[0] as bigint[]).map(Number);
-    const returned = sequence.slice(prompt.length);
-    const streamed = streamer.tokenIds;
-    if (!prompt.every((id, i) => sequence[i] === id)) {
-      throw new BackendRuntimeError(BACKEND, 'generate() returned a sequence that does not start with the prompt');
-    }
-    if (returned.length !== streamed.length || returned.some((id, i) => id !== streamed[i])) {
-      throw new BackendRuntimeError(
-        BACKEND,
-        `streamed ids differ from generate()'s result (${streamed.length} streamed, ${returned.length} returned)`,
-      );
-    }
-    if (request.ignoreEos && returned.length !== M) {
-      throw new BackendRuntimeError(BACKEND, `generate() produced ${returned.length} tokens where ${M} were requested`);
-    }
+    const sequences = (output.tolist() as bigint[][]).map((row) => row.map(Number));
+    sequences.forEach((sequence, b) => {
+      const prompt = prompts[b]!;
+      const returned = sequence.slice(prompt.length);
+      const streamed = streamer.rows[b]!;
+      if (!prompt.every((id, i) => sequence[i] === id)) {
+        throw new BackendRuntimeError(BACKEND, 'generate() returned a sequence that does not start with the prompt');
+      }
+      if (returned.length !== streamed.length || returned.some((id, i) => id !== streamed[i])) {
+        throw new BackendRuntimeError(
+          BACKEND,
+          `streamed ids differ from generate()'s result (${streamed.length} streamed, ${returned.length} returned)`,
+        );
+      }
+      if (ignoreEos && returned.length !== M) {
+        throw new BackendRuntimeError(BACKEND, `generate() produced ${returned.length} tokens where ${M} were requested`);
+      }
+    });
   }
 
   private assertOpen(): void {
@@ -427,6 +453,20 @@ function idsTensor(ids: readonly number[]): Tensor {
   return new Tensor('int64', BigInt64Array.from(ids, (id) => BigInt(id)), [1, ids.length]);
 }
 
-function onesTensor(length: number): Tensor {
-  return new Tensor('int64', new BigInt64Array(length).fill(1n), [1, length]);
+function rowsTensor(rows: readonly (readonly number[])[]): Tensor {
+  const length = rows[0]?.length ?? 0;
+  return new Tensor('int64', BigInt64Array.from(rows.flat(), (id) => BigInt(id)), [rows.length, length]);
+}
+
+function onesTensor(length: number, batch = 1): Tensor {
+  return new Tensor('int64', new BigInt64Array(batch * length).fill(1n), [batch, length]);
+}
+
+/** Refuses an empty prompt, a count of new tokens below 1 and ids the model cannot take. */
+function checkRequest(what: string, request: GenerateRequest, info: RuntimeModelInfo): void {
+  if (request.promptTokenIds.length === 0) throw new WorkloadError(`${what} needs a non-empty prompt (BOS where the model has one)`);
+  if (!Number.isInteger(request.maxNewTokens) || request.maxNewTokens < 1) {
+    throw new WorkloadError(`maxNewTokens must be a positive integer, got ${request.maxNewTokens}`);
+  }
+  checkTokenIds(what, request.promptTokenIds, request.maxNewTokens, info);
 }

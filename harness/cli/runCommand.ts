@@ -36,6 +36,7 @@ export function runCli(): Command {
     .option('--prompt-tokens <n>', 'prompt length in tokens, BOS included (default 128)', positiveInt('--prompt-tokens'))
     .option('--gen-tokens <n>', 'tokens to generate; end-of-sequence does not stop (default 128)', positiveInt('--gen-tokens'))
     .option('--prompt <text>', 'explicit prompt text instead of --prompt-tokens ("" = BOS alone)')
+    .option('--concurrency <n,...>', 'requests in flight together on one model, batched where the backend can (a list sweeps it; default 1)', wholeNumberList('--concurrency'))
     .option('--depth <n,...>', 'tokens of text already in the KV cache before the prompt, untimed (a list sweeps it; default 0)', wholeNumberList('--depth'))
     .option('-r, --repetitions <n>', 'exactly this many measured repetitions per worker process (see --processes)', positiveInt('--repetitions'))
     .option('--processes <n>', 'worker processes per entry, one after another (default 3; intervals cover the spread between them)', positiveInt('--processes'))

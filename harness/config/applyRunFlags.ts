@@ -30,6 +30,8 @@ export interface RunConfigFlags {
   prompt?: string;
   /** KV-cache depths before the prompt (the workload's `depth`; several sweep it). Default: the config's, else 0. */
   depth?: number[];
+  /** Requests in flight together (the workload's `concurrency`; several sweep it). Default: the config's, else 1. */
+  concurrency?: number[];
   /** Exactly this many measured repetitions per process (sets min = max, min seconds 0, no interval target). Default: the config's policy. */
   repetitions?: number;
   /** Worker processes per entry (`measure.processes`). Default: the config's, else 3. */
@@ -108,7 +110,7 @@ export function applyRunFlags(flags: RunConfigFlags, registry: readonly BackendD
     const previous = (sweep.backends as { id: string }[] | undefined) ?? [];
     sweep.backends = flags.backend.map((id) => previous.find((b) => b.id === id) ?? { id });
   }
-  if (flags.promptTokens !== undefined || flags.genTokens !== undefined || flags.prompt !== undefined || flags.depth !== undefined) {
+  if (flags.promptTokens !== undefined || flags.genTokens !== undefined || flags.prompt !== undefined || flags.depth !== undefined || flags.concurrency !== undefined) {
     if (flags.prompt !== undefined && flags.promptTokens !== undefined) {
       throw new ConfigError('--prompt and --prompt-tokens exclude each other');
     }
@@ -126,6 +128,9 @@ export function applyRunFlags(flags: RunConfigFlags, registry: readonly BackendD
                 : {}),
         genTokens: flags.genTokens ?? previous.genTokens ?? 128,
         ...(flags.depth !== undefined ? { depth: flags.depth } : previous.depth !== undefined ? { depth: previous.depth } : {}),
+        ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : previous.concurrency !== undefined ? { concurrency: previous.concurrency } : {}),
+        ...(previous.arrival !== undefined ? { arrival: previous.arrival } : {}),
+        ...(previous.batchWindowMs !== undefined ? { batchWindowMs: previous.batchWindowMs } : {}),
       },
     ];
   }

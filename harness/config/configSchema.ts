@@ -42,11 +42,39 @@ export const workloadSpecSchema = z
      * why). Default: 0 (an empty cache).
      */
     depth: oneOrMany(z.number().int().min(0)).optional(),
+    /**
+     * Requests in flight together on one loaded model, each with its own prompt of the same length (the
+     * text's next stretch; an explicit `prompt` is the same for all) and exactly `genTokens` greedy tokens:
+     * a repetition is one round of this many requests. A list sweeps it. Backends batch them as they can:
+     * llama.cpp decodes several sequences of one context in one batch, and a request that arrives while
+     * others decode joins them (continuous); our ONNX loop and transformers.js decode a batch dimension
+     * formed when the batching window closes, later requests waiting for the next batch (static); other
+     * backends run them one after another, and the record says so. Default: 1.
+     */
+    concurrency: oneOrMany(positiveInt.max(256)).optional(),
+    /**
+     * How a round's requests arrive: `burst` (all at once) or `{ rate }` (a Poisson process of `rate`
+     * requests per second, seeded by the round). Default: burst.
+     */
+    arrival: z.union([z.literal('burst'), z.object({ /** Requests per second. Required. */ rate: z.number().positive() }).strict()]).optional(),
+    /**
+     * Micro-batching window (ms): a static batch starts this long after its first request arrived, with
+     * every request that arrived by then (at once when the whole round is in). Default: 5.
+     */
+    batchWindowMs: z.number().min(0).max(10_000).optional(),
   })
   .strict()
   .refine((w) => !(w.promptTokens !== undefined && w.prompt !== undefined), {
     message: 'give either promptTokens or prompt, not both',
+  })
+  .refine((w) => !(hasMany(w.depth, (d) => d > 0) && hasMany(w.concurrency, (c) => c > 1)), {
+    message: 'depth and concurrency above 1 together are not supported: each request would need its own kept history',
   });
+
+/** Whether a single value or any value of a list satisfies `test`. */
+function hasMany(value: number | number[] | undefined, test: (n: number) => boolean): boolean {
+  return value !== undefined && (Array.isArray(value) ? value : [value]).some(test);
+}
 
 /** Measurement policy of every entry. */
 export const measureSchema = z

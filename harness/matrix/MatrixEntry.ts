@@ -34,4 +34,10 @@ export interface Workload {
   genTokens: number;
   /** Tokens of real text in the KV cache before the prompt (not timed); absent for an empty cache. */
   depth?: number;
+  /** Requests in flight together (a repetition is a round of them); absent for one. */
+  concurrency?: number;
+  /** How a round's requests arrive (absent: all at once); present only with `concurrency`. */
+  arrival?: { rate: number };
+  /** Micro-batching window (ms) of static batches; present only with `concurrency` when not the default 5. */
+  batchWindowMs?: number;
 }

@@ -171,11 +171,14 @@ function hashedBackend(backend: MatrixEntry['backend']): unknown {
 /**
  * A workload spec's workloads: prompts × generation lengths × depths, the depth varying fastest. Depth 0
  * is left out of the workload (and so of its id and name): an entry without depth keeps the id it had
- * before depths existed. Names follow llama-bench: `pp64+tg64@d512`.
+ * before depths existed; so is concurrency 1. Names follow llama-bench: `pp64+tg64@d512`; concurrency
+ * adds `@c4`, with its Poisson rate `@c4r20` and a window other than 5 ms `@c4w10`.
  */
 function expandWorkload(spec: WorkloadSpec): Workload[] {
   const gens = Array.isArray(spec.genTokens) ? spec.genTokens : [spec.genTokens];
   const depths = spec.depth === undefined ? [0] : Array.isArray(spec.depth) ? spec.depth : [spec.depth];
+  const concurrencies = spec.concurrency === undefined ? [1] : Array.isArray(spec.concurrency) ? spec.concurrency : [spec.concurrency];
+  const arrival = spec.arrival && spec.arrival !== 'burst' ? spec.arrival : null;
   const prompts: Array<{ name: string; prompt?: string; promptTokens?: number }> =
     spec.prompt !== undefined
       ? (Array.isArray(spec.prompt) ? spec.prompt : [spec.prompt]).map((prompt) => ({ name: `prompt#${stableHash(prompt, 6)}`, prompt }))
@@ -186,7 +189,19 @@ function expandWorkload(spec: WorkloadSpec): Workload[] {
   for (const { name, ...prompt } of prompts) {
     for (const genTokens of gens) {
       for (const depth of depths) {
-        out.push({ name: `${name}+tg${genTokens}${depth > 0 ? `@d${depth}` : ''}`, ...prompt, genTokens, ...(depth > 0 ? { depth } : {}) });
+        for (const concurrency of concurrencies) {
+          // Concurrency 1 is a single request: its arrival and window do not apply, and its id stays.
+          const many = concurrency > 1;
+          const window = many && spec.batchWindowMs !== undefined && spec.batchWindowMs !== 5 ? spec.batchWindowMs : null;
+          const suffix = `${depth > 0 ? `@d${depth}` : ''}${many ? `@c${concurrency}${arrival ? `r${arrival.rate}` : ''}${window !== null ? `w${window}` : ''}` : ''}`;
+          out.push({
+            name: `${name}+tg${genTokens}${suffix}`,
+            ...prompt,
+            genTokens,
+            ...(depth > 0 ? { depth } : {}),
+            ...(many ? { concurrency, ...(arrival ? { arrival: { rate: arrival.rate } } : {}), ...(window !== null ? { batchWindowMs: window } : {}) } : {}),
+          });
+        }
       }
     }
   }

@@ -7,7 +7,7 @@ import type { DecodeFacts } from '../../adapters/formats/DecodeFacts.js';
 import type { EntryDescription } from '../../adapters/types.js';
 import type { ErrorRecord } from '../errors.js';
 import type { PlannedEntry } from '../matrix/PlannedEntry.js';
-import type { EntryEnergy, EntryMetrics, EntryRecord, FailedEntryRecord, MeasuredStats, OkEntryRecord } from '../result/EntryRecord.js';
+import type { EntryConcurrency, EntryEnergy, EntryMetrics, EntryRecord, FailedEntryRecord, MeasuredStats, OkEntryRecord } from '../result/EntryRecord.js';
 import type { MemoryBandwidth } from '../roofline/probeMemoryBandwidth.js';
 import type { WorkerMeasurement } from '../runner/messages.js';
 import { measuredStats } from '../stats/measuredStats.js';
@@ -18,6 +18,7 @@ import { kvCacheBytes } from './kvCacheBytes.js';
 import { modelResidentBytes } from './modelResidentBytes.js';
 import type { ResolvedSlo } from '../slo/resolveSlo.js';
 import { sloAttainment } from '../slo/sloAttainment.js';
+import { sloMisses } from '../slo/sloMisses.js';
 
 /** Timing of an entry's workers. */
 export interface EntryTiming {
@@ -96,6 +97,7 @@ export function okEntryRecord(
   const cachedRuns = measurements.flatMap((x) => (x.cachedTtft && 'ttftMs' in x.cachedTtft ? [x.cachedTtft] : []));
   const cachedSkipped = measurements.map((x) => x.cachedTtft).find((c) => c !== undefined && 'notMeasured' in c);
   const depthFills = measurements.flatMap((x) => (x.depth ? [x.depth.fillMs] : []));
+  const concurrency = concurrencyFigures(entry, measurements, context.slo ?? null);
   const metrics: EntryMetrics = {
     loadMs: one(measurements.map((x) => x.loadMs), 'loadMs'),
     tokenizeMs: one(measurements.map((x) => x.tokenizeMs), 'tokenizeMs'),
@@ -109,6 +111,11 @@ export function okEntryRecord(
     prefillTps: required(groups.prefillTps, 'prefillTps'),
     decodeTps,
     e2eMs: required(groups.e2eMs, 'e2eMs'),
+    outputTps: required(
+      // A round's rate over all its requests; a single request's tokens over its end-to-end time.
+      measurements.map((x) => x.rounds?.outputTps ?? x.repetitions.map((r) => (r.e2eMs > 0 ? (r.tokenIds.length / r.e2eMs) * 1000 : 0))),
+      'outputTps',
+    ),
     peakRssBytes,
     peakRssSampledBytes: timing.peakRssSampledBytes,
     rssAfterLoadBytes: m.memory.rssAfterLoadBytes,
@@ -130,6 +137,7 @@ export function okEntryRecord(
           ),
         }
       : {}),
+    ...(concurrency ? { concurrency } : {}),
     // A local engine: every request stays here (a served model's or a composite's description says otherwise).
     privacy: { dataLeavesDevice: 0, promptTokensLeaveDevice: 0, method: 'local: answered by a process on this device' },
     ...(description.metrics as Partial<EntryMetrics> | undefined),
@@ -171,6 +179,7 @@ export function okEntryRecord(
           ? 'two-stage bootstrap over processes and repetitions, widened for few processes'
           : 'bootstrap over the repetitions of one process',
       ...targetFigures(decodeTps, targetCiWidth),
+      ...(concurrency ? { concurrency: BATCHING_TEXT[concurrency.batching](entry.backend.id, concurrency.requests) } : {}),
       ...(depth > 0 && depthFills.length ? { depth: { tokens: depth, fillMs: summarize(depthFills)!.median } } : {}),
       ...(cachedRuns.length
         ? { cachedTtft: { prefixTokens: cachedRuns[0]!.prefixTokens, runs: cachedRuns[0]!.ttftMs.length, firstTokenMatches: cachedRuns.every((c) => c.firstTokenMatches) } }
@@ -193,6 +202,9 @@ export function okEntryRecord(
       itlMs: groups.itlMs.flat(),
       process: measurements.flatMap((x, p) => x.repetitions.map(() => p)),
       ...(cachedRuns.length ? { cachedTtftMs: cachedRuns.map((c) => c.ttftMs) } : {}),
+      ...(concurrency
+        ? { rounds: { outputTps: measurements.map((x) => x.rounds!.outputTps), spanMs: measurements.map((x) => x.rounds!.spanMs), batchSizes: measurements.map((x) => x.rounds!.batchSizes) } }
+        : {}),
     },
     outputs: {
       tokenIds: last.tokenIds,
@@ -201,6 +213,43 @@ export function okEntryRecord(
       eosIndex: eosIndex === -1 ? null : eosIndex,
       consistent,
     },
+  };
+}
+
+/** What `measurement.concurrency` says of how a round's requests shared the model. */
+const BATCHING_TEXT: Record<EntryConcurrency['batching'], (backend: string, requests: number) => string> = {
+  continuous: (backend, n) => `continuous batching: ${n} requests per round on one model (${backend}), each joining the running batch when it arrives`,
+  static: (backend, n) => `static batching: ${n} requests per round on one model (${backend}), a batch formed when its window closes, later arrivals waiting for the next`,
+  sequential: (backend, n) => `sequential: backend ${backend} cannot batch, so the ${n} requests of each round ran one after another in arrival order`,
+};
+
+/** `metrics.concurrency` from the processes' rounds; null for single requests. */
+function concurrencyFigures(entry: PlannedEntry, measurements: readonly WorkerMeasurement[], slo: ResolvedSlo | null): EntryConcurrency | null {
+  const first = measurements[0]!.rounds;
+  if (!first) return null;
+  const sizes = measurements.flatMap((x) => x.rounds!.batchSizes.flat());
+  let goodputRps: number | null = null;
+  if (slo) {
+    let within = 0;
+    let spanMs = 0;
+    for (const x of measurements) {
+      const n = x.rounds!.requests;
+      const rounds = x.rounds!.spanMs.length;
+      const from = rounds > 1 ? 1 : 0;
+      for (let r = from; r < rounds; r++) {
+        spanMs += x.rounds!.spanMs[r]!;
+        within += x.repetitions.slice(r * n, (r + 1) * n).filter((rep) => sloMisses(slo.bounds, rep).length === 0).length;
+      }
+    }
+    goodputRps = spanMs > 0 ? (within / spanMs) * 1000 : 0;
+  }
+  return {
+    requests: first.requests,
+    arrival: entry.workload.arrival ?? 'burst',
+    batchWindowMs: entry.workload.batchWindowMs ?? 5,
+    batching: first.batching,
+    meanBatchSize: sizes.length ? sizes.reduce((a, b) => a + b, 0) / sizes.length : first.requests,
+    goodputRps,
   };
 }
 

@@ -31,6 +31,29 @@ export interface EntryEnergy extends EnergyAmounts {
   warnings: string[];
 }
 
+/** `metrics.concurrency`. */
+export interface EntryConcurrency {
+  /** Requests per round. */
+  requests: number;
+  /** How they arrived: all at once, or a Poisson process of `rate` requests per second. */
+  arrival: 'burst' | { rate: number };
+  /** The static batching window (ms). */
+  batchWindowMs: number;
+  /**
+   * How the backend shared the model among them: `continuous` (requests join the running batch),
+   * `static` (one batch at a time, later arrivals wait), `sequential` (the backend cannot batch: one
+   * request after another).
+   */
+  batching: 'continuous' | 'static' | 'sequential';
+  /** Mean requests per batch over the measured rounds. */
+  meanBatchSize: number;
+  /**
+   * Requests per second within every bound of the run's latency budget: requests within it ÷ the rounds'
+   * summed spans (measured rounds after each process's first); null without a budget.
+   */
+  goodputRps: number | null;
+}
+
 /** The memory-bandwidth bound of decoding and how close the measured decode rate came to it. */
 export interface EntryRoofline {
   /** Memory bandwidth used (GB/s) and how it was measured. */
@@ -126,6 +149,13 @@ export interface EntryMetrics {
    */
   coldTtftMs?: Stats;
   /**
+   * Output tokens per second of wall time, what a device serves: per repetition, every request's generated
+   * tokens ÷ (its last token − its start); for a concurrent round (`concurrency`), all its requests' tokens
+   * ÷ (the round's last token − its start), so batching shows as a higher rate. For a single request it is
+   * genTokens ÷ e2eMs. Absent in results written before it was recorded.
+   */
+  outputTps?: MeasuredStats;
+  /**
    * The load's phases where the backend tells them apart (`RuntimeModelInfo.loadPhasesMs`: llama.cpp
    * `runtime`, `model`, `context`; onnxruntime `session`, `tokenizer`; transformers.js `tokenizer`,
    * `model`), one value per process; `loadMs` is the whole load, `coldTtftMs` the first call after it.
@@ -138,6 +168,13 @@ export interface EntryMetrics {
    * where the backend keeps no prefix (the measurement says why) or in results written before it.
    */
   cachedTtftMs?: Stats;
+  /**
+   * A concurrent workload (`workload.concurrency` > 1): the per-request figures above (TTFT, TPOT, decode
+   * rate, end-to-end, each request timed from its arrival) are joined by the rounds' aggregate output rate,
+   * goodput against the run's latency budget, and how the backend shared the model. Absent for single
+   * requests.
+   */
+  concurrency?: EntryConcurrency;
   /** Against the run's latency budget (`slo`): attainment with its interval, and whether the entry meets it. */
   slo?: EntrySlo;
   /**
@@ -186,6 +223,8 @@ export interface EntrySamples {
   process: number[];
   /** The cached-first-token requests' TTFTs (`metrics.cachedTtftMs`), one array per process; absent when not measured. */
   cachedTtftMs?: number[][];
+  /** A concurrent workload's rounds, one array per process: output tok/s, span (ms) and batch sizes of each round. */
+  rounds?: { outputTps: number[][]; spanMs: number[][]; batchSizes: number[][][] };
 }
 
 /** The backend of an entry as recorded. */
@@ -250,6 +289,8 @@ export interface EntryMeasurement {
    * untimed fill that put them there (ms, median over processes). Absent without depth.
    */
   depth?: { tokens: number; fillMs: number };
+  /** A concurrent workload: how its requests shared the model, in words (`metrics.concurrency.batching`). */
+  concurrency?: string;
   /**
    * How `metrics.cachedTtftMs` was measured: the prefix kept (tokens), requests per process, and whether
    * every cached request's first token equals the measured one; or why it was not measured.

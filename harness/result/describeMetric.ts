@@ -57,6 +57,8 @@ const KNOWN: Record<string, Known> = {
   'roofline.boundTps': { label: 'roofline bound tok/s', unit: 'tok/s', scale: 1, direction: null },
   coldTtftMs: { label: 'cold TTFT ms', unit: 'ms', scale: 1, direction: 'min' },
   cachedTtftMs: { label: 'cached TTFT ms', unit: 'ms', scale: 1, direction: 'min' },
+  outputTps: { label: 'output tok/s (all requests)', unit: 'tok/s', scale: 1, direction: 'max' },
+  'concurrency.goodputRps': { label: 'goodput requests/s', unit: 'req/s', scale: 1, direction: 'max' },
   'slo.attainment': { label: 'SLO attainment', unit: '', scale: 1, direction: 'max' },
   'privacy.dataLeavesDevice': { label: 'share sent off the device', unit: '', scale: 1, direction: 'min' },
   'privacy.promptTokensLeaveDevice': { label: 'prompt tokens sent off the device', unit: '', scale: 1, direction: 'min' },

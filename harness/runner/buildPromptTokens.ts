@@ -4,7 +4,8 @@
  * written for slmbench), BOS first, the text repeated as often as needed and cut at N tokens. A workload
  * with a `depth` D gets D tokens of the same text first (BOS first; the history already in the KV cache)
  * and its prompt after them: the text's next N tokens, or the explicit prompt without a BOS. The first D
- * ids of the result are the depth.
+ * ids of the result are the depth. Request r > 0 of a concurrent round gets the text's r-th next stretch
+ * of the same length, BOS first (an explicit prompt is the same for every request).
  */
 import { readFileSync } from 'node:fs';
 import type { LoadedModel } from '../../adapters/types.js';
@@ -14,9 +15,16 @@ import { projectPath } from '../util/projectPath.js';
 
 let cachedText: string | undefined;
 
-/** Returns the prompt token ids of the workload (its depth first), BOS first where the model has one. */
-export async function buildPromptTokens(model: LoadedModel, workload: Workload): Promise<number[]> {
+/** Returns the prompt token ids of the workload (its depth first), BOS first where the model has one; `request` picks a concurrent request's own prompt (default 0). */
+export async function buildPromptTokens(model: LoadedModel, workload: Workload, request = 0): Promise<number[]> {
   const depth = workload.depth ?? 0;
+  if (request > 0 && workload.prompt === undefined) {
+    const length = workload.promptTokens ?? 0;
+    const all = await realText(model, (request + 1) * length);
+    const bos = model.info.bosTokenId !== null && all[0] === model.info.bosTokenId ? 1 : 0;
+    const body = length - bos;
+    return [...all.slice(0, bos), ...all.slice(bos + request * body, bos + (request + 1) * body)];
+  }
   if (workload.prompt !== undefined) {
     if (depth === 0) return model.tokenize(workload.prompt, { addBos: true });
     return [...(await realText(model, depth)), ...(await model.tokenize(workload.prompt, { addBos: false }))];

@@ -25,6 +25,8 @@ import { buildPromptTokens } from './buildPromptTokens.js';
 import type { PhaseMessage, ScenarioSettings, WorkerMeasurement } from './messages.js';
 import { runQualityTasks } from './runQualityTasks.js';
 import { runOracle, type RoutedSample } from '../oracle/runOracle.js';
+import { arrivalOffsets } from './concurrency/arrivalOffsets.js';
+import { runConcurrentRound, type Batching, type RoundResult } from './concurrency/runConcurrentRound.js';
 import type { TaskSample } from '../../suites/runTask.js';
 import { FidelityStep } from '../fidelity/FidelityStep.js';
 
@@ -72,6 +74,7 @@ export async function measureEntry(
   const model: LoadedModel = await adapter.load({ path: entry.model.path, format: entry.model.format }, entry.backend.options, {
     requiredContext,
     fullContext: tasks.length > 0,
+    ...(workload.concurrency && workload.concurrency > 1 ? { concurrency: workload.concurrency } : {}),
   });
   const loadMs = performance.now() - loadStart;
   const loaded = loadMemory.stop();
@@ -123,15 +126,48 @@ export async function measureEntry(
       }
       return sample;
     };
-    let reference: string | undefined;
+    // Concurrency: a repetition is a round of requests, each with its own prompt, batched as the backend can.
+    const concurrency = workload.concurrency ?? 1;
+    const batching: Batching = adapter.capabilities.batching && model.generateBatch ? adapter.capabilities.batching : 'sequential';
+    const prompts = concurrency > 1 ? await Promise.all(Array.from({ length: concurrency }, (_, r) => (r === 0 ? promptTokenIds : buildPromptTokens(model, workload, r)))) : [promptTokenIds];
+    const rounds: RoundResult[] = [];
+    let roundIndex = 0;
+    const runRound = async (): Promise<RoundResult> => {
+      const round = await runConcurrentRound(model, {
+        prompts,
+        genTokens: workload.genTokens,
+        offsets: arrivalOffsets(concurrency, workload.arrival, roundIndex++),
+        windowMs: workload.batchWindowMs ?? 5,
+        batching,
+        onFirst: (_request, event) => checkCached(definition.id, event, 0, 'no prefix'),
+      });
+      round.samples.forEach((sample, i) => {
+        if (sample.tokenIds.length !== workload.genTokens) {
+          throw new BackendRuntimeError(entry.backend.id, `request ${i} generated ${sample.tokenIds.length} tokens instead of ${workload.genTokens}`);
+        }
+      });
+      return round;
+    };
+    /** One repetition: a single request's sample, or a round's samples (one per request) with the round. */
+    const runRepetition = async (): Promise<{ samples: RepetitionSample[]; round: RoundResult | null; durationMs: number }> => {
+      if (concurrency === 1) {
+        const sample = await runOnce();
+        return { samples: [sample], round: null, durationMs: sample.e2eMs };
+      }
+      const round = await runRound();
+      return { samples: round.samples, round, durationMs: round.spanMs };
+    };
+    const references: string[] = [];
     let outputsConsistent = true;
     // The first request after load (a warmup run, or the first measured one without warmup): the cold figure.
     let firstRequest: { ttftMs: number; e2eMs: number } | null = null;
-    const check = (sample: RepetitionSample) => {
-      firstRequest ??= { ttftMs: sample.ttftMs, e2eMs: sample.e2eMs };
-      const key = sample.tokenIds.join(',');
-      reference ??= key;
-      if (key !== reference) outputsConsistent = false;
+    const check = (samples: readonly RepetitionSample[]) => {
+      samples.forEach((sample, i) => {
+        firstRequest ??= { ttftMs: sample.ttftMs, e2eMs: sample.e2eMs };
+        const key = sample.tokenIds.join(',');
+        references[i] ??= key;
+        if (key !== references[i]) outputsConsistent = false;
+      });
     };
 
     // Energy: providers chosen for this device, over the processes that hold the model; the idle baseline
@@ -163,9 +199,9 @@ export async function measureEntry(
     let extendedForTime = false;
     while (!warmupDecision.done || warmupSecondsSoFar() < warmupSeconds) {
       if (warmupDecision.done) extendedForTime = true;
-      const sample = await runOnce();
-      check(sample);
-      warmupTimes.push(sample.e2eMs);
+      const { samples, durationMs } = await runRepetition();
+      check(samples);
+      warmupTimes.push(durationMs);
       if (!warmupDecision.done) warmupDecision = decideWarmup(warmupTimes, warmupPolicy);
     }
     const warmupReason = extendedForTime ? 'seconds' : warmupDecision.reason;
@@ -191,13 +227,15 @@ export async function measureEntry(
     const loopStart = performance.now();
     let stopReason: string | null = null;
     for (;;) {
-      const sample = await runOnce();
-      check(sample);
-      repetitions.push(sample);
+      const { samples, round } = await runRepetition();
+      check(samples);
+      repetitions.push(...samples);
+      if (round) rounds.push(round);
+      // A round's precision is its output rate's; a single request's its decode rate's.
       const decision = stopRule.next({
-        repetitions: repetitions.length,
+        repetitions: round ? rounds.length : repetitions.length,
         elapsedSeconds: (performance.now() - loopStart) / 1000,
-        values: repetitions.flatMap((r) => (r.decodeTps === null ? [] : [r.decodeTps])),
+        values: round ? rounds.map((r) => r.outputTps) : repetitions.flatMap((r) => (r.decodeTps === null ? [] : [r.decodeTps])),
       });
       // Progress without flooding the channel (not awaited: the loop does not wait for the runner).
       if (repetitions.length <= policy.minRepetitions || repetitions.length % 10 === 0) {
@@ -238,6 +276,7 @@ export async function measureEntry(
       promptTokenIds,
       firstRequest: firstRequest!,
       ...(depthFill ? { depth: depthFill } : {}),
+      ...(concurrency > 1 ? { rounds: { requests: concurrency, batching, outputTps: rounds.map((r) => r.outputTps), spanMs: rounds.map((r) => r.spanMs), batchSizes: rounds.map((r) => r.batchSizes) } } : {}),
       ...(cachedTtft ? { cachedTtft } : {}),
       warmup: { runs: warmupTimes.length, timesMs: warmupTimes, reason: warmupReason, spread: warmupDecision.spread, seconds: warmupSecondsSoFarAtEnd },
       stopReason,

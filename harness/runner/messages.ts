@@ -63,6 +63,12 @@ export interface WorkerMeasurement {
   promptTokenIds: number[];
   /** The first request after load (the first warmup run, or the first measured one without warmup): TTFT and end-to-end ms. */
   firstRequest: { ttftMs: number; e2eMs: number };
+  /**
+   * A concurrent workload's rounds (a repetition is a round; `repetitions` holds every request's sample, round
+   * by round): requests per round, how they shared the model, and per round its output tok/s, span (ms) and
+   * batch sizes. Absent for single requests.
+   */
+  rounds?: { requests: number; batching: 'continuous' | 'static' | 'sequential'; outputTps: number[]; spanMs: number[]; batchSizes: number[][] };
   /** The workload's depth: tokens kept in the KV cache before the prompt, and the untimed fill's duration (ms); absent without depth. */
   depth?: { tokens: number; fillMs: number };
   /**

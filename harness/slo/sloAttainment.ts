@@ -5,17 +5,11 @@
  * repetitions within every bound, with its Wilson 95% interval. The entry meets the budget when the
  * attainment reaches the target (default 0.9: nine requests in ten).
  */
-import { percentileSorted } from '../stats/summarize.js';
+import { sloMisses, type SloRepetition } from './sloMisses.js';
 import { wilsonInterval } from '../stats/wilsonInterval.js';
 import type { SloBounds } from './sloPresets.js';
 
-/** A repetition as the budget reads it. */
-export interface SloRepetition {
-  ttftMs: number;
-  tpotMs: number | null;
-  e2eMs: number;
-  itlMs: readonly number[];
-}
+export type { SloRepetition } from './sloMisses.js';
 
 /** `metrics.slo`. */
 export interface EntrySlo {
@@ -38,22 +32,11 @@ export interface EntrySlo {
 
 export function sloAttainment(preset: string, bounds: SloBounds, target: number, repetitions: readonly SloRepetition[]): EntrySlo {
   const misses: Partial<Record<keyof SloBounds, number>> = {};
-  const value = (r: SloRepetition, key: keyof SloBounds): number | null => {
-    if (key === 'itlP99Ms') return r.itlMs.length ? percentileSorted([...r.itlMs].sort((a, b) => a - b), 0.99) : null;
-    return r[key];
-  };
   let within = 0;
   for (const r of repetitions) {
-    let ok = true;
-    for (const key of Object.keys(bounds) as (keyof SloBounds)[]) {
-      const v = value(r, key);
-      // A figure the repetition has none of (TPOT of a one-token output) cannot break the bound.
-      if (v !== null && v > bounds[key]!) {
-        ok = false;
-        misses[key] = (misses[key] ?? 0) + 1;
-      }
-    }
-    if (ok) within++;
+    const broken = sloMisses(bounds, r);
+    for (const key of broken) misses[key] = (misses[key] ?? 0) + 1;
+    if (broken.length === 0) within++;
   }
   const n = repetitions.length;
   const attainment = n ? within / n : 0;

@@ -11,6 +11,8 @@ import { varyingOptions } from '../../harness/result/varyingOptions.js';
 import { flattenEntry } from '../flattenEntry.js';
 import { depthFamilies } from '../depthFamilies.js';
 import { formatDepthFamily } from '../formatDepthFamily.js';
+import { concurrencyFamilies } from '../concurrencyFamilies.js';
+import { formatConcurrencyFamily } from '../formatConcurrencyFamily.js';
 import { ENTRY_FIELDS, energyPerTokenField, fidelityFields, meanField, pickFields, qualityField, scaledField, visibleFields, type EntryField, type FieldSource } from '../entryFields.js';
 
 const MiB = 1024 * 1024;
@@ -43,6 +45,8 @@ export function renderEntriesTable(all: readonly EntryRecord[]): string {
       meanField('ttftMs', 'TTFT ms'),
       meanField('prefillTps', 'prefill tok/s', 0),
       meanField('decodeTps', 'decode tok/s', 1),
+      // The rate over all requests, where some entry runs several together.
+      ...(records.some((r) => (r.workload.concurrency ?? 1) > 1) ? [meanField('outputTps', 'output tok/s', 1)] : []),
       meanField('tpotMs', 'TPOT ms', 3),
       // Not shown where the entry cannot measure it (a remote model: the figure would be the client's).
       scaledField('peakRssBytes', 'peak RSS MiB', 1 / MiB, 1, 'memory'),
@@ -72,8 +76,11 @@ export function renderEntriesTable(all: readonly EntryRecord[]): string {
     tables.push(fidelityFootnote(records));
   }
   // Depth sweeps: one line each, what the history in the cache costs.
-  const depths = depthFamilies(records.map((entry) => ({ entry, label: entry.label, device: { id: '' } })));
+  const families = records.map((entry) => ({ entry, label: entry.label, device: { id: '' } }));
+  const depths = depthFamilies(families);
   if (depths.length) tables.push(['context depth (medians):', ...depths.map((f) => `  ${formatDepthFamily(f)}`)].join('\n'));
+  const concurrency = concurrencyFamilies(families);
+  if (concurrency.length) tables.push(['concurrency (medians):', ...concurrency.map((f) => `  ${formatConcurrencyFamily(f)}`)].join('\n'));
   const errors = records.filter((r) => r.error).map((r) => `  ${r.label}: ${r.error!.code}: ${r.error!.message}`);
   return `${tables.join('\n')}${errors.length ? `\nerrors:\n${errors.join('\n')}` : ''}${note}`;
 }

@@ -2,7 +2,7 @@
  * Every chart of a report, in page order: Pareto scatters (composite strategies beside single models, each
  * cascade threshold sweep as a line), a trade-off chart per cascade threshold sweep when there are quality
  * metrics, one bar chart per metric, TTFT and
- * inter-token-latency distributions, per-token latency over the sequence, TTFT and TPOT against the KV-cache depth (depth sweeps), quality against model size,
+ * inter-token-latency distributions, per-token latency over the sequence, TTFT and TPOT against the KV-cache depth (depth sweeps), throughput against latency (concurrency sweeps), quality against model size,
  * fidelity (size and decode rate against the KL divergence from each reference), and the device comparison (when the results come from several devices).
  */
 import type { RankedObjective } from '../../harness/ranking/Ranking.js';
@@ -23,6 +23,8 @@ import { fidelityChart } from './charts/fidelityChart.js';
 import { fidelityFamilies } from '../fidelityFamilies.js';
 import { depthFamilies } from '../depthFamilies.js';
 import { depthChart } from './charts/depthChart.js';
+import { concurrencyFamilies } from '../concurrencyFamilies.js';
+import { throughputLatencyChart } from './charts/throughputLatencyChart.js';
 
 export interface ChartOptions {
   /**
@@ -64,6 +66,8 @@ export function buildCharts(model: ReportModel, options: ChartOptions = {}): Cha
   if (sequence) charts.push(sequence);
   const depth = depthChart('chart-depth', depthFamilies(ok));
   if (depth) charts.push(depth);
+  const throughput = throughputLatencyChart('chart-concurrency', concurrencyFamilies(ok));
+  if (throughput) charts.push(throughput);
   metrics
     .filter((m) => m.path.startsWith('metrics.quality.'))
     .forEach((m, i) => {

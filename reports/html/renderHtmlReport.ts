@@ -18,6 +18,8 @@ import { formatNumber } from '../formatNumber.js';
 import { fidelityFamilies, PARITY_KL_LIMIT, type FidelityFamily } from '../fidelityFamilies.js';
 import { depthFamilies, type DepthFamily } from '../depthFamilies.js';
 import { formatDepthFamily } from '../formatDepthFamily.js';
+import { concurrencyFamilies, type ConcurrencyFamily } from '../concurrencyFamilies.js';
+import { formatConcurrencyFamily } from '../formatConcurrencyFamily.js';
 import { formatNats } from '../entryFields.js';
 import { formatP } from '../../harness/gate/evaluateGate.js';
 import { formatDifference } from '../formatDifference.js';
@@ -46,6 +48,7 @@ const SECTIONS: [string, string][] = [
   ['distributions', 'Latency distributions'],
   ['sequence', 'Over the sequence'],
   ['depth', 'Context depth'],
+  ['concurrency', 'Concurrency'],
   ['size', 'Quality and size'],
   ['fidelity', 'Fidelity'],
   ['devices', 'Devices'],
@@ -95,6 +98,7 @@ export function renderHtmlReport(model: ReportModel, options: HtmlReportOptions 
     chartSection('distributions', 'Latency distributions', 'Time to first token per repetition, and inter-token latency over every gap.', charts),
     chartSection('sequence', 'Over the sequence', 'How the time per token changes as the sequence grows.', charts),
     depthSection(depthFamilies(model.entries), charts),
+    concurrencySection(concurrencyFamilies(model.entries), charts),
     sizeSection(charts),
     fidelitySection(fidelity, charts),
     chartSection('devices', 'Devices', ['The same configurations measured on different devices.', ...describeDeviceDifferences(model.devices.map((d) => d.fingerprint))].join(' '), charts),
@@ -199,6 +203,25 @@ function depthSection(families: readonly DepthFamily[], charts: readonly ChartDe
 <tbody>${rows.join('\n')}</tbody></table></div>`;
   });
   return `<section id="depth"><h2>Context depth</h2><p class="lead">${h('The same entries with more history already in the KV cache: the history is filled once per process, untimed, and each repetition prefills only the prompt after it. Medians; the chart shows their 95% intervals.')}</p>
+<div class="chart-grid">${mine.map(figure).join('\n')}</div>
+${tables.join('\n')}</section>`;
+}
+
+/** Concurrency sweeps: the chart, and per family a table of its concurrencies and one line of what batching gives. */
+function concurrencySection(families: readonly ConcurrencyFamily[], charts: readonly ChartDefinition[]): string {
+  if (families.length === 0) return '';
+  const mine = charts.filter((c) => c.section === 'concurrency');
+  const cell = (value: number | null | undefined) => (value === null || value === undefined ? '<td class="num">—</td>' : `<td class="num" data-value="${value}">${h(formatNumber(value))}</td>`);
+  const tables = families.map((f, i) => {
+    const head = ['requests', 'batching', 'output tok/s', 'TTFT ms', 'TPOT ms', 'goodput req/s'];
+    const rows = f.members.map(
+      (m) => `<tr data-key="${h(m.entry.key)}"><td class="num">${m.concurrency}</td><td>${h(m.batching)}</td>${cell(m.outputTps.median)}${cell(m.ttftMs.median)}${cell(m.tpotMs?.median)}${cell(m.goodputRps)}</tr>`,
+    );
+    return `<h3>${h(f.label)}</h3><p>${h(formatConcurrencyFamily(f))}</p>
+<div class="table-wrap"><table class="concurrency" data-family="${i + 1}"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></div>`;
+  });
+  return `<section id="concurrency"><h2>Concurrency</h2><p class="lead">${h('The same entries with several requests in flight together on one loaded model, each with its own prompt, timed from its own arrival; the output rate counts every request\'s tokens over the round. Medians.')}</p>
 <div class="chart-grid">${mine.map(figure).join('\n')}</div>
 ${tables.join('\n')}</section>`;
 }

@@ -14,6 +14,8 @@ import { formatNumber } from '../formatNumber.js';
 import { fidelityFamilies, PARITY_KL_LIMIT, type FidelityFamily } from '../fidelityFamilies.js';
 import { depthFamilies } from '../depthFamilies.js';
 import { formatDepthFamily } from '../formatDepthFamily.js';
+import { concurrencyFamilies } from '../concurrencyFamilies.js';
+import { formatConcurrencyFamily } from '../formatConcurrencyFamily.js';
 import { formatNats } from '../entryFields.js';
 import { formatDifference } from '../formatDifference.js';
 import { formatLocalShare } from '../formatLocalShare.js';
@@ -144,6 +146,15 @@ export async function renderMarkdownReport(
     for (const family of depths) lines.push(`- ${md(formatDepthFamily(family))}`);
     lines.push('');
     for (const chart of charts.filter((c) => c.section === 'depth')) lines.push(await image(chart), '');
+  }
+
+  const concurrency = concurrencyFamilies(model.entries);
+  if (concurrency.length) {
+    lines.push('## Concurrency', '');
+    lines.push('The same entries with several requests in flight together on one model, each timed from its arrival; output tok/s counts every request. Medians.', '');
+    for (const family of concurrency) lines.push(`- ${md(formatConcurrencyFamily(family))}`);
+    lines.push('');
+    for (const chart of charts.filter((c) => c.section === 'concurrency')) lines.push(await image(chart), '');
   }
 
   const fidelity = fidelityFamilies(model.entries);

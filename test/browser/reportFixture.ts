@@ -418,3 +418,32 @@ export function fixtureResultDepth(): RunResult {
   const single = okEntry({ ...CONFIGS[2]!, id: 'dddd00000009' }, 6, 1, false);
   return result([...entries, single], device('devicedddd000007', 'Test CPU D'));
 }
+
+/** The concurrency fixture's entries: requests together, output tok/s, TTFT and TPOT (ms), batching, goodput. */
+export const CONCURRENCY_CONFIGS = [
+  { concurrency: 1, outputTps: 200, ttftMs: 25, tpotMs: 4.5, batching: null, goodput: null },
+  { concurrency: 2, outputTps: 350, ttftMs: 40, tpotMs: 5, batching: 'static', goodput: 5.5 },
+  { concurrency: 4, outputTps: 600, ttftMs: 60, tpotMs: 6, batching: 'static', goodput: 9.25 },
+] as const;
+
+/** Device C: tiny-1b Q4_0 on onnxruntime at concurrency 1, 2 and 4 (static batching), every repetition alike. */
+export function fixtureResultConcurrency(): RunResult {
+  const entries = CONCURRENCY_CONFIGS.map((d, i) => {
+    const c = { ...CONFIGS[1]!, id: `cccc1000000${i + 1}` };
+    const e = okEntry(c, i, 1, false);
+    const name = `pp32+tg16${d.concurrency > 1 ? `@c${d.concurrency}` : ''}`;
+    return {
+      ...e,
+      label: `tiny-1b · onnxruntime · ${name}`,
+      workload: { name, promptTokens: 32, genTokens: 16, ...(d.concurrency > 1 ? { concurrency: d.concurrency } : {}), promptTokenCount: 32 },
+      metrics: {
+        ...e.metrics!,
+        ttftMs: measured([d.ttftMs, d.ttftMs, d.ttftMs]),
+        tpotMs: measured([d.tpotMs, d.tpotMs, d.tpotMs]),
+        outputTps: measured([d.outputTps, d.outputTps, d.outputTps]),
+        ...(d.batching ? { concurrency: { requests: d.concurrency, arrival: 'burst', batchWindowMs: 5, batching: d.batching, meanBatchSize: d.concurrency, goodputRps: d.goodput } } : {}),
+      },
+    } as unknown as OkEntryRecord;
+  });
+  return result(entries, device('devicecccc000008', 'Test CPU C'));
+}

@@ -35,18 +35,18 @@ export function referenceFile(definition: BackendDefinition, model: ReferenceMod
 /** `model` loaded on every local backend (by id); with `parity`, with each backend's `referenceOptions`. */
 export async function loadReferenceModel(
   model: ReferenceModel,
-  options: { parity: boolean; requiredContext: number },
+  options: { parity: boolean; requiredContext: number; concurrency?: number },
 ): Promise<Map<string, LoadedModel>> {
   const models = new Map<string, LoadedModel>();
   for (const definition of localBackends()) {
     const adapter = await definition.create();
     const settings = definition.optionsSchema.parse(options.parity ? (definition.referenceOptions ?? {}) : {});
-    models.set(definition.id, await adapter.load(referenceFile(definition, model), settings, { requiredContext: options.requiredContext }));
+    models.set(definition.id, await adapter.load(referenceFile(definition, model), settings, { requiredContext: options.requiredContext, ...(options.concurrency ? { concurrency: options.concurrency } : {}) }));
   }
   return models;
 }
 
 /** stories260K on every local backend (see {@link loadReferenceModel}). */
-export function loadStories260K(options: { parity: boolean; requiredContext: number }): Promise<Map<string, LoadedModel>> {
+export function loadStories260K(options: { parity: boolean; requiredContext: number; concurrency?: number }): Promise<Map<string, LoadedModel>> {
   return loadReferenceModel('stories260K', options);
 }

@@ -141,6 +141,32 @@ describe('matrix expansion', () => {
     expect(() => parse({ sweep: { models: ['m.gguf'], workloads: [{ depth: -1 }] } })).toThrow(/sweep\.workloads\[0\]\.depth/);
   });
 
+  it('sweeps concurrency with its arrival and window in the name, keeping the id of a single request', () => {
+    const config = parse({
+      sweep: {
+        models: ['m.gguf'],
+        backends: [{ id: 'llama-cpp', threads: 1 }],
+        workloads: [
+          { promptTokens: 16, genTokens: 8, concurrency: [1, 4] },
+          { promptTokens: 16, genTokens: 8, concurrency: 2, arrival: { rate: 20 }, batchWindowMs: 10 },
+          { promptTokens: 16, genTokens: 8, concurrency: 2, arrival: 'burst', batchWindowMs: 5 },
+        ],
+      },
+    });
+    const entries = expandMatrix(config, backendRegistry, '/x');
+    expect(entries.map((e) => e.workload)).toEqual([
+      { name: 'pp16+tg8', promptTokens: 16, genTokens: 8 },
+      { name: 'pp16+tg8@c4', promptTokens: 16, genTokens: 8, concurrency: 4 },
+      { name: 'pp16+tg8@c2r20w10', promptTokens: 16, genTokens: 8, concurrency: 2, arrival: { rate: 20 }, batchWindowMs: 10 },
+      { name: 'pp16+tg8@c2', promptTokens: 16, genTokens: 8, concurrency: 2 },
+    ]);
+    expect(entries[0]!.id).toBe('1aac6a16ecc3');
+    expect(() => parse({ sweep: { models: ['m.gguf'], workloads: [{ depth: [0, 64], concurrency: [1, 2] }] } })).toThrow(
+      /sweep\.workloads\[0\]: depth and concurrency above 1 together are not supported/,
+    );
+    expect(() => parse({ sweep: { models: ['m.gguf'], workloads: [{ concurrency: 0 }] } })).toThrow(/sweep\.workloads\[0\]\.concurrency/);
+  });
+
   it('refuses, before anything runs, a workload beyond its model\'s context, naming the numbers', () => {
     const entry = (workload: Workload, contextLength: number | null) => ({ label: 'x', model: { name: 'stories260K', contextLength } as PreparedModel, workload });
     expect(() => checkContextFits([entry({ name: 'pp64+tg64@d400', promptTokens: 64, genTokens: 64, depth: 400 }, 512)])).toThrow(

@@ -36,6 +36,8 @@ export function chartMetrics(entries: readonly ReportEntry[]): ChartMetric[] {
   const paths = BASE.map((m) => `metrics.${m}`);
   // The privacy axis, where some entry sends data off the device (0 everywhere says nothing).
   if (ok.some((e) => sendsDataOffDevice(e.entry))) paths.push('metrics.privacy.dataLeavesDevice');
+  // The rate over all requests and goodput, where some entry runs several requests together.
+  if (ok.some((e) => (e.entry.workload.concurrency ?? 1) > 1)) paths.push('metrics.outputTps', 'metrics.concurrency.goodputRps');
   paths.push(...listMetricPaths(ok.map((e) => e.entry)).filter((p) => p.startsWith('metrics.quality.')));
   return paths
     .filter((path) => ok.some((e) => resolveMetric(e.entry, path) !== null))

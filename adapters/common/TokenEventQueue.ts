@@ -1,18 +1,19 @@
 /**
  * A single-consumer queue between a producer that pushes token events from inside a running
  * generation and an async iterator that yields them as they arrive. The producer ends it with
- * `close()` or `fail(error)`; the iterator yields what was buffered, then finishes or throws.
+ * `close()` or `fail(error)`; the iterator yields what was buffered, then finishes or throws. Shared by
+ * the backends whose generations hand tokens over from callbacks or from several sequences at once.
  */
 import type { TokenEvent } from '../types.js';
 
-export class TokenEventQueue implements AsyncIterable<TokenEvent> {
-  private readonly buffered: TokenEvent[] = [];
+export class TokenEventQueue<E extends TokenEvent = TokenEvent> implements AsyncIterable<E> {
+  private readonly buffered: E[] = [];
   private closed = false;
   private failure: { error: unknown } | null = null;
   private wake: (() => void) | null = null;
 
   /** Adds an event; ignored after `close()` or `fail()`. */
-  push(event: TokenEvent): void {
+  push(event: E): void {
     if (this.closed) return;
     this.buffered.push(event);
     this.notify();
@@ -32,7 +33,7 @@ export class TokenEventQueue implements AsyncIterable<TokenEvent> {
     this.notify();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<TokenEvent> {
+  async *[Symbol.asyncIterator](): AsyncIterator<E> {
     for (;;) {
       const event = this.buffered.shift();
       if (event) {
