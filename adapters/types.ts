@@ -339,6 +339,31 @@ export interface EntryDescription {
   metrics?: Record<string, unknown>;
 }
 
+/** What {@link BackendDefinition.traps} judges: an entry's settings and the device it ran on. */
+export interface TrapContext {
+  /** Options as requested (defaults filled in). */
+  options: Readonly<Record<string, unknown>>;
+  /** Options as the backend resolved them (`RuntimeModelInfo.resolvedOptions`). */
+  resolvedOptions: Readonly<Record<string, unknown>>;
+  /** Where the model ran (`RuntimeModelInfo.device`: `cpu`, `cuda`, …). */
+  device: string;
+  /** This machine's logical and physical cores. */
+  logicalCores: number;
+  physicalCores: number;
+}
+
+/** A known trap an entry fell into. */
+export interface BackendTrap {
+  /** The option, as configs name it (`flashAttention`). */
+  setting: string;
+  /** Its resolved value. */
+  value: unknown;
+  /** What it costs, measured or documented, with where the figure comes from. */
+  cost: string;
+  /** The setting that avoids it, as a config fragment (`flashAttention: false`). */
+  fix: string;
+}
+
 /** A launcher a backend brings (see {@link BackendDefinition.launcher}). */
 export interface LauncherDefinition {
   /** Launcher id, for messages and the record. */
@@ -386,6 +411,13 @@ export interface BackendDefinition<TSchema extends z.ZodObject = z.ZodObject> {
    * {@link EntryDescriptionInput}); runs in the runner, after the entry's processes. Default: none.
    */
   describeEntry?(input: EntryDescriptionInput): Promise<EntryDescription>;
+  /**
+   * The known performance traps an entry's resolved settings fall into on this device (flash attention
+   * on for CPU decoding, as many threads as cores on a small machine, …), each with its measured or
+   * documented cost and the setting that avoids it; the runner records them in the entry's `warnings`
+   * and the run prints one line each. Runs in the runner, after the entry. Default: none known.
+   */
+  traps?(context: TrapContext): BackendTrap[];
   /** Loads the implementation (imports the backend's package). */
   create(): Promise<Adapter<z.output<TSchema>>>;
 }

@@ -2,6 +2,7 @@
  * llama.cpp through node-llama-cpp: local GGUF files. This module is light (zod only); the backend's
  * package is imported by `create()`.
  */
+import { llamaCppTraps } from './llamaCppTraps.js';
 import { z } from 'zod';
 import { ggufFormat } from '../formats/gguf/ggufFormat.js';
 import type { BackendDefinition } from '../types.js';
@@ -54,6 +55,7 @@ const definition: BackendDefinition<typeof llamaCppOptions> = {
   // Exact numerics: an f32 KV cache and no flash attention (the defaults, f16 and auto → on, move
   // log-probabilities by up to 1e-2 nats on stories260K).
   referenceOptions: { kvCacheType: 'f32', flashAttention: false },
+  traps: llamaCppTraps,
   async create() {
     const { LlamaCppAdapter } = await import('./LlamaCppAdapter.js');
     return new LlamaCppAdapter();

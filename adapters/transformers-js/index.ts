@@ -3,6 +3,7 @@
  * folders (`config.json`, `tokenizer.json`, `tokenizer_config.json`, `onnx/model*.onnx`). This module is
  * light (zod only); the backend's package is imported by `create()` and the adapter's `load()`.
  */
+import { transformersJsTraps } from './transformersJsTraps.js';
 import { z } from 'zod';
 import { BackendUnavailableError } from '../../harness/errors.js';
 import { firstLine } from '../common/firstLine.js';
@@ -46,6 +47,7 @@ const definition: BackendDefinition<typeof transformersJsOptions> = {
   formats: [transformersJsFormat],
   packages: ['@huggingface/transformers'],
   optionsSchema: transformersJsOptions,
+  traps: transformersJsTraps,
   async create() {
     try {
       const { TransformersJsAdapter } = await import('./TransformersJsAdapter.js');

@@ -359,6 +359,12 @@ export interface OkEntryRecord extends EntryRecordBase {
   oracle?: RouteOracle[];
   /** Why the entry has no `metrics.fidelity` although the run measured fidelity. */
   fidelitySkipped?: string;
+  /**
+   * Known performance traps the entry's resolved settings fall into on this device
+   * (`BackendDefinition.traps`): the setting, its value, what it costs and the setting that avoids it;
+   * `message` is the line the run prints. Absent when none.
+   */
+  warnings?: Array<{ setting: string; value: unknown; cost: string; fix: string; message: string }>;
   error?: undefined;
 }
 

@@ -6,6 +6,7 @@
  * decode facts of the weights file each backend loaded (from the model's format), the roofline against
  * this device's bandwidth, and the backend definition's own record sections.
  */
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { DecodeFacts } from '../../adapters/formats/DecodeFacts.js';
 import { backendRegistry } from '../../adapters/registry.js';
@@ -152,6 +153,8 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
         },
         options.measure.targetCiWidth,
       );
+      const warnings = entryTraps(definition, entry, measurements[0]!, options.cpu?.physicalCores);
+      if (warnings.length) record = { ...record, warnings };
     } else {
       const error = failure ?? { code: 'INTERNAL', message: 'no measurement' };
       record = failedEntryRecord(entry, error, timing, error.code === UnsupportedWorkloadError.CODE ? 'skipped' : 'errored');
@@ -165,6 +168,19 @@ export async function runSweep(options: SweepOptions): Promise<EntryRecord[]> {
     events.onEntryEnd?.(record);
   }
   return options.entries.map((entry) => done.get(entry.id)).filter((r): r is EntryRecord => r !== undefined);
+}
+
+/** The known traps the entry's resolved settings fall into on this machine, each with the line the run prints. */
+function entryTraps(definition: BackendDefinition, entry: PlannedEntry, measurement: WorkerMeasurement, physicalCores: number | undefined) {
+  const logicalCores = cpus().length || 1;
+  const traps = definition.traps?.({
+    options: entry.backend.options,
+    resolvedOptions: measurement.runtime.resolvedOptions,
+    device: measurement.runtime.device,
+    logicalCores,
+    physicalCores: physicalCores ?? logicalCores,
+  }) ?? [];
+  return traps.map((t) => ({ ...t, message: `${t.setting} ${JSON.stringify(t.value)}: ${t.cost}; set ${t.fix}` }));
 }
 
 /** Whether a journal's record ends its entry: every record does, but an errored one when errored entries are retried. */

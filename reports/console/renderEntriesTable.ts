@@ -81,6 +81,9 @@ export function renderEntriesTable(all: readonly EntryRecord[]): string {
   if (depths.length) tables.push(['context depth (medians):', ...depths.map((f) => `  ${formatDepthFamily(f)}`)].join('\n'));
   const concurrency = concurrencyFamilies(families);
   if (concurrency.length) tables.push(['concurrency (medians):', ...concurrency.map((f) => `  ${formatConcurrencyFamily(f)}`)].join('\n'));
+  // Known traps, one line each.
+  const warnings = records.flatMap((r) => (r.status === 'ok' ? (r.warnings ?? []) : []).map((w) => `  ${r.label}: ${w.message}`));
+  if (warnings.length) tables.push(['warnings (known performance traps):', ...warnings].join('\n'));
   const errors = records.filter((r) => r.error).map((r) => `  ${r.label}: ${r.error!.code}: ${r.error!.message}`);
   return `${tables.join('\n')}${errors.length ? `\nerrors:\n${errors.join('\n')}` : ''}${note}`;
 }

@@ -16,7 +16,7 @@ import type { RunResult } from '../../harness/result/RunResult.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
 import { runCli } from '../helpers/cli.js';
 import { browserRequired, chromiumMissing, hasChromium, openReport, type OpenedReport } from './openReport.js';
-import { fixtureResultA, fixtureResultB, fixtureResultComposite, fixtureResultFidelity, INJECTED_ERROR, INJECTED_NAME, INJECTED_TEXT } from './reportFixture.js';
+import { fixtureResultA, fixtureResultB, fixtureResultComposite, fixtureResultConcurrency, fixtureResultDepth, fixtureResultFidelity, INJECTED_ERROR, INJECTED_NAME, INJECTED_TEXT } from './reportFixture.js';
 import { tempDir } from '../helpers/tempDir.js';
 
 const ARTIFACTS = resolve('test-artifacts');
@@ -289,6 +289,34 @@ if (!hasChromium && browserRequired) {
         expect(await opened.page.$$eval('table.fidelity-parity tbody tr', (rows) => rows.map((r) => r.getAttribute('data-key')))).toEqual(['ffff00000004']);
         mkdirSync(ARTIFACTS, { recursive: true });
         await (await opened.page.$('#fidelity'))!.screenshot({ path: join(ARTIFACTS, 'report-fidelity.png') });
+      } finally {
+        await opened.close();
+      }
+    });
+  });
+
+  describe.skipIf(!hasChromium)(`HTML report with depth and concurrency sweeps in Chromium${hasChromium ? '' : ` (skipped: ${chromiumMissing})`}`, () => {
+    it('draws TTFT and TPOT against depth and against the output rate, one line per family, with the tables', async () => {
+      const dir = tempDir('report-sweeps');
+      const file = join(dir, 'report.html');
+      const sources = [
+        { result: fixtureResultDepth(), source: 'device-d/result.json' },
+        { result: fixtureResultConcurrency(), source: 'device-c/result.json' },
+      ];
+      writeFileSync(file, renderHtmlReport(buildReportModel(sources, { generatedAt: '2026-01-01T00:00:00.000Z' })));
+      const opened = await openReport(file);
+      try {
+        expect(opened.errors).toEqual([]);
+        const depth = opened.charts.find((c) => c.id === 'chart-depth')!;
+        expect([depth.rendered, depth.drawn, depth.others.map((o) => [o.markName, o.drawn])]).toEqual(['true', 6, [['ttft_lines_marks', 2], ['tpot_points_marks', 6], ['tpot_lines_marks', 2]]]);
+        const throughput = opened.charts.find((c) => c.id === 'chart-concurrency')!;
+        expect([throughput.rendered, throughput.drawn, throughput.others.map((o) => [o.markName, o.drawn])]).toEqual(['true', 3, [['ttft_lines_marks', 1], ['tpot_points_marks', 3], ['tpot_lines_marks', 1]]]);
+        for (const c of opened.charts) expect(c.drawn, c.id).toBe(c.expected);
+        expect(await opened.page.$$eval('table.depth tbody tr', (rows) => rows.length)).toBe(6);
+        expect(await opened.page.$$eval('table.concurrency tbody tr', (rows) => rows.length)).toBe(3);
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await (await opened.page.$('#depth'))!.screenshot({ path: join(ARTIFACTS, 'report-depth.png') });
+        await (await opened.page.$('#concurrency'))!.screenshot({ path: join(ARTIFACTS, 'report-concurrency.png') });
       } finally {
         await opened.close();
       }

@@ -42,6 +42,9 @@ describe.skipIf(!hasShared)(`latency budgets on a real run ${hasShared ? '' : `(
     expect(entry.metrics.coldTtftMs!.min).toBeGreaterThan(0);
     expect(met.ranking!.entries[0]!.front).toBe(0);
     expect(renderEntriesTable(met.entries)).toContain('✓ 100%');
+    // llama.cpp's default flash attention resolves on for this CPU: the known trap is recorded and printed.
+    expect(entry.warnings!.map((w) => [w.setting, w.value, w.fix])).toEqual([['flashAttention', true, 'flashAttention: false']]);
+    expect(renderEntriesTable(met.entries)).toContain(`warnings (known performance traps):\n  ${entry.label}: flashAttention true: flash attention is on for CPU decoding (the default 'auto' resolved it so)`);
 
     const missed = await run('{ ttftMs: 0.000001 }', join(dir, 'missed'));
     expect((missed.entries[0] as OkEntryRecord).metrics.slo).toMatchObject({ attainment: 0, met: false, misses: { ttftMs: 6 } });
