@@ -10,22 +10,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchRequest, BatchTokenEvent, LoadedModel } from '../../adapters/types.js';
 import { WorkloadError } from '../../harness/errors.js';
 import { localBackends, loadStories260K } from '../helpers/loadStories260K.js';
+import { greedyIds } from '../helpers/greedyIds.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
 
 interface Golden {
   cases: { prompt_ids: number[]; greedy_ids: number[] }[];
 }
 
-async function alone(model: LoadedModel, promptTokenIds: number[], n: number): Promise<number[]> {
-  const ids: number[] = [];
-  for await (const event of model.generate({ promptTokenIds, maxNewTokens: n, ignoreEos: true })) ids.push(...event.tokenIds);
-  return ids;
-}
 
 /** Each prompt generated alone, one after another. */
 async function eachAlone(model: LoadedModel, prompts: number[][], n: number): Promise<number[][]> {
   const out: number[][] = [];
-  for (const p of prompts) out.push(await alone(model, p, n));
+  for (const p of prompts) out.push(await greedyIds(model, p, n));
   return out;
 }
 
@@ -70,7 +66,7 @@ describe.skipIf(!hasShared)(`batched generation on every local backend ${hasShar
       expect(events.filter((e) => e.cachedTokens !== undefined).map((e) => [e.request, e.cachedTokens]).sort()).toEqual([[0, 0], [1, 0], [2, 0], [3, 0]]);
       // A batch of two after the batch of four, and a single generation after that, are unaffected.
       expect((await together(model, prompts.slice(2).map((p) => ({ promptTokenIds: p, maxNewTokens: 8, ignoreEos: true })))).ids).toEqual(expected.slice(2).map((e) => e.slice(0, 8)));
-      expect(await alone(model, prompts[1]!, 20)).toEqual(expected[1]);
+      expect(await greedyIds(model, prompts[1]!, 20)).toEqual(expected[1]);
     }, 60_000);
   }
 

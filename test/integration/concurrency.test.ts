@@ -10,12 +10,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import type { LoadedModel } from '../../adapters/types.js';
 import { parseConfig } from '../../harness/config/parseConfig.js';
 import type { OkEntryRecord } from '../../harness/result/EntryRecord.js';
 import { buildPromptTokens } from '../../harness/runner/buildPromptTokens.js';
 import { runPlan } from '../../harness/runner/runPlan.js';
 import { loadStories260K } from '../helpers/loadStories260K.js';
+import { greedyIds } from '../helpers/greedyIds.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
 import { tempDir } from '../helpers/tempDir.js';
 
@@ -78,8 +78,8 @@ describe.skipIf(!hasShared)(`concurrent requests on a real run ${hasShared ? '' 
         const last = await buildPromptTokens(model, many!.workload, 2);
         expect(last).toHaveLength(16);
         expect(last).not.toEqual(many!.outputs.promptTokenIds);
-        expect(many!.outputs.tokenIds).toEqual(await generate(model, last, 12));
-        expect(single!.outputs.tokenIds).toEqual(await generate(model, single!.outputs.promptTokenIds, 12));
+        expect(many!.outputs.tokenIds).toEqual(await greedyIds(model, last, 12));
+        expect(single!.outputs.tokenIds).toEqual(await greedyIds(model, single!.outputs.promptTokenIds, 12));
       }
     } finally {
       for (const model of models.values()) await model.dispose();
@@ -111,9 +111,3 @@ describe.skipIf(!hasShared)(`concurrent requests on a real run ${hasShared ? '' 
     expect(readFileSync(join(dir, 'out', 'entries.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
   }, 120_000);
 });
-
-async function generate(model: LoadedModel, promptTokenIds: number[], n: number): Promise<number[]> {
-  const ids: number[] = [];
-  for await (const event of model.generate({ promptTokenIds, maxNewTokens: n, ignoreEos: true })) ids.push(...event.tokenIds);
-  return ids;
-}

@@ -10,11 +10,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import type { LoadedModel } from '../../adapters/types.js';
 import { parseConfig } from '../../harness/config/parseConfig.js';
 import type { FailedEntryRecord, OkEntryRecord } from '../../harness/result/EntryRecord.js';
 import { runPlan } from '../../harness/runner/runPlan.js';
 import { loadStories260K } from '../helpers/loadStories260K.js';
+import { greedyIds } from '../helpers/greedyIds.js';
 import { hasShared, sharedPath, sharedSkipReason } from '../helpers/shared.js';
 import { tempDir } from '../helpers/tempDir.js';
 
@@ -68,8 +68,8 @@ describe.skipIf(!hasShared)(`depth and cached first tokens on a real run ${hasSh
         // The prompt after the depth is the text's next 16 tokens: the first 16 are the flat entry's prompt.
         expect(deep!.outputs.promptTokenIds.slice(0, 16)).toEqual(flat!.outputs.promptTokenIds);
         expect(deep!.workload).toMatchObject({ depth: 96, promptTokenCount: 16 });
-        expect(deep!.outputs.tokenIds).toEqual(await generateAll(model, deep!.outputs.promptTokenIds, 12));
-        expect(flat!.outputs.tokenIds).toEqual(await generateAll(model, flat!.outputs.promptTokenIds, 12));
+        expect(deep!.outputs.tokenIds).toEqual(await greedyIds(model, deep!.outputs.promptTokenIds, 12));
+        expect(flat!.outputs.tokenIds).toEqual(await greedyIds(model, flat!.outputs.promptTokenIds, 12));
         expect(deep!.outputs.consistent).toBe(true);
         expect(deep!.measurement.depth).toEqual({ tokens: 96, fillMs: expect.any(Number) });
         expect(flat!.measurement.depth).toBeUndefined();
@@ -106,9 +106,3 @@ const LOAD_PHASES: Record<string, string[]> = {
   onnxruntime: ['session', 'tokenizer'],
   'transformers-js': ['tokenizer', 'model'],
 };
-
-async function generateAll(model: LoadedModel, promptTokenIds: number[], n: number): Promise<number[]> {
-  const ids: number[] = [];
-  for await (const event of model.generate({ promptTokenIds, maxNewTokens: n, ignoreEos: true })) ids.push(...event.tokenIds);
-  return ids;
-}
