@@ -418,6 +418,13 @@ export interface BackendDefinition<TSchema extends z.ZodObject = z.ZodObject> {
    * and the run prints one line each. Runs in the runner, after the entry. Default: none known.
    */
   traps?(context: TrapContext): BackendTrap[];
+  /**
+   * The settings `slmbench tune` searches on a machine of `logicalCores`: per option, the values to try
+   * (their grid is the cartesian product). Only settings that change speed, not what is computed; an option
+   * listed in `mayChangeOutputs` is tried too, and a value that changes the greedy ids is reported, never
+   * chosen. Default: not tunable.
+   */
+  tuneSpace?(logicalCores: number): { grid: Record<string, readonly unknown[]>; mayChangeOutputs?: readonly string[] };
   /** Loads the implementation (imports the backend's package). */
   create(): Promise<Adapter<z.output<TSchema>>>;
 }

@@ -56,6 +56,8 @@ const definition: BackendDefinition<typeof llamaCppOptions> = {
   // log-probabilities by up to 1e-2 nats on stories260K).
   referenceOptions: { kvCacheType: 'f32', flashAttention: false },
   traps: llamaCppTraps,
+  // Threads from 1 to every core, flash attention off and on: what changes decode speed on a CPU.
+  tuneSpace: (cores) => ({ grid: { threads: Array.from({ length: Math.max(1, cores) }, (_, i) => i + 1), flashAttention: [false, true] } }),
   async create() {
     const { LlamaCppAdapter } = await import('./LlamaCppAdapter.js');
     return new LlamaCppAdapter();

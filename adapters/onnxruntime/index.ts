@@ -59,6 +59,8 @@ const definition: BackendDefinition<typeof onnxRuntimeOptions> = {
   formats: [transformersJsFormat, onnxFormat],
   packages: ['onnxruntime-node'],
   optionsSchema: onnxRuntimeOptions,
+  // Intra-op threads from 1 to every core, and the graph optimisation level.
+  tuneSpace: (cores) => ({ grid: { intraOpThreads: Array.from({ length: Math.max(1, cores) }, (_, i) => i + 1), graphOptimizationLevel: ['all', 'extended'] } }),
   async create() {
     const { OnnxRuntimeAdapter } = await import('./OnnxRuntimeAdapter.js');
     return new OnnxRuntimeAdapter();

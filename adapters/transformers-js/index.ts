@@ -48,6 +48,8 @@ const definition: BackendDefinition<typeof transformersJsOptions> = {
   packages: ['@huggingface/transformers'],
   optionsSchema: transformersJsOptions,
   traps: transformersJsTraps,
+  // Intra-op threads from 1 to every core (dtype changes the model, so it is not a setting to tune).
+  tuneSpace: (cores) => ({ grid: { intraOpThreads: Array.from({ length: Math.max(1, cores) }, (_, i) => i + 1) } }),
   async create() {
     try {
       const { TransformersJsAdapter } = await import('./TransformersJsAdapter.js');

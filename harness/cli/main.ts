@@ -28,6 +28,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   compare: async () => (await import('./compareCommand.js')).compareCli(),
   merge: async () => (await import('./mergeCommand.js')).mergeCli(),
   schema: async () => (await import('./schemaCommand.js')).schemaCli(),
+  tune: async () => (await import('./tuneCommand.js')).tuneCli(),
 };
 
 /** Usage errors as one line. */
