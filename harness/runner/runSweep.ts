@@ -180,7 +180,7 @@ function entryTraps(definition: BackendDefinition, entry: PlannedEntry, measurem
     logicalCores,
     physicalCores: physicalCores ?? logicalCores,
   }) ?? [];
-  return traps.map((t) => ({ ...t, message: `${t.setting} ${JSON.stringify(t.value)}: ${t.cost}; set ${t.fix}` }));
+  return traps.map((t) => ({ ...t, message: `${t.setting} ${JSON.stringify(t.value)}: ${t.cost}; set ${t.fix}, or let \`slmbench tune\` measure the settings here` }));
 }
 
 /** Whether a journal's record ends its entry: every record does, but an errored one when errored entries are retried. */
