@@ -80,7 +80,8 @@ export function okEntryRecord(
   // The KV element size is the backend's own statement (`RuntimeModelInfo.kvBytesPerElement`).
   const kvBytesPerElement = m.runtime.kvBytesPerElement;
   const facts = kvBytesPerElement !== null ? context.facts : null;
-  const last = lastProcess.repetitions[lastProcess.repetitions.length - 1]!;
+  // The last repetition's first request, whose prompt `promptTokenIds` is (a concurrent round's request 0).
+  const last = lastProcess.repetitions[lastProcess.repetitions.length - (entry.workload.concurrency ?? 1)]!;
   const eosIndex = last.tokenIds.findIndex((id) => m.runtime.eosTokenIds.includes(id));
   const maxOf = (values: (number | null)[]): number | null => {
     const known = values.filter((v): v is number => v !== null);

@@ -300,7 +300,7 @@ export interface EntryMeasurement {
 
 /** What an ok entry generated. */
 export interface EntryOutputs {
-  /** Generated token ids of the last repetition. */
+  /** Generated token ids of the last repetition (of a concurrent round, its first request's: the one of `promptTokenIds`). */
   tokenIds: number[];
   /** Their text. */
   text: string;

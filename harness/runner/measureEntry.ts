@@ -264,7 +264,8 @@ export async function measureEntry(
     if (qualityResults) endPhase('quality');
     // After the routed phase ended: the routes' own runs are no requests of the composite.
     const oracle = qualityResults && routing ? await runOracle(routing.routes, tasks, routed, (task) => phase({ phase: 'quality', task })) : null;
-    const last = repetitions[repetitions.length - 1]!;
+    // The last repetition's first request: the one whose prompt `promptTokenIds` is (a round's request 0).
+    const last = repetitions[repetitions.length - concurrency]!;
     const fidelity = await fidelityStep?.run(adapter, { promptTokenIds, tokenIds: last.tokenIds }, () => phase({ phase: 'quality', task: 'fidelity' }));
     const text = await model.detokenize(last.tokenIds);
     return {

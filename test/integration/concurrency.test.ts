@@ -75,10 +75,13 @@ describe.skipIf(!hasShared)(`concurrent requests on a real run ${hasShared ? '' 
         // Each request has its own prompt of 16 tokens, and the same ids in every round.
         expect(many!.outputs.consistent).toBe(true);
         expect(many!.workload.promptTokenCount).toBe(16);
-        const last = await buildPromptTokens(model, many!.workload, 2);
-        expect(last).toHaveLength(16);
-        expect(last).not.toEqual(many!.outputs.promptTokenIds);
-        expect(many!.outputs.tokenIds).toEqual(await greedyIds(model, last, 12));
+        // The record's outputs are the first request's; the others had prompts of their own.
+        const third = await buildPromptTokens(model, many!.workload, 2);
+        expect(third).toHaveLength(16);
+        expect(third).not.toEqual(many!.outputs.promptTokenIds);
+        expect(many!.outputs.promptTokenIds).toEqual(await buildPromptTokens(model, many!.workload, 0));
+        expect(many!.outputs.tokenIds).toEqual(await greedyIds(model, many!.outputs.promptTokenIds, 12));
+        expect(many!.outputs.tokenIds).not.toEqual(await greedyIds(model, third, 12));
         expect(single!.outputs.tokenIds).toEqual(await greedyIds(model, single!.outputs.promptTokenIds, 12));
       }
     } finally {
