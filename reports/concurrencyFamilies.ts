@@ -4,13 +4,12 @@
  * output rate over all requests, each request's TTFT and TPOT, goodput where a budget was judged, and how
  * the backend batched; per family the output-rate gain from the fewest to the most requests.
  */
-import type { EntryConcurrency, MeasuredStats, OkEntryRecord } from '../harness/result/EntryRecord.js';
+import type { EntryConcurrency, MeasuredStats } from '../harness/result/EntryRecord.js';
 import type { ReportEntry } from './buildReportModel.js';
-import type { DepthSource } from './depthFamilies.js';
-import { labelWithout, workloadFamilyKey } from './workloadFamilyKey.js';
+import { sweepGroups, type SweepSource } from './sweepGroups.js';
 
 /** One concurrency of a family. */
-export interface ConcurrencyMember<E extends DepthSource = ReportEntry> {
+export interface ConcurrencyMember<E extends SweepSource = ReportEntry> {
   entry: E;
   concurrency: number;
   outputTps: MeasuredStats;
@@ -22,7 +21,7 @@ export interface ConcurrencyMember<E extends DepthSource = ReportEntry> {
 }
 
 /** One concurrency sweep. */
-export interface ConcurrencyFamily<E extends DepthSource = ReportEntry> {
+export interface ConcurrencyFamily<E extends SweepSource = ReportEntry> {
   /** `concurrency-1`, … in order of first appearance. */
   id: string;
   /** The entries' label without the concurrency. */
@@ -33,39 +32,22 @@ export interface ConcurrencyFamily<E extends DepthSource = ReportEntry> {
   gain: number;
 }
 
-export function concurrencyFamilies<E extends DepthSource>(entries: readonly E[]): ConcurrencyFamily<E>[] {
-  const groups = new Map<string, ConcurrencyMember<E>[]>();
-  for (const entry of entries) {
-    if (entry.entry.status !== 'ok') continue;
-    const record = entry.entry as OkEntryRecord;
+export function concurrencyFamilies<E extends SweepSource>(entries: readonly E[]): ConcurrencyFamily<E>[] {
+  const groups = sweepGroups(entries, 'concurrency', (entry, record) => {
     const outputTps = record.metrics.outputTps;
-    if (!outputTps) continue;
-    const key = workloadFamilyKey(record, entry.device.id, 'concurrency');
-    const members = groups.get(key) ?? [];
+    if (!outputTps) return null;
     const c = record.metrics.concurrency;
-    members.push({
-      entry,
-      concurrency: record.workload.concurrency ?? 1,
-      outputTps,
-      ttftMs: record.metrics.ttftMs,
-      tpotMs: record.metrics.tpotMs,
-      batching: c?.batching ?? 'single',
-      goodputRps: c?.goodputRps ?? null,
-    });
-    groups.set(key, members);
-  }
-  const families: ConcurrencyFamily<E>[] = [];
-  for (const members of groups.values()) {
-    if (new Set(members.map((m) => m.concurrency)).size < 2) continue;
-    const sorted = members.map((m, i) => ({ m, i })).sort((a, b) => a.m.concurrency - b.m.concurrency || a.i - b.i).map(({ m }) => m);
+    return { entry, outputTps, ttftMs: record.metrics.ttftMs, tpotMs: record.metrics.tpotMs, batching: c?.batching ?? ('single' as const), goodputRps: c?.goodputRps ?? null };
+  });
+  return groups.map(({ label, members }, i) => {
+    const sorted = members.map(({ value, ...m }) => ({ ...m, concurrency: value }));
     const first = sorted[0]!;
     const last = sorted[sorted.length - 1]!;
-    families.push({
-      id: `concurrency-${families.length + 1}`,
-      label: labelWithout(first.entry.label, first.entry.entry.workload.name, 'concurrency'),
+    return {
+      id: `concurrency-${i + 1}`,
+      label,
       members: sorted,
       gain: first.outputTps.median > 0 ? last.outputTps.median / first.outputTps.median : Number.NaN,
-    });
-  }
-  return families;
+    };
+  });
 }

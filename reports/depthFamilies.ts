@@ -7,13 +7,10 @@
  */
 import type { MeasuredStats, OkEntryRecord } from '../harness/result/EntryRecord.js';
 import type { ReportEntry } from './buildReportModel.js';
-import { labelWithout, workloadFamilyKey } from './workloadFamilyKey.js';
-
-/** What grouping reads of an entry: a report's entries, or a run's records with their own labels. */
-export type DepthSource = Pick<ReportEntry, 'entry' | 'label'> & { device: Pick<ReportEntry['device'], 'id'> };
+import { sweepGroups, type SweepSource } from './sweepGroups.js';
 
 /** One depth of a family. */
-export interface DepthMember<E extends DepthSource = ReportEntry> {
+export interface DepthMember<E extends SweepSource = ReportEntry> {
   entry: E;
   depth: number;
   ttftMs: MeasuredStats;
@@ -23,7 +20,7 @@ export interface DepthMember<E extends DepthSource = ReportEntry> {
 }
 
 /** One depth sweep. */
-export interface DepthFamily<E extends DepthSource = ReportEntry> {
+export interface DepthFamily<E extends SweepSource = ReportEntry> {
   /** `depth-1`, `depth-2`, … in order of first appearance. */
   id: string;
   /** The entries' label without the depth: model, backend and options, workload, device where they vary. */
@@ -40,35 +37,23 @@ export interface DepthFamily<E extends DepthSource = ReportEntry> {
 }
 
 /** The report's depth families with at least two distinct depths. */
-export function depthFamilies<E extends DepthSource>(entries: readonly E[]): DepthFamily<E>[] {
-  const groups = new Map<string, DepthMember<E>[]>();
-  for (const entry of entries) {
-    if (entry.entry.status !== 'ok') continue;
-    const record = entry.entry as OkEntryRecord;
-    const key = workloadFamilyKey(entry.entry, entry.device.id, 'depth');
-    const members = groups.get(key) ?? [];
-    members.push({ entry, depth: record.workload.depth ?? 0, ttftMs: record.metrics.ttftMs, tpotMs: record.metrics.tpotMs, sloMet: record.metrics.slo?.met ?? null });
-    groups.set(key, members);
-  }
-  const families: DepthFamily<E>[] = [];
-  for (const members of groups.values()) {
-    if (new Set(members.map((m) => m.depth)).size < 2) continue;
-    const sorted = members.map((m, i) => ({ m, i })).sort((a, b) => a.m.depth - b.m.depth || a.i - b.i).map(({ m }) => m);
-    const first = sorted[0]!;
-    const preset = (first.entry.entry as OkEntryRecord).metrics.slo?.preset;
-    families.push({
-      id: `depth-${families.length + 1}`,
-      label: labelWithout(first.entry.label, first.entry.entry.workload.name, 'depth'),
+export function depthFamilies<E extends SweepSource>(entries: readonly E[]): DepthFamily<E>[] {
+  const groups = sweepGroups(entries, 'depth', (entry, record) => ({ entry, ttftMs: record.metrics.ttftMs, tpotMs: record.metrics.tpotMs, sloMet: record.metrics.slo?.met ?? null }));
+  return groups.map(({ label, members }, i) => {
+    const sorted = members.map(({ value, ...m }) => ({ ...m, depth: value }));
+    const preset = (sorted[0]!.entry.entry as OkEntryRecord).metrics.slo?.preset;
+    return {
+      id: `depth-${i + 1}`,
+      label,
       members: sorted,
       tpotSlopeMsPer1k: slopePer1k(sorted.flatMap((m) => (m.tpotMs ? [[m.depth, m.tpotMs.median] as const] : []))),
       ...(preset !== undefined && sorted.every((m) => m.sloMet !== null) ? { slo: { preset, maxDepth: maxDepthMeeting(sorted) } } : {}),
-    });
-  }
-  return families;
+    };
+  });
 }
 
 /** The largest depth such that it and every smaller one meet the budget. */
-function maxDepthMeeting(sorted: readonly DepthMember<DepthSource>[]): number | null {
+function maxDepthMeeting(sorted: readonly DepthMember<SweepSource>[]): number | null {
   let max: number | null = null;
   for (const m of sorted) {
     if (!m.sloMet) break;

@@ -5,10 +5,10 @@
  * batching); per request TTFT 25 → 61 ms, TPOT 4.7 → 6.2 ms`.
  */
 import type { ConcurrencyFamily } from './concurrencyFamilies.js';
-import type { DepthSource } from './depthFamilies.js';
+import type { SweepSource } from './sweepGroups.js';
 import { formatNumber } from './formatNumber.js';
 
-export function formatConcurrencyFamily(family: ConcurrencyFamily<DepthSource>): string {
+export function formatConcurrencyFamily(family: ConcurrencyFamily<SweepSource>): string {
   const first = family.members[0]!;
   const last = family.members[family.members.length - 1]!;
   const kinds = [...new Set(family.members.filter((m) => m.batching !== 'single').map((m) => m.batching))];

@@ -4,10 +4,11 @@
  * budget where one was judged. `stories15M · llama-cpp · pp64+tg64: TTFT 31.9 → 33.1 ms, TPOT 4.01 → 4.77 ms
  * from depth 0 to 128 (TPOT +5.94 ms per 1000 tokens); meets chat up to depth 128`.
  */
-import type { DepthFamily, DepthSource } from './depthFamilies.js';
+import type { DepthFamily } from './depthFamilies.js';
+import type { SweepSource } from './sweepGroups.js';
 import { formatNumber } from './formatNumber.js';
 
-export function formatDepthFamily(family: DepthFamily<DepthSource>): string {
+export function formatDepthFamily(family: DepthFamily<SweepSource>): string {
   const first = family.members[0]!;
   const last = family.members[family.members.length - 1]!;
   const ms = (value: number | null | undefined) => (value === null || value === undefined ? '—' : formatNumber(value));

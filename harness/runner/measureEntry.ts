@@ -112,6 +112,12 @@ export async function measureEntry(
     const request = { promptTokenIds, maxNewTokens: workload.genTokens, ignoreEos: true };
     // Prefill rates count the tokens the backend evaluates: the prompt after the depth.
     const latency = new LatencyTracker(promptTokenIds.length - depth);
+    // Every request generates exactly its fixed number of tokens.
+    const checkGenerated = (sample: RepetitionSample, who: string) => {
+      if (sample.tokenIds.length !== workload.genTokens) {
+        throw new BackendRuntimeError(entry.backend.id, `${who}generated ${sample.tokenIds.length} tokens instead of ${workload.genTokens}`);
+      }
+    };
     const runOnce = async (): Promise<RepetitionSample> => {
       latency.start();
       let first = true;
@@ -121,9 +127,7 @@ export async function measureEntry(
         latency.observe(event);
       }
       const sample = latency.stop();
-      if (sample.tokenIds.length !== workload.genTokens) {
-        throw new BackendRuntimeError(entry.backend.id, `generated ${sample.tokenIds.length} tokens instead of ${workload.genTokens}`);
-      }
+      checkGenerated(sample, '');
       return sample;
     };
     // Concurrency: a repetition is a round of requests, each with its own prompt, batched as the backend can.
@@ -141,11 +145,7 @@ export async function measureEntry(
         batching,
         onFirst: (_request, event) => checkCached(definition.id, event, 0, 'no prefix'),
       });
-      round.samples.forEach((sample, i) => {
-        if (sample.tokenIds.length !== workload.genTokens) {
-          throw new BackendRuntimeError(entry.backend.id, `request ${i} generated ${sample.tokenIds.length} tokens instead of ${workload.genTokens}`);
-        }
-      });
+      round.samples.forEach((sample, i) => checkGenerated(sample, `request ${i} `));
       return round;
     };
     /** One repetition: a single request's sample, or a round's samples (one per request) with the round. */

@@ -4,7 +4,8 @@
  * every later one slow down as the history in the cache grows.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { DepthFamily, DepthSource } from '../../depthFamilies.js';
+import type { DepthFamily } from '../../depthFamilies.js';
+import type { SweepSource } from '../../sweepGroups.js';
 import type { ChartDefinition } from '../ChartDefinition.js';
 import { CHART_CONFIG, TOOLTIP_FORMAT } from './chartConfig.js';
 
@@ -21,7 +22,7 @@ interface DepthDatum {
 }
 
 /** @returns null without a depth family */
-export function depthChart(id: string, families: readonly DepthFamily<DepthSource>[]): ChartDefinition | null {
+export function depthChart(id: string, families: readonly DepthFamily<SweepSource>[]): ChartDefinition | null {
   if (families.length === 0) return null;
   const values: DepthDatum[] = families.flatMap((f) =>
     f.members.flatMap((m) =>

@@ -6,7 +6,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ConcurrencyFamily } from '../../concurrencyFamilies.js';
-import type { DepthSource } from '../../depthFamilies.js';
+import type { SweepSource } from '../../sweepGroups.js';
 import type { ChartDefinition } from '../ChartDefinition.js';
 import { CHART_CONFIG, TOOLTIP_FORMAT } from './chartConfig.js';
 
@@ -23,7 +23,7 @@ interface ThroughputDatum {
 }
 
 /** @returns null without a concurrency family */
-export function throughputLatencyChart(id: string, families: readonly ConcurrencyFamily<DepthSource>[]): ChartDefinition | null {
+export function throughputLatencyChart(id: string, families: readonly ConcurrencyFamily<SweepSource>[]): ChartDefinition | null {
   if (families.length === 0) return null;
   const values: ThroughputDatum[] = families.flatMap((f) =>
     f.members.flatMap((m) =>
